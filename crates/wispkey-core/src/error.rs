@@ -14,16 +14,20 @@ pub enum ErrorCode {
     KeychainNotFound,
     KeychainVerifyFailed,
     KeychainFailed,
+    PdsUnreachable,
+    ResponseLost,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 6] = [
+    pub const ALL: [ErrorCode; 8] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
         ErrorCode::KeychainNotFound,
         ErrorCode::KeychainVerifyFailed,
         ErrorCode::KeychainFailed,
+        ErrorCode::PdsUnreachable,
+        ErrorCode::ResponseLost,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +38,8 @@ impl ErrorCode {
             ErrorCode::KeychainNotFound => "keychain_not_found",
             ErrorCode::KeychainVerifyFailed => "keychain_verify_failed",
             ErrorCode::KeychainFailed => "keychain_failed",
+            ErrorCode::PdsUnreachable => "pds_unreachable",
+            ErrorCode::ResponseLost => "response_lost",
         }
     }
 }
@@ -52,7 +58,9 @@ pub enum Error {
     )]
     KeychainLocked { detail: String },
 
-    #[error("The keychain refused access to Wispkey. Allow Wispkey in your keychain's settings, then try again.")]
+    #[error(
+        "The keychain refused access to Wispkey. Allow Wispkey in your keychain's settings, then try again."
+    )]
     KeychainDenied { detail: String },
 
     #[error("Nothing is stored in the keychain under that name on this machine.")]
@@ -64,8 +72,19 @@ pub enum Error {
     )]
     KeychainVerifyFailed,
 
-    #[error("The keychain reported an error. Try again; if it keeps happening, restart your keychain service.")]
+    #[error(
+        "The keychain reported an error. Try again; if it keeps happening, restart your keychain service."
+    )]
     KeychainFailed { detail: String },
+
+    #[error("Your PDS could not be reached. Check your network connection, then try again.")]
+    PdsUnreachable { detail: String },
+
+    #[error(
+        "The request was sent but no complete answer came back, so its outcome is unknown. \
+         Check the current state before trying again."
+    )]
+    ResponseLost { detail: String },
 }
 
 impl Error {
@@ -77,6 +96,8 @@ impl Error {
             Error::KeychainNotFound => ErrorCode::KeychainNotFound,
             Error::KeychainVerifyFailed => ErrorCode::KeychainVerifyFailed,
             Error::KeychainFailed { .. } => ErrorCode::KeychainFailed,
+            Error::PdsUnreachable { .. } => ErrorCode::PdsUnreachable,
+            Error::ResponseLost { .. } => ErrorCode::ResponseLost,
         }
     }
 }
@@ -98,12 +119,26 @@ mod tests {
     #[test]
     fn every_error_message_ends_as_a_sentence() {
         let errors = [
-            Error::KeychainMissing { detail: String::new() },
-            Error::KeychainLocked { detail: String::new() },
-            Error::KeychainDenied { detail: String::new() },
+            Error::KeychainMissing {
+                detail: String::new(),
+            },
+            Error::KeychainLocked {
+                detail: String::new(),
+            },
+            Error::KeychainDenied {
+                detail: String::new(),
+            },
             Error::KeychainNotFound,
             Error::KeychainVerifyFailed,
-            Error::KeychainFailed { detail: String::new() },
+            Error::KeychainFailed {
+                detail: String::new(),
+            },
+            Error::PdsUnreachable {
+                detail: String::new(),
+            },
+            Error::ResponseLost {
+                detail: String::new(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

@@ -51,11 +51,7 @@ impl Vault {
     /// Stores `secret` under `account`, then reads it back and compares, so a caller that gets
     /// `Ok` knows the keychain really holds the value (invariant: persist before show).
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
-        let (service, account, value) = (
-            self.service.clone(),
-            account.to_owned(),
-            secret.clone(),
-        );
+        let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
         deadline::run(self.timeout, move || {
             let entry = entry(&service, &account)?;
             entry
@@ -128,7 +124,9 @@ fn entry(service: &str, account: &str) -> Result<keyring::Entry> {
     keyring::Entry::new(service, account).map_err(classify::keyring_error)
 }
 
-async fn blocking<T: Send + 'static>(job: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(job)
         .await
         .map_err(|join_error| Error::KeychainFailed {

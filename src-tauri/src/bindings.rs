@@ -1,0 +1,59 @@
+//! TypeScript bindings for everything that crosses IPC, generated from the Rust types.
+//!
+//! The test below renders them and compares with the committed `ui/src/bindings.ts`, so CI fails
+//! when Rust and TypeScript drift apart. Regenerate with:
+//! `UPDATE_BINDINGS=1 cargo test -p wispkey bindings`.
+
+use ts_rs::{Config, TS};
+use wispkey_core::ErrorCode;
+
+use crate::IpcError;
+use crate::commands::keychain::KeychainStatus;
+
+/// Each command: name, argument object type, and success type.
+fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
+    vec![(
+        "keychain_status",
+        "Record<string, never>".into(),
+        KeychainStatus::name(cfg),
+    )]
+}
+
+fn render() -> String {
+    let cfg = Config::new();
+    let declarations = [
+        ErrorCode::decl(&cfg),
+        IpcError::decl(&cfg),
+        KeychainStatus::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.\n\n",
+    );
+    for declaration in declarations {
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Every command: its arguments and what it returns on success. */\n");
+    out.push_str("export type Commands = {\n");
+    for (name, args, returns) in command_table(&cfg) {
+        out.push_str(&format!("  {name}: {{ args: {args}; returns: {returns} }};\n"));
+    }
+    out.push_str("};\n");
+    out
+}
+
+#[test]
+fn typescript_bindings_match_the_committed_file() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    let rendered = render();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == rendered,
+        "ui/src/bindings.ts is out of date with the Rust types; run \
+         `UPDATE_BINDINGS=1 cargo test -p wispkey bindings` and commit the result"
+    );
+}

@@ -1,0 +1,3 @@
+//! Tauri commands, grouped by feature. Each is a few lines calling the core.
+
+pub mod keychain;

@@ -1,0 +1,76 @@
+//! tauri-driver in its own process group, so one signal stops it, WebKitWebDriver and the app.
+//! Killing tauri-driver alone leaves WebKitWebDriver holding the test's output open.
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::TestResult;
+
+pub struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> TestResult<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl TauriDriver {
+    pub async fn start(env: &[(&str, &str)]) -> TestResult<TauriDriver> {
+        if std::env::var_os("DISPLAY").is_none() {
+            return Err("no DISPLAY: run end-to-end tests through scripts/test.sh".into());
+        }
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut command = Command::new("tauri-driver");
+        command
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .args(["--native-host", "127.0.0.1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command.spawn().map_err(|error| {
+            format!("could not start tauri-driver ({error}); scripts/setup.sh installs it")
+        })?;
+        let driver = TauriDriver { child, port };
+        driver.wait_until_listening().await?;
+        Ok(driver)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn wait_until_listening(&self) -> TestResult {
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err("tauri-driver did not start listening within 5 s".into())
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}

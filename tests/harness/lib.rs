@@ -1,0 +1,94 @@
+//! The end-to-end harness: starts `tauri-driver` (which starts WebKitWebDriver, which starts the
+//! real built app) and hands tests a WebDriver client. Xvfb, D-Bus and the keychain come from
+//! `scripts/desktop-session.sh`, which the test command wraps around the whole run.
+
+mod driver;
+mod paths;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub use driver::TauriDriver;
+pub use paths::{app_binary, artifacts_dir};
+
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// One running app under WebDriver. Call [`App::close`] at the end of a test; if a test fails
+/// first, dropping the driver still stops tauri-driver and everything it started.
+pub struct App {
+    pub client: Client,
+    _driver: TauriDriver,
+}
+
+impl App {
+    pub async fn launch() -> TestResult<App> {
+        App::launch_with_env(&[]).await
+    }
+
+    /// Launches the app with extra environment variables (the app inherits tauri-driver's).
+    pub async fn launch_with_env(env: &[(&str, &str)]) -> TestResult<App> {
+        let binary = app_binary()?;
+        let driver = TauriDriver::start(env).await?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary }),
+        );
+        let client = ClientBuilder::rustls()?
+            .capabilities(capabilities)
+            .connect(&driver.url())
+            .await?;
+        Ok(App {
+            client,
+            _driver: driver,
+        })
+    }
+
+    /// Waits (up to 15 s) for an element to be present and returns it.
+    pub async fn wait_for(&self, css: &str) -> TestResult<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await?)
+    }
+
+    /// Waits until `css`'s text satisfies `predicate`, returning the text.
+    pub async fn wait_for_text(
+        &self,
+        css: &str,
+        predicate: impl Fn(&str) -> bool,
+    ) -> TestResult<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.wait_for(css).await?.text().await?;
+            if predicate(&text) {
+                return Ok(text);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{css} never matched; last text: {text:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG of the window under the artifacts folder and returns its path.
+    pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = artifacts_dir()?.join("e2e");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> TestResult {
+        self.client.close().await?;
+        Ok(())
+    }
+}

@@ -35,6 +35,8 @@ done
 [ -s "$session_dir/display" ] || { echo "Xvfb did not start:" >&2; cat "$session_dir/xvfb.log" >&2; exit 1; }
 export DISPLAY=":$(tr -d '[:space:]' < "$session_dir/display")"
 
+# Build caches stay where they are (only the app's and the keychain's folders are private).
+export WISPKEY_CACHE_DIR="${WISPKEY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wispkey}"
 mkdir -p "$session_dir"/{config,data,cache,runtime}
 chmod 700 "$session_dir/runtime"
 export XDG_CONFIG_HOME="$session_dir/config" XDG_DATA_HOME="$session_dir/data" \

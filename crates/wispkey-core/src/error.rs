@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Stable, machine-readable identifiers. Renaming one is a breaking change for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     KeychainMissing,
@@ -16,10 +17,34 @@ pub enum ErrorCode {
     KeychainFailed,
     PdsUnreachable,
     ResponseLost,
+    Internal,
+    InvalidSecretName,
+    InvalidRequest,
+    SecretAlreadyExists,
+    SecretNotFound,
+    AuthenticationRequired,
+    EncryptionUnavailable,
+    ServiceFailed,
+    ServiceUnreachable,
+    PermissionMissing,
+    RateLimited,
+    TimedOut,
+    UnexpectedResponse,
+    OutcomeUnknown,
+    HandleNotFound,
+    ConsentDenied,
+    SignInTimedOut,
+    SignInCancelled,
+    StateMismatch,
+    ScopeNotGranted,
+    AccountMismatch,
+    SignInFailed,
+    SessionExpired,
+    BrowserUnavailable,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -28,6 +53,30 @@ impl ErrorCode {
         ErrorCode::KeychainFailed,
         ErrorCode::PdsUnreachable,
         ErrorCode::ResponseLost,
+        ErrorCode::Internal,
+        ErrorCode::InvalidSecretName,
+        ErrorCode::InvalidRequest,
+        ErrorCode::SecretAlreadyExists,
+        ErrorCode::SecretNotFound,
+        ErrorCode::AuthenticationRequired,
+        ErrorCode::EncryptionUnavailable,
+        ErrorCode::ServiceFailed,
+        ErrorCode::ServiceUnreachable,
+        ErrorCode::PermissionMissing,
+        ErrorCode::RateLimited,
+        ErrorCode::TimedOut,
+        ErrorCode::UnexpectedResponse,
+        ErrorCode::OutcomeUnknown,
+        ErrorCode::HandleNotFound,
+        ErrorCode::ConsentDenied,
+        ErrorCode::SignInTimedOut,
+        ErrorCode::SignInCancelled,
+        ErrorCode::StateMismatch,
+        ErrorCode::ScopeNotGranted,
+        ErrorCode::AccountMismatch,
+        ErrorCode::SignInFailed,
+        ErrorCode::SessionExpired,
+        ErrorCode::BrowserUnavailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +89,30 @@ impl ErrorCode {
             ErrorCode::KeychainFailed => "keychain_failed",
             ErrorCode::PdsUnreachable => "pds_unreachable",
             ErrorCode::ResponseLost => "response_lost",
+            ErrorCode::Internal => "internal",
+            ErrorCode::InvalidSecretName => "invalid_secret_name",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::SecretAlreadyExists => "secret_already_exists",
+            ErrorCode::SecretNotFound => "secret_not_found",
+            ErrorCode::AuthenticationRequired => "authentication_required",
+            ErrorCode::EncryptionUnavailable => "encryption_unavailable",
+            ErrorCode::ServiceFailed => "service_failed",
+            ErrorCode::ServiceUnreachable => "service_unreachable",
+            ErrorCode::PermissionMissing => "permission_missing",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TimedOut => "timed_out",
+            ErrorCode::UnexpectedResponse => "unexpected_response",
+            ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::HandleNotFound => "handle_not_found",
+            ErrorCode::ConsentDenied => "consent_denied",
+            ErrorCode::SignInTimedOut => "sign_in_timed_out",
+            ErrorCode::SignInCancelled => "sign_in_cancelled",
+            ErrorCode::StateMismatch => "state_mismatch",
+            ErrorCode::ScopeNotGranted => "scope_not_granted",
+            ErrorCode::AccountMismatch => "account_mismatch",
+            ErrorCode::SignInFailed => "sign_in_failed",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::BrowserUnavailable => "browser_unavailable",
         }
     }
 }
@@ -85,6 +158,132 @@ pub enum Error {
          Check the current state before trying again."
     )]
     ResponseLost { detail: String },
+
+    /// A bug on our side (for example a contained panic). The detail is for diagnostics only.
+    #[error("Something unexpected went wrong inside Wispkey. Please try again.")]
+    Internal { detail: String },
+
+    /// The name breaks the server's rule; the reason is a sentence from `provider::name`.
+    #[error("{reason}")]
+    InvalidSecretName { reason: String },
+
+    #[error("The service refused the request: {message}. Check the input and try again.")]
+    InvalidRequest { message: String },
+
+    #[error(
+        "A secret named \"{name}\" already exists. Choose another name, or rotate the existing secret."
+    )]
+    SecretAlreadyExists { name: String },
+
+    #[error(
+        "There is no secret named \"{name}\" (it may have been deleted elsewhere). Refresh the list."
+    )]
+    SecretNotFound { name: String },
+
+    #[error(
+        "The wisp service did not accept your sign-in ({message}). Sign in again; if this keeps \
+         happening, check the wisp service address in the settings."
+    )]
+    AuthenticationRequired { message: String },
+
+    #[error(
+        "The wisp service cannot store secrets right now (its encryption is unavailable). \
+         Nothing was changed; try again later."
+    )]
+    EncryptionUnavailable,
+
+    #[error(
+        "The wisp service failed to complete the request and nothing was changed. Try again later."
+    )]
+    ServiceFailed,
+
+    #[error(
+        "The wisp service could not be reached through your PDS. Check the service's status, \
+         then try again."
+    )]
+    ServiceUnreachable { detail: String },
+
+    #[error(
+        "Wispkey was not granted permission to {action}. Sign in again and approve access to \
+         your signing secrets."
+    )]
+    PermissionMissing { action: String },
+
+    #[error("{}", rate_limited_sentence(*retry_after_seconds))]
+    RateLimited { retry_after_seconds: Option<u64> },
+
+    #[error("No answer came back in time. Check your connection, then try again.")]
+    TimedOut { detail: String },
+
+    #[error(
+        "The service sent an answer Wispkey could not understand (HTTP {status}). Try again \
+         later; if it keeps happening, the service may be misconfigured."
+    )]
+    UnexpectedResponse { status: u16, detail: String },
+
+    /// Sent, but no usable answer: never retried automatically (design invariant 2).
+    #[error("{}", outcome_unknown_sentence(operation, name))]
+    OutcomeUnknown {
+        operation: crate::provider::Operation,
+        name: String,
+        detail: String,
+    },
+
+    #[error(
+        "No account was found for that handle or DID. Check the spelling (for example \
+         alice.bsky.social) and your network connection, then try again."
+    )]
+    HandleNotFound { detail: String },
+
+    #[error(
+        "Access was denied on the sign-in page. Sign in again and choose Authorize to let \
+         Wispkey manage your secrets."
+    )]
+    ConsentDenied { detail: String },
+
+    #[error(
+        "Sign-in did not finish in time. Start it again and complete it in the browser window \
+         that opens."
+    )]
+    SignInTimedOut { seconds: u64 },
+
+    #[error("Sign-in was cancelled. Start it again when you are ready.")]
+    SignInCancelled,
+
+    #[error(
+        "The sign-in answer did not belong to the sign-in Wispkey started, so it was rejected. \
+         Start sign-in again from Wispkey."
+    )]
+    StateMismatch,
+
+    #[error(
+        "Your account did not grant Wispkey permission to {} secrets. Sign in again and approve \
+         every requested permission, or choose full access.",
+        crate::oauth::Capability::list_for_sentence(missing)
+    )]
+    ScopeNotGranted {
+        missing: Vec<crate::oauth::Capability>,
+    },
+
+    #[error(
+        "You approved access for a different account than the one you typed. Sign in again \
+         and choose the same account on the sign-in page."
+    )]
+    AccountMismatch { expected: String, actual: String },
+
+    #[error(
+        "Sign-in could not be completed. Try again; if it keeps failing, your PDS may not \
+         support this kind of sign-in."
+    )]
+    SignInFailed { detail: String },
+
+    #[error("Your session for this account has expired or was revoked. Sign in again.")]
+    SessionExpired { detail: String },
+
+    #[error(
+        "Wispkey could not open your web browser for sign-in. Set a default browser, then try again."
+    )]
+    BrowserUnavailable { detail: String },
 }
 
 impl Error {
@@ -98,7 +297,59 @@ impl Error {
             Error::KeychainFailed { .. } => ErrorCode::KeychainFailed,
             Error::PdsUnreachable { .. } => ErrorCode::PdsUnreachable,
             Error::ResponseLost { .. } => ErrorCode::ResponseLost,
+            Error::Internal { .. } => ErrorCode::Internal,
+            Error::InvalidSecretName { .. } => ErrorCode::InvalidSecretName,
+            Error::InvalidRequest { .. } => ErrorCode::InvalidRequest,
+            Error::SecretAlreadyExists { .. } => ErrorCode::SecretAlreadyExists,
+            Error::SecretNotFound { .. } => ErrorCode::SecretNotFound,
+            Error::AuthenticationRequired { .. } => ErrorCode::AuthenticationRequired,
+            Error::EncryptionUnavailable => ErrorCode::EncryptionUnavailable,
+            Error::ServiceFailed => ErrorCode::ServiceFailed,
+            Error::ServiceUnreachable { .. } => ErrorCode::ServiceUnreachable,
+            Error::PermissionMissing { .. } => ErrorCode::PermissionMissing,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::TimedOut { .. } => ErrorCode::TimedOut,
+            Error::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
+            Error::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            Error::HandleNotFound { .. } => ErrorCode::HandleNotFound,
+            Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
+            Error::SignInTimedOut { .. } => ErrorCode::SignInTimedOut,
+            Error::SignInCancelled => ErrorCode::SignInCancelled,
+            Error::StateMismatch => ErrorCode::StateMismatch,
+            Error::ScopeNotGranted { .. } => ErrorCode::ScopeNotGranted,
+            Error::AccountMismatch { .. } => ErrorCode::AccountMismatch,
+            Error::SignInFailed { .. } => ErrorCode::SignInFailed,
+            Error::SessionExpired { .. } => ErrorCode::SessionExpired,
+            Error::BrowserUnavailable { .. } => ErrorCode::BrowserUnavailable,
         }
+    }
+}
+
+fn rate_limited_sentence(retry_after_seconds: Option<u64>) -> String {
+    match retry_after_seconds {
+        Some(seconds) => format!("Too many requests. Wait {seconds} seconds, then try again."),
+        None => "Too many requests. Wait a minute, then try again.".to_owned(),
+    }
+}
+
+fn outcome_unknown_sentence(operation: &crate::provider::Operation, name: &str) -> String {
+    use crate::provider::Operation;
+    match operation {
+        Operation::Rotate => format!(
+            "The rotation of \"{name}\" was sent but no answer came back, so it may have \
+             happened: the old token may already have stopped working. Refresh the list and \
+             check its last-rotated time, then rotate again to get a token you can see."
+        ),
+        Operation::Create => format!(
+            "Creating \"{name}\" was sent but no answer came back, so it may exist without its \
+             token having been shown. Refresh the list: if it is there, rotate it to get a token \
+             you can see."
+        ),
+        Operation::Delete => format!(
+            "Deleting \"{name}\" was sent but no answer came back, so it may already be gone. \
+             Refresh the list to see."
+        ),
+        Operation::List => "The list request got no answer. Refresh to try again.".to_owned(),
     }
 }
 
@@ -137,6 +388,81 @@ mod tests {
                 detail: String::new(),
             },
             Error::ResponseLost {
+                detail: String::new(),
+            },
+            Error::Internal {
+                detail: String::new(),
+            },
+            Error::InvalidSecretName {
+                reason: "Give the secret a name.".into(),
+            },
+            Error::InvalidRequest {
+                message: "invalid secret name".into(),
+            },
+            Error::SecretAlreadyExists { name: "n".into() },
+            Error::SecretNotFound { name: "n".into() },
+            Error::AuthenticationRequired {
+                message: "jwt is expired".into(),
+            },
+            Error::EncryptionUnavailable,
+            Error::ServiceFailed,
+            Error::ServiceUnreachable {
+                detail: String::new(),
+            },
+            Error::PermissionMissing {
+                action: "rotate secrets".into(),
+            },
+            Error::RateLimited {
+                retry_after_seconds: Some(30),
+            },
+            Error::RateLimited {
+                retry_after_seconds: None,
+            },
+            Error::TimedOut {
+                detail: String::new(),
+            },
+            Error::UnexpectedResponse {
+                status: 502,
+                detail: String::new(),
+            },
+            Error::OutcomeUnknown {
+                operation: crate::provider::Operation::Rotate,
+                name: "n".into(),
+                detail: String::new(),
+            },
+            Error::OutcomeUnknown {
+                operation: crate::provider::Operation::Create,
+                name: "n".into(),
+                detail: String::new(),
+            },
+            Error::OutcomeUnknown {
+                operation: crate::provider::Operation::Delete,
+                name: "n".into(),
+                detail: String::new(),
+            },
+            Error::HandleNotFound {
+                detail: String::new(),
+            },
+            Error::ConsentDenied {
+                detail: String::new(),
+            },
+            Error::SignInTimedOut { seconds: 300 },
+            Error::SignInCancelled,
+            Error::StateMismatch,
+            Error::ScopeNotGranted {
+                missing: vec![crate::oauth::Capability::Rotate],
+            },
+            Error::AccountMismatch {
+                expected: String::new(),
+                actual: String::new(),
+            },
+            Error::SignInFailed {
+                detail: String::new(),
+            },
+            Error::SessionExpired {
+                detail: String::new(),
+            },
+            Error::BrowserUnavailable {
                 detail: String::new(),
             },
         ];

@@ -3,10 +3,16 @@
 //! - [`vault`]: the OS keychain, the only place a token is kept.
 //! - [`secret`]: the type every token, key and session lives in while in memory.
 //! - [`transport`]: how providers reach a server as the signed-in account.
+//! - [`oauth`]: AT Protocol OAuth sign-in; its sessions implement [`transport::XrpcTransport`].
+//! - [`provider`]: the services whose signing secrets Wispkey manages (wisp.place first).
+//! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod error;
+pub mod oauth;
+pub mod provider;
 pub mod secret;
+pub mod signature;
 pub mod transport;
 pub mod vault;
 

@@ -34,6 +34,13 @@ impl std::fmt::Debug for SecretString {
     }
 }
 
+/// Reading a secret out of a server's answer is allowed; writing one out (`Serialize`) is not.
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(SecretString)
+    }
+}
+
 impl From<String> for SecretString {
     fn from(value: String) -> Self {
         SecretString(value)

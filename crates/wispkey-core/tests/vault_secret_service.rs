@@ -1,6 +1,8 @@
 //! The vault against a real Secret Service (gnome-keyring in a private D-Bus session, started by
 //! `scripts/desktop-session.sh`). Never the keyring crate's mock store.
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 

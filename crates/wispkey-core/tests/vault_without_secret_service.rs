@@ -1,7 +1,7 @@
 //! The vault when no Secret Service can be reached: a clear "keychain missing", never a panic.
 //! Each case points this test process at a D-Bus that lacks a keychain; nextest runs every test
 //! in its own process, so changing the environment here affects nothing else.
-#![allow(unsafe_code)]
+#![allow(unsafe_code, clippy::unwrap_used)]
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};

@@ -67,3 +67,7 @@ pub trait XrpcTransport: Send + Sync {
     /// The DID of the account this transport acts for.
     fn did(&self) -> &str;
 }
+
+pub mod password;
+pub mod service_auth;
+mod wire;

@@ -9,6 +9,8 @@
 //   WISPKEY_CONSENT_HANDLE, WISPKEY_CONSENT_PASSWORD,
 //   WISPKEY_CONSENT_ACTION = authorize | deny, WISPKEY_CONSENT_MODE = playwright | api
 //
+//   WISPKEY_CONSENT_TAMPER = code  (api mode, tests only: deliver a corrupted code)
+//
 // Modes:
 //   playwright (default)  the real page in Debian's /usr/bin/chromium via playwright-core
 //                         (headless, fresh profile). Works on Node 20 and 22.
@@ -247,6 +249,11 @@ async function withApi({ url, handle, password, action }) {
   const target = new URL(redirect.searchParams.get('redirect_uri'))
   for (const [key, value] of redirect.searchParams) {
     if (key !== 'redirect_uri' && key !== 'redirect_mode') target.searchParams.set(key, value)
+  }
+  if (process.env.WISPKEY_CONSENT_TAMPER === 'code' && target.searchParams.has('code')) {
+    // For the test of a refused code exchange: a redirect with the right state, a wrong code.
+    target.searchParams.set('code', `${target.searchParams.get('code')}-tampered`)
+    log('tampered with the code before delivering it')
   }
   const delivered = await send('GET', target, { accept: 'text/html' })
   log(`redirected to the app (${action}), it answered HTTP ${delivered.status}`)

@@ -41,6 +41,17 @@ fn redirect_uri_of(authorize_url: &str) -> url::Url {
     url::Url::parse(&redirect).unwrap()
 }
 
+async fn wait_for_log(log: &std::path::Path, line: &str) -> String {
+    for _ in 0..100 {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.contains(line) {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::fs::read_to_string(log).unwrap_or_default()
+}
+
 fn port_is_closed(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
 }
@@ -382,4 +393,73 @@ async fn re_authorizing_with_full_access_works_through_the_proxy() {
     );
 
     sign_out_all(&manager).await;
+}
+
+#[tokio::test]
+async fn a_refused_code_exchange_is_an_error_not_a_crash() {
+    // atrium-oauth 0.2.0 reaches `todo!()` when the token endpoint refuses the code; the
+    // sign-in must still end with an error (and the browser tab must be answered).
+    let stack = Stack::load();
+    let vault = test_vault("refused-code");
+    let manager = manager(&stack, &vault);
+    let alice = stack.account("alice.test");
+    let log = scratch("refused-code").join("consent.log");
+    let browser = consent_browser(&alice, Consent::Authorize, &log)
+        .env("WISPKEY_CONSENT_MODE", "api")
+        .env("WISPKEY_CONSENT_TAMPER", "code");
+
+    let error = manager
+        .sign_in("alice.test", &browser, options(60))
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&error, Error::SignInFailed { detail } if detail.contains("code exchange")),
+        "{error:?}"
+    );
+    // The browser side got its page (the consent process logs that just after we answer).
+    let consent_log = wait_for_log(&log, "done in").await;
+    assert!(consent_log.contains("tampered"), "{consent_log}");
+    assert!(
+        consent_log.contains("it answered HTTP 200"),
+        "{consent_log}"
+    );
+    assert_nothing_stored(&manager, &vault, &alice.did).await;
+}
+
+#[tokio::test]
+async fn approving_another_account_than_the_one_typed_is_refused_and_nothing_is_kept() {
+    let stack = Stack::load();
+    let vault = test_vault("other-account");
+    let manager = manager(&stack, &vault);
+    let alice = stack.account("alice.test");
+    let bob = stack.account("bob.test");
+    let log = scratch("other-account").join("consent.log");
+    // The user typed alice.test but signs in as bob on the page (the API allows it; the
+    // page's login hint is only a hint).
+    let browser =
+        consent_browser(&bob, Consent::Authorize, &log).env("WISPKEY_CONSENT_MODE", "api");
+
+    let error = manager
+        .sign_in("alice.test", &browser, options(60))
+        .await
+        .unwrap_err();
+
+    match &error {
+        Error::AccountMismatch { expected, actual } => {
+            assert_eq!(expected, &alice.did);
+            assert_eq!(actual, &bob.did);
+        }
+        other => panic!(
+            "expected AccountMismatch, got {other:?}; consent log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        ),
+    }
+    assert_nothing_stored(&manager, &vault, &alice.did).await;
+    assert!(
+        !vault
+            .contains_async(&wispkey_core::oauth::session_item(&bob.did))
+            .await
+            .unwrap()
+    );
 }

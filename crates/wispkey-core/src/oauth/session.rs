@@ -18,12 +18,11 @@ use atrium_xrpc::http::{Method, Request, Response};
 use futures::FutureExt;
 use serde::Deserialize;
 use tokio::sync::Mutex;
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::http::{HttpClient, SendError, classify, find_send_error};
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
-use super::session_store::SessionRecord;
+use super::session_store::{SessionRecord, optional_secret_serde, secret_serde};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use crate::transport::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
@@ -57,13 +56,15 @@ impl std::fmt::Debug for LiveSession {
     }
 }
 
-/// Token endpoint answer. Zeroized on drop.
-#[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
+/// Token endpoint answer.
+#[derive(Deserialize)]
 struct TokenResponse {
-    access_token: String,
+    #[serde(with = "secret_serde")]
+    access_token: SecretString,
     token_type: String,
     expires_in: Option<i64>,
-    refresh_token: Option<String>,
+    #[serde(default, with = "optional_secret_serde")]
+    refresh_token: Option<SecretString>,
     scope: Option<String>,
     sub: Option<String>,
 }
@@ -140,22 +141,16 @@ impl LiveSession {
         {
             self.refresh_locked(&mut material).await?;
         }
-        Ok((
-            SecretString::new(material.access_token.clone()),
-            material.pds.clone(),
-        ))
+        Ok((material.access_token.clone(), material.pds.clone()))
     }
 
     /// Refreshes unless someone else already replaced `stale` while we waited for the lock.
     async fn refresh_after(&self, stale: &SecretString) -> Result<(SecretString, String)> {
         let mut material = self.material.lock().await;
-        if material.access_token == stale.expose() {
+        if &material.access_token == stale {
             self.refresh_locked(&mut material).await?;
         }
-        Ok((
-            SecretString::new(material.access_token.clone()),
-            material.pds.clone(),
-        ))
+        Ok((material.access_token.clone(), material.pds.clone()))
     }
 
     /// Forces a refresh now.
@@ -171,7 +166,7 @@ impl LiveSession {
     }
 
     async fn refresh_locked(&self, material: &mut SessionRecord) -> Result<()> {
-        let Some(refresh_token) = material.refresh_token.clone().map(SecretString::new) else {
+        let Some(refresh_token) = material.refresh_token.clone() else {
             return Err(Error::SessionExpired {
                 detail: "no refresh token was issued".into(),
             });
@@ -295,12 +290,9 @@ impl LiveSession {
                     });
                 };
                 let client_id = material.client.client_id();
-                let mut tokens = vec![(
-                    "access_token",
-                    SecretString::new(material.access_token.clone()),
-                )];
+                let mut tokens = vec![("access_token", material.access_token.clone())];
                 if let Some(refresh) = &material.refresh_token {
-                    tokens.insert(0, ("refresh_token", SecretString::new(refresh.clone())));
+                    tokens.insert(0, ("refresh_token", refresh.clone()));
                 }
                 drop(material);
                 for (hint, token) in tokens {

@@ -47,12 +47,58 @@ pub(crate) struct SessionRecord {
     /// The PDS the tokens are for (the token set's `aud`).
     pub pds: String,
     pub scope: String,
-    pub access_token: String,
-    pub refresh_token: Option<String>,
+    #[serde(with = "secret_serde")]
+    pub access_token: SecretString,
+    #[serde(with = "optional_secret_serde")]
+    pub refresh_token: Option<SecretString>,
     /// Unix seconds.
     pub expires_at: Option<i64>,
     /// The DPoP key as a JWK, private part included.
-    pub dpop_key: String,
+    #[serde(with = "secret_serde")]
+    pub dpop_key: SecretString,
+}
+
+/// (De)serializes the record's secret fields. `SecretString` itself stays non-`Serialize`, so
+/// only this record, written only to the keychain, can carry one out of memory.
+pub(crate) mod secret_serde {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::secret::SecretString;
+
+    pub fn serialize<S: Serializer>(
+        value: &SecretString,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(value.expose())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<SecretString, D::Error> {
+        String::deserialize(deserializer).map(SecretString::new)
+    }
+}
+
+pub(crate) mod optional_secret_serde {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::secret::SecretString;
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<SecretString>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(secret) => serializer.serialize_some(secret.expose()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<SecretString>, D::Error> {
+        Option::<String>::deserialize(deserializer).map(|value| value.map(SecretString::new))
+    }
 }
 
 impl std::fmt::Debug for SessionRecord {
@@ -82,13 +128,13 @@ impl SessionRecord {
             issuer: token_set.iss.clone(),
             pds: token_set.aud.clone(),
             scope: token_set.scope.clone().unwrap_or_default(),
-            access_token: token_set.access_token.clone(),
-            refresh_token: token_set.refresh_token.clone(),
+            access_token: SecretString::new(token_set.access_token.clone()),
+            refresh_token: token_set.refresh_token.clone().map(SecretString::new),
             expires_at: token_set
                 .expires_at
                 .as_ref()
                 .map(|at| at.as_ref().timestamp()),
-            dpop_key,
+            dpop_key: SecretString::new(dpop_key),
         })
     }
 
@@ -120,7 +166,7 @@ impl SessionRecord {
     }
 
     pub fn dpop_key(&self) -> Result<jose_jwk::Key> {
-        serde_json::from_str(&self.dpop_key).map_err(|e| Error::SessionExpired {
+        serde_json::from_str(self.dpop_key.expose()).map_err(|e| Error::SessionExpired {
             detail: format!(
                 "the stored DPoP key is unreadable ({:?} error)",
                 e.classify()
@@ -364,10 +410,10 @@ mod tests {
             issuer: "http://localhost:2583".into(),
             pds: "http://localhost:2583".into(),
             scope: "atproto".into(),
-            access_token: "at-secret-value".into(),
-            refresh_token: Some("rt-secret-value".into()),
+            access_token: SecretString::new("at-secret-value"),
+            refresh_token: Some(SecretString::new("rt-secret-value")),
             expires_at: Some(1_700_000_000),
-            dpop_key: "{\"kty\":\"EC\",\"d\":\"private-part\"}".into(),
+            dpop_key: SecretString::new("{\"kty\":\"EC\",\"d\":\"private-part\"}"),
         }
     }
 
@@ -375,7 +421,7 @@ mod tests {
     fn a_record_round_trips_through_its_keychain_form() {
         let secret = record().to_secret().unwrap();
         let back = SessionRecord::from_secret(&secret).unwrap();
-        assert_eq!(back.access_token, "at-secret-value");
+        assert_eq!(back.access_token.expose(), "at-secret-value");
         assert_eq!(back.client, record().client);
     }
 

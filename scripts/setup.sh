@@ -31,17 +31,20 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version '^2' --locked
 fi
 
-# npm ci only when the lock file changed since the last install in this folder.
-npm_ci_if_changed() {
+# Installs only when the lock file changed since the last install in this folder. `npm install`
+# rather than `npm ci`: npm 11.19 writes lock files without the other platforms' optional
+# packages (rollup's native builds) and then refuses them in `npm ci`. Versions stay pinned by
+# the committed lock file and exact versions in package.json.
+npm_install_if_changed() {
   local dir=$1 stamp=$1/node_modules/.wispkey-lock-hash hash
   hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
     step "Installing npm packages in ${dir#"$repo_root"/}"
-    (cd "$dir" && npm ci --no-audit --no-fund)
+    (cd "$dir" && npm install --no-audit --no-fund)
     echo "$hash" > "$stamp"
   fi
 }
-npm_ci_if_changed "$repo_root/ui"
+npm_install_if_changed "$repo_root/ui"
 
 if [ -x "$repo_root/scripts/stack.sh" ]; then
   "$repo_root/scripts/stack.sh" install

@@ -37,7 +37,9 @@ fn render() -> String {
     out.push_str("/** Every command: its arguments and what it returns on success. */\n");
     out.push_str("export type Commands = {\n");
     for (name, args, returns) in command_table(&cfg) {
-        out.push_str(&format!("  {name}: {{ args: {args}; returns: {returns} }};\n"));
+        out.push_str(&format!(
+            "  {name}: {{ args: {args}; returns: {returns} }};\n"
+        ));
     }
     out.push_str("};\n");
     out

@@ -17,7 +17,12 @@ macro_rules! app_commands {
 
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
-        .manage(state::AppState::from_environment())
+        .setup(|app| {
+            use tauri::Manager;
+            let config_dir = app.path().app_config_dir().ok();
+            app.manage(state::AppState::load(config_dir.as_deref())?);
+            Ok(())
+        })
         .invoke_handler(app_commands!())
         .run(tauri::generate_context!())
 }

@@ -31,6 +31,7 @@ pub enum ErrorCode {
     TimedOut,
     UnexpectedResponse,
     OutcomeUnknown,
+    InvalidSettings,
     HandleNotFound,
     ConsentDenied,
     SignInTimedOut,
@@ -44,7 +45,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -67,6 +68,7 @@ impl ErrorCode {
         ErrorCode::TimedOut,
         ErrorCode::UnexpectedResponse,
         ErrorCode::OutcomeUnknown,
+        ErrorCode::InvalidSettings,
         ErrorCode::HandleNotFound,
         ErrorCode::ConsentDenied,
         ErrorCode::SignInTimedOut,
@@ -103,6 +105,7 @@ impl ErrorCode {
             ErrorCode::TimedOut => "timed_out",
             ErrorCode::UnexpectedResponse => "unexpected_response",
             ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::InvalidSettings => "invalid_settings",
             ErrorCode::HandleNotFound => "handle_not_found",
             ErrorCode::ConsentDenied => "consent_denied",
             ErrorCode::SignInTimedOut => "sign_in_timed_out",
@@ -230,6 +233,11 @@ pub enum Error {
     },
 
     #[error(
+        "Wispkey's settings file could not be read. Fix or delete settings.json in its config folder, then restart."
+    )]
+    InvalidSettings { detail: String },
+
+    #[error(
         "No account was found for that handle or DID. Check the spelling (for example \
          alice.bsky.social) and your network connection, then try again."
     )]
@@ -311,6 +319,7 @@ impl Error {
             Error::TimedOut { .. } => ErrorCode::TimedOut,
             Error::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
             Error::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
             Error::HandleNotFound { .. } => ErrorCode::HandleNotFound,
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::SignInTimedOut { .. } => ErrorCode::SignInTimedOut,
@@ -388,6 +397,9 @@ mod tests {
                 detail: String::new(),
             },
             Error::ResponseLost {
+                detail: String::new(),
+            },
+            Error::InvalidSettings {
                 detail: String::new(),
             },
             Error::Internal {

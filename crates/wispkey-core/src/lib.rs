@@ -6,12 +6,14 @@
 //! - [`oauth`]: AT Protocol OAuth sign-in; its sessions implement [`transport::XrpcTransport`].
 //! - [`provider`]: the services whose signing secrets Wispkey manages (wisp.place first).
 //! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
+//! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod error;
 pub mod oauth;
 pub mod provider;
 pub mod secret;
+pub mod settings;
 pub mod signature;
 pub mod transport;
 pub mod vault;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Wispkey against the local stack, fully offline: starts a PLC directory, the reference PDS and
+# the local wisp-compatible service on 127.0.0.1, prints the demo logins, runs the app pointed at
+# them, and stops the stack (by PID) when the app closes.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+"$repo_root/scripts/setup.sh"
+step "Building the front end, the app and the local wisp service"
+(cd "$repo_root/ui" && npm run build)
+(cd "$repo_root" && cargo build --locked -p wispkey -p wisp-service)
+
+stack_dir="$repo_root/.stack/demo"
+mkdir -p "$stack_dir"
+cleanup() { "$repo_root/scripts/stack.sh" stop --dir "$stack_dir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+step "Starting the local stack"
+"$repo_root/scripts/stack.sh" start --dir "$stack_dir" >/dev/null
+
+# Reads one field of stack.json (python3 is on every machine this runs on).
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$stack_dir/stack.json" "$1"; }
+
+export WISPKEY_PLC_URL WISPKEY_HANDLE_RESOLVER_PDS WISPKEY_WISP_SERVICE_DID
+WISPKEY_PLC_URL=$(field 'd["plcUrl"]')
+WISPKEY_HANDLE_RESOLVER_PDS=$(field 'd["pdsUrl"]')
+WISPKEY_WISP_SERVICE_DID=$(field 'd["wispServiceDid"]')
+
+cat <<TXT
+
+Local stack is up (offline, 127.0.0.1 only):
+  PDS              $WISPKEY_HANDLE_RESOLVER_PDS
+  wisp service     $WISPKEY_WISP_SERVICE_DID
+Demo logins (type the handle in Wispkey; the password goes into the PDS's own sign-in page):
+$(field '"\n".join("  %s   password: %s" % (a["handle"], a["password"]) for a in d["accounts"])')
+
+Close the Wispkey window to stop everything.
+TXT
+
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): Wispkey needs a desktop session." >&2
+  exit 1
+fi
+"$CARGO_TARGET_DIR/debug/wispkey"

@@ -65,6 +65,32 @@ async fn a_restarted_app_restores_the_session_from_the_keychain_without_a_browse
 }
 
 #[tokio::test]
+async fn an_account_whose_keychain_item_was_removed_is_dropped_on_restore() {
+    let stack = Stack::load();
+    let vault = test_vault("removed-item");
+    let first = manager(&stack, &vault);
+    let account = sign_in(&first, &stack, "alice.test", "removed-item").await;
+    let record = stored_session(&vault, &account.did).await;
+    drop(first);
+    // Someone deletes Wispkey's item in the keychain manager while the app is closed.
+    vault
+        .delete_async(&session_item(&account.did))
+        .await
+        .unwrap();
+
+    let second = manager(&stack, &vault);
+
+    assert!(second.restore().await.unwrap().is_empty());
+    assert!(second.accounts().await.unwrap().is_empty());
+    let error = second.transport(&account.did).await.unwrap_err();
+    assert!(matches!(error, Error::SessionExpired { .. }), "{error:?}");
+    // The server-side session was untouched; this is also the positive control for
+    // `raw_refresh`, whose 400s the refresh and sign-out tests rely on.
+    let (status, body) = raw_refresh(&record, &field(&record, "refresh_token")).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
 async fn a_forced_refresh_rotates_the_tokens_and_the_old_ones_stop_working() {
     let stack = Stack::load();
     let vault = test_vault("refresh");

@@ -434,7 +434,8 @@ impl OAuthManager {
         let _guard = self.inner.index_lock.lock().await;
         let vault = &self.inner.shared.vault;
         let entries = read_index(vault).await?;
-        let mut kept = Vec::with_capacity(entries.len());
+        let listed = entries.len();
+        let mut kept = Vec::with_capacity(listed);
         let mut accounts = Vec::new();
         for entry in entries {
             match SessionRecord::load(vault, &entry.did).await {
@@ -457,7 +458,7 @@ impl OAuthManager {
                 Err(_) => kept.push(entry),
             }
         }
-        if kept.len() != accounts.len() || kept.is_empty() {
+        if kept.len() != listed {
             write_index(vault, &kept).await?;
         }
         Ok(accounts)

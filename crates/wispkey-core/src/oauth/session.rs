@@ -90,6 +90,15 @@ pub(crate) async fn contain<T>(
     future: impl std::future::Future<Output = Result<T>>,
     what: &str,
 ) -> Result<T> {
+    contain_as(future, what, |detail| Error::SignInFailed { detail }).await
+}
+
+/// [`contain`] with the error a panic becomes chosen by the caller.
+pub(crate) async fn contain_as<T>(
+    future: impl std::future::Future<Output = Result<T>>,
+    what: &str,
+    error: impl FnOnce(String) -> Error,
+) -> Result<T> {
     match std::panic::AssertUnwindSafe(future).catch_unwind().await {
         Ok(result) => result,
         Err(panic) => {
@@ -98,9 +107,9 @@ pub(crate) async fn contain<T>(
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(Error::SignInFailed {
-                detail: format!("{what} failed inside the OAuth library: {message}"),
-            })
+            Err(error(format!(
+                "{what} failed inside the OAuth library: {message}"
+            )))
         }
     }
 }
@@ -365,7 +374,9 @@ impl LiveSession {
     }
 
     pub async fn send(&self, request: XrpcRequest) -> Result<XrpcResponse> {
-        contain(
+        // A panic while sending cannot tell whether the request left: report the outcome as
+        // unknown, which is the safe reading for a rotate.
+        contain_as(
             async {
                 let (token, pds) = self.current().await?;
                 let response = self.attempt(&token, &pds, &request).await?;
@@ -379,6 +390,7 @@ impl LiveSession {
                 Ok(response)
             },
             "sending a request",
+            |detail| Error::ResponseLost { detail },
         )
         .await
     }
@@ -439,5 +451,35 @@ impl XrpcTransport for OAuthTransport {
 
     fn did(&self) -> &str {
         self.session.did()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn atrium_style_todo() -> Result<()> {
+        todo!()
+    }
+
+    #[tokio::test]
+    async fn a_panic_inside_the_oauth_library_becomes_an_error() {
+        let result = contain(atrium_style_todo(), "exchanging the code").await;
+        assert!(
+            matches!(&result, Err(Error::SignInFailed { detail }) if detail.contains("not yet implemented")),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panic_while_sending_reads_as_an_unknown_outcome() {
+        let result = contain_as(atrium_style_todo(), "sending a request", |detail| {
+            Error::ResponseLost { detail }
+        })
+        .await;
+        assert!(
+            matches!(result, Err(Error::ResponseLost { .. })),
+            "{result:?}"
+        );
     }
 }

@@ -196,18 +196,18 @@ impl OAuthManager {
             .handle
             .clone()
             .unwrap_or_else(|| identity.did.clone());
-        let authorize_url = client
-            .authorize(
-                &hint,
-                AuthorizeOptions {
-                    redirect_uri: Some(params.redirect_uri()),
-                    scopes: params.atrium_scopes(),
-                    prompt: None,
-                    state: None,
-                },
-            )
-            .await
-            .map_err(map_authorize_error)?;
+        // Boxed: atrium's futures are large (see `contain`).
+        let authorize_url = Box::pin(client.authorize(
+            &hint,
+            AuthorizeOptions {
+                redirect_uri: Some(params.redirect_uri()),
+                scopes: params.atrium_scopes(),
+                prompt: None,
+                state: None,
+            },
+        ))
+        .await
+        .map_err(map_authorize_error)?;
         let Some(expected_state) = state_store.issued_state() else {
             return Err(Error::SignInFailed {
                 detail: "no authorization state was recorded".into(),
@@ -568,5 +568,26 @@ fn map_callback_error(error: atrium_oauth::Error) -> Error {
                 Error::SignInFailed { detail }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sign_in_futures_stay_small_enough_to_nest() {
+        // atrium's futures run to hundreds of KiB in debug builds; unboxed, a few layers of
+        // them overflowed a 2 MiB thread stack. The public futures must stay small.
+        let manager = OAuthManager::new(OAuthConfig::default(), Vault::new("size-check")).unwrap();
+        let browser = |_: &str| Ok(());
+        let sign_in = manager.sign_in("alice.test", &browser, SignInOptions::default());
+        assert!(
+            std::mem::size_of_val(&sign_in) < 16 * 1024,
+            "{}",
+            std::mem::size_of_val(&sign_in)
+        );
+        let refresh = manager.refresh("did:plc:abc");
+        assert!(std::mem::size_of_val(&refresh) < 16 * 1024);
     }
 }

@@ -9,6 +9,8 @@
 //! strictly one at a time (refresh tokens are single-use and the old access token dies with
 //! them); senders hold it only long enough to copy the current access token.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -86,32 +88,38 @@ fn now_secs() -> i64 {
 
 /// Runs a future and turns a panic inside it (atrium has `todo!()`/`unimplemented!()` paths)
 /// into an error, so a library bug can never take the app down or leave a spinner hanging.
-pub(crate) async fn contain<T>(
-    future: impl std::future::Future<Output = Result<T>>,
-    what: &str,
-) -> Result<T> {
-    contain_as(future, what, |detail| Error::SignInFailed { detail }).await
+///
+/// The future goes to the heap at once: atrium's futures are large, and nesting them by value
+/// in further async layers overflowed the 2 MiB stack of a test thread in debug builds.
+pub(crate) fn contain<'a, T: 'a>(
+    future: impl Future<Output = Result<T>> + Send + 'a,
+    what: &'static str,
+) -> Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>> {
+    contain_as(future, what, |detail| Error::SignInFailed { detail })
 }
 
 /// [`contain`] with the error a panic becomes chosen by the caller.
-pub(crate) async fn contain_as<T>(
-    future: impl std::future::Future<Output = Result<T>>,
-    what: &str,
-    error: impl FnOnce(String) -> Error,
-) -> Result<T> {
-    match std::panic::AssertUnwindSafe(future).catch_unwind().await {
-        Ok(result) => result,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(error(format!(
-                "{what} failed inside the OAuth library: {message}"
-            )))
+pub(crate) fn contain_as<'a, T: 'a>(
+    future: impl Future<Output = Result<T>> + Send + 'a,
+    what: &'static str,
+    error: impl FnOnce(String) -> Error + Send + 'a,
+) -> Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>> {
+    let future = Box::pin(future);
+    Box::pin(async move {
+        match std::panic::AssertUnwindSafe(future).catch_unwind().await {
+            Ok(result) => result,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_owned());
+                Err(error(format!(
+                    "{what} failed inside the OAuth library: {message}"
+                )))
+            }
         }
-    }
+    })
 }
 
 impl LiveSession {

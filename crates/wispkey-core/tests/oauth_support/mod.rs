@@ -135,9 +135,13 @@ pub fn consent_browser(account: &StackAccount, consent: Consent, log: &Path) -> 
         .env("WISPKEY_CONSENT_LOG", log)
 }
 
-/// A per-test scratch folder (consent logs), removed by the OS's tmp cleaning.
+/// A per-test scratch folder (consent logs): inside the private desktop session's folder when
+/// there is one (deleted when the session ends), else the temp dir.
 pub fn scratch(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let base = std::env::var_os("WISPKEY_SESSION_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!(
         "wispkey-oauth-{label}-{}-{}",
         std::process::id(),
         SystemTime::now()

@@ -1,6 +1,13 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Only the commands listed here get permissions; anything else is refused at the IPC layer.
-    let manifest = tauri_build::AppManifest::new().commands(&["keychain_status"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "keychain_status",
+        "restore_accounts",
+        "sign_in",
+        "cancel_sign_in",
+        "sign_out",
+        "list_secrets",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())
 }

@@ -7,16 +7,36 @@
 use ts_rs::{Config, TS};
 use wispkey_core::ErrorCode;
 
+use wispkey_core::oauth::{Account, Capability, SignOutOutcome};
+
 use crate::IpcError;
+use crate::commands::account::SignInFinished;
 use crate::commands::keychain::KeychainStatus;
+use crate::commands::secrets::SecretRow;
 
 /// Each command: name, argument object type, and success type.
 fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
-    vec![(
-        "keychain_status",
-        "Record<string, never>".into(),
-        KeychainStatus::name(cfg),
-    )]
+    let none = || "Record<string, never>".to_owned();
+    vec![
+        ("keychain_status", none(), KeychainStatus::name(cfg)),
+        (
+            "restore_accounts",
+            none(),
+            format!("{}[]", Account::name(cfg)),
+        ),
+        ("sign_in", "{ identity: string }".into(), "null".into()),
+        ("cancel_sign_in", none(), "null".into()),
+        (
+            "sign_out",
+            "{ did: string }".into(),
+            SignOutOutcome::name(cfg),
+        ),
+        (
+            "list_secrets",
+            "{ did: string }".into(),
+            format!("{}[]", SecretRow::name(cfg)),
+        ),
+    ]
 }
 
 fn render() -> String {
@@ -25,6 +45,11 @@ fn render() -> String {
         ErrorCode::decl(&cfg),
         IpcError::decl(&cfg),
         KeychainStatus::decl(&cfg),
+        Capability::decl(&cfg),
+        Account::decl(&cfg),
+        SignOutOutcome::decl(&cfg),
+        SecretRow::decl(&cfg),
+        SignInFinished::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.\n\n",

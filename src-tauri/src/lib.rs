@@ -11,12 +11,28 @@ pub use ipc_error::IpcError;
 /// `AppManifest::commands`, which is what generates their permissions.
 macro_rules! app_commands {
     () => {
-        tauri::generate_handler![commands::keychain::keychain_status]
+        tauri::generate_handler![
+            commands::keychain::keychain_status,
+            commands::account::restore_accounts,
+            commands::account::sign_in,
+            commands::account::cancel_sign_in,
+            commands::account::sign_out,
+            commands::secrets::list_secrets,
+        ]
     };
 }
 
 pub fn run() -> tauri::Result<()> {
+    // The OAuth flow (atrium's resolver, PAR, DPoP retries) nests deep futures; in debug builds
+    // they overflow tokio's default 2 MiB worker stacks, so commands get a runtime with more.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()?;
+    tauri::async_runtime::set(runtime.handle().clone());
+
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();

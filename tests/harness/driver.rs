@@ -18,7 +18,7 @@ fn free_port() -> TestResult<u16> {
 }
 
 impl TauriDriver {
-    pub async fn start(env: &[(&str, &str)]) -> TestResult<TauriDriver> {
+    pub async fn start(env: &[(String, String)]) -> TestResult<TauriDriver> {
         if std::env::var_os("DISPLAY").is_none() {
             return Err("no DISPLAY: run end-to-end tests through scripts/test.sh".into());
         }

@@ -4,6 +4,7 @@
 
 mod driver;
 mod paths;
+mod stack;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
 pub use paths::{app_binary, artifacts_dir};
+pub use stack::{Stack, TestAccount};
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -24,12 +26,20 @@ pub struct App {
 }
 
 impl App {
+    /// Launches the app with a keychain namespace of its own, so it starts signed out.
     pub async fn launch() -> TestResult<App> {
-        App::launch_with_env(&[]).await
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos();
+        let namespace = format!(
+            "place.wisp.wispkey.e2e.fresh-{}-{nanos}",
+            std::process::id()
+        );
+        App::launch_with_env(&[("WISPKEY_KEYCHAIN_SERVICE".into(), namespace)]).await
     }
 
     /// Launches the app with extra environment variables (the app inherits tauri-driver's).
-    pub async fn launch_with_env(env: &[(&str, &str)]) -> TestResult<App> {
+    pub async fn launch_with_env(env: &[(String, String)]) -> TestResult<App> {
         let binary = app_binary()?;
         let driver = TauriDriver::start(env).await?;
         let mut capabilities = serde_json::Map::new();
@@ -50,10 +60,14 @@ impl App {
 
     /// Waits (up to 15 s) for an element to be present and returns it.
     pub async fn wait_for(&self, css: &str) -> TestResult<Element> {
+        self.wait_longer_for(css, Duration::from_secs(15)).await
+    }
+
+    pub async fn wait_longer_for(&self, css: &str, limit: Duration) -> TestResult<Element> {
         Ok(self
             .client
             .wait()
-            .at_most(Duration::from_secs(15))
+            .at_most(limit)
             .for_element(Locator::Css(css))
             .await?)
     }
@@ -75,6 +89,20 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Clicks through the page's own event loop. A WebDriver click on a button whose handler
+    /// starts a long-running command (sign-in waits minutes for the browser) blocks in
+    /// WebKitWebDriver until that command ends; a script click returns at once.
+    pub async fn click(&self, css: &str) -> TestResult {
+        self.wait_for(css).await?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).click()",
+                vec![serde_json::Value::String(css.to_owned())],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Saves a PNG of the window under the artifacts folder and returns its path.

@@ -1,6 +1,6 @@
 // Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -10,7 +10,35 @@ export type KeychainStatus = {
  */
 store: string, };
 
+export type Capability = "list" | "create" | "rotate" | "delete";
+
+export type Account = { did: string, handle: string | null, pds: string, 
+/**
+ * The granted scope, verbatim.
+ */
+scope: string, 
+/**
+ * What the granted scope allows with secrets.
+ */
+capabilities: Array<Capability>, };
+
+export type SignOutOutcome = { 
+/**
+ * False when the server could not be told (offline): local material is gone either way,
+ * and the server-side session expires on its own.
+ */
+revokedAtServer: boolean, };
+
+export type SecretRow = { name: string, createdAt: string, lastRotatedAt: string | null, };
+
+export type SignInFinished = { account: Account | null, error: IpcError | null, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   keychain_status: { args: Record<string, never>; returns: KeychainStatus };
+  restore_accounts: { args: Record<string, never>; returns: Account[] };
+  sign_in: { args: { identity: string }; returns: null };
+  cancel_sign_in: { args: Record<string, never>; returns: null };
+  sign_out: { args: { did: string }; returns: SignOutOutcome };
+  list_secrets: { args: { did: string }; returns: SecretRow[] };
 };

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { signInView } from "../src/views/signin";
 
-function mount(signIn: (identity: string) => Promise<void>) {
-  document.body.replaceChildren(signInView({ signIn }));
+function mount(signIn: (identity: string) => Promise<void>, cancel: () => void = () => {}) {
+  document.body.replaceChildren(signInView({ signIn, cancel }));
   const input = document.getElementById("handle") as HTMLInputElement;
   const form = document.getElementById("signin-form") as HTMLFormElement;
   const submit = (value: string) => {
@@ -40,13 +40,25 @@ describe("sign-in screen", () => {
   });
 
   it("shows the reason when sign-in fails and re-enables the button", async () => {
-    mount(() => Promise.reject(new Error("Sign-in is not available in this build yet."))).submit(
+    mount(() => Promise.reject(new Error("No account was found for that handle."))).submit(
       "alice.test",
     );
     await flush();
     expect(document.getElementById("signin-status")?.textContent).toBe(
-      "Sign-in is not available in this build yet.",
+      "No account was found for that handle.",
     );
     expect((document.getElementById("signin-button") as HTMLButtonElement).disabled).toBe(false);
+    expect((document.getElementById("signin-cancel") as HTMLButtonElement).hidden).toBe(true);
+  });
+
+  it("offers Cancel while waiting for the browser, and Cancel reaches the app", () => {
+    const cancel = vi.fn();
+    mount(() => new Promise(() => {}), cancel).submit("alice.test");
+    const cancelButton = document.getElementById("signin-cancel") as HTMLButtonElement;
+    expect(cancelButton.hidden).toBe(false);
+    expect((document.getElementById("signin-button") as HTMLButtonElement).disabled).toBe(true);
+    expect(document.getElementById("signin-status")?.textContent).toMatch(/browser/);
+    cancelButton.click();
+    expect(cancel).toHaveBeenCalledOnce();
   });
 });

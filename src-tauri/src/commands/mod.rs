@@ -1,3 +1,5 @@
 //! Tauri commands, grouped by feature. Each is a few lines calling the core.
 
+pub mod account;
 pub mod keychain;
+pub mod secrets;

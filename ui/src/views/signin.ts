@@ -1,4 +1,5 @@
-// The first screen: who are you? A handle or DID, and a Sign in button.
+// The first screen: who are you? A handle or DID, and a Sign in button. While the browser is
+// open on the PDS's consent page, a Cancel button stops waiting.
 
 import { h } from "../dom";
 import { checkIdentity } from "../identity";
@@ -6,9 +7,11 @@ import { checkIdentity } from "../identity";
 export interface SignInActions {
   /** Starts sign-in for a checked handle or DID. Rejects with a message to show. */
   signIn(identity: string): Promise<void>;
+  /** Stops waiting for the browser. */
+  cancel(): void;
 }
 
-export function signInView(actions: SignInActions): HTMLElement {
+export function signInView(actions: SignInActions, notice?: string): HTMLElement {
   const input = h("input", {
     id: "handle",
     name: "handle",
@@ -22,8 +25,9 @@ export function signInView(actions: SignInActions): HTMLElement {
   });
   const help = h("p", { id: "handle-help", class: "help" }, "Your handle or DID on your own PDS.");
   const error = h("p", { id: "handle-error", class: "field-error", role: "alert" });
-  const status = h("p", { id: "signin-status", class: "status", role: "status" });
+  const status = h("p", { id: "signin-status", class: "status", role: "status" }, notice ?? "");
   const button = h("button", { type: "submit", id: "signin-button", class: "primary" }, "Sign in");
+  const cancel = h("button", { type: "button", id: "signin-cancel", hidden: true }, "Cancel");
 
   const form = h(
     "form",
@@ -36,6 +40,7 @@ export function signInView(actions: SignInActions): HTMLElement {
     help,
     error,
     button,
+    cancel,
     status,
   );
 
@@ -43,10 +48,19 @@ export function signInView(actions: SignInActions): HTMLElement {
     error.textContent = message;
     input.setAttribute("aria-invalid", message ? "true" : "false");
   };
+  const setWaiting = (waiting: boolean) => {
+    button.disabled = waiting;
+    input.disabled = waiting;
+    button.textContent = waiting ? "Signing in…" : "Sign in";
+    cancel.hidden = !waiting;
+    form.setAttribute("aria-busy", waiting ? "true" : "false");
+    if (waiting) cancel.focus();
+  };
 
   input.addEventListener("input", () => {
     if (error.textContent) showFieldError("");
   });
+  cancel.addEventListener("click", () => actions.cancel());
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -57,15 +71,19 @@ export function signInView(actions: SignInActions): HTMLElement {
       return;
     }
     showFieldError("");
-    status.textContent = "";
-    button.disabled = true;
+    status.textContent = "Finish signing in on your PDS's page in your browser…";
+    setWaiting(true);
     actions
       .signIn(checked.value)
+      .then(() => {
+        status.textContent = "";
+      })
       .catch((reason: unknown) => {
         status.textContent = reason instanceof Error ? reason.message : String(reason);
       })
       .finally(() => {
-        button.disabled = false;
+        setWaiting(false);
+        if (status.textContent) input.focus();
       });
   });
 

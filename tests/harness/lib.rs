@@ -40,6 +40,8 @@ impl App {
 
     /// Launches the app with extra environment variables (the app inherits tauri-driver's).
     pub async fn launch_with_env(env: &[(String, String)]) -> TestResult<App> {
+        // Already installed by an earlier launch in this process: that is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = app_binary()?;
         let driver = TauriDriver::start(env).await?;
         let mut capabilities = serde_json::Map::new();

@@ -6,6 +6,16 @@ use std::time::Duration;
 
 use wispkey_e2e::{App, Stack, TestResult};
 
+/// The same app environment with another program standing in for the browser.
+fn with_browser(mut env: Vec<(String, String)>, program: &str) -> Vec<(String, String)> {
+    for (key, value) in env.iter_mut() {
+        if key == "WISPKEY_BROWSER" {
+            *value = program.to_owned();
+        }
+    }
+    env
+}
+
 // Ignored until a WebDriver stall is understood: after the app starts signing in, every
 // WebDriver call waits until the 300 s sign-in timeout although the app's threads are idle
 // (backtraces taken). The first test then passes (after the stall), the second fails. Neither
@@ -34,12 +44,7 @@ async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
     app.close().await?;
 
     // A new process restores the session from the keychain; the "browser" must not be needed.
-    let mut restart_env = env.clone();
-    for (key, value) in restart_env.iter_mut() {
-        if key == "WISPKEY_BROWSER" {
-            *value = "/bin/false".into();
-        }
-    }
+    let restart_env = with_browser(env.clone(), "/bin/false");
     let app = App::launch_with_env(&restart_env).await?;
     app.wait_longer_for("#secrets-empty", Duration::from_secs(20))
         .await?;
@@ -67,13 +72,8 @@ async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
 async fn cancel_stops_waiting_for_the_browser() -> TestResult {
     let stack = Stack::get()?;
     let account = stack.fresh_account("cancel").await?;
-    let mut env = stack.app_env(&account, "cancel")?;
     // A "browser" that opens nothing: the app waits for a redirect that never comes.
-    for (key, value) in env.iter_mut() {
-        if key == "WISPKEY_BROWSER" {
-            *value = "/bin/true".into();
-        }
-    }
+    let env = with_browser(stack.app_env(&account, "cancel")?, "/bin/true");
     let app = App::launch_with_env(&env).await?;
     app.wait_for("#handle")
         .await?

@@ -13,7 +13,14 @@ source "$(dirname "$0")/lib/common.sh"
 
 session_dir=$(mktemp -d "${TMPDIR:-/tmp}/wispkey-session.XXXXXX")
 xvfb_pid=""
+inner_pid=""
 cleanup() {
+  # On an interrupt, the inside (tests, keyring, local stack) gets the signal first, so its own
+  # clean-up stops the stack by PID before the display goes away.
+  if [ -n "$inner_pid" ] && kill -0 "$inner_pid" 2>/dev/null; then
+    kill -TERM -- "-$inner_pid" 2>/dev/null || true
+    wait "$inner_pid" 2>/dev/null || true
+  fi
   if [ -n "$xvfb_pid" ]; then
     kill "$xvfb_pid" 2>/dev/null || true
     wait "$xvfb_pid" 2>/dev/null || true
@@ -45,4 +52,10 @@ export XDG_CONFIG_HOME="$session_dir/config" XDG_DATA_HOME="$session_dir/data" \
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 export WISPKEY_SESSION_DIR="$session_dir"
 
-dbus-run-session -- "$repo_root/scripts/lib/inside-session.sh" "$@"
+# Its own process group (setsid), so one signal reaches everything started inside.
+setsid dbus-run-session -- "$repo_root/scripts/lib/inside-session.sh" "$@" &
+inner_pid=$!
+status=0
+wait "$inner_pid" || status=$?
+inner_pid=""
+exit "$status"

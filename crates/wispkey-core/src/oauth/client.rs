@@ -13,7 +13,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::browser::BrowserOpener;
 use super::client_id::{ClientConfig, ClientParams};
-use super::http::HttpClient;
 use super::loopback::{LoopbackListener, Page, PendingCallback};
 use super::resolve::{DidDocResolver, HandleResolver, IdentityConfig, IdentityResolver};
 use super::scopes::{Capability, GrantedScope, ScopeRequest};
@@ -23,6 +22,7 @@ use super::session_store::{
     session_item, write_index,
 };
 use crate::error::{Error, Result};
+use crate::transport::http::HttpClient;
 use crate::vault::Vault;
 
 /// The wisp.place service as the PDS proxy addresses it.
@@ -532,7 +532,7 @@ fn map_authorize_error(error: atrium_oauth::Error) -> Error {
             detail: "not found during authorization".into(),
         },
         atrium_oauth::Error::Identity(atrium_identity::Error::HttpClient(e)) => {
-            super::http::classify(&*e)
+            crate::transport::http::classify(&*e)
         }
         other => {
             let detail = other.to_string();

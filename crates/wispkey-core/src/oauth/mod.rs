@@ -23,7 +23,6 @@
 mod browser;
 mod client;
 mod client_id;
-mod http;
 mod loopback;
 mod resolve;
 mod scopes;
@@ -35,7 +34,6 @@ pub use client::{
     Account, DEFAULT_WISP_SERVICE, OAuthConfig, OAuthManager, SignInOptions, SignOutOutcome,
 };
 pub use client_id::{ClientConfig, hosted_client_metadata, loopback_client_id};
-pub use http::{HttpClient, classify as classify_http_error};
 pub use loopback::CALLBACK_PATH;
 pub use resolve::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
 pub use scopes::{Capability, FULL_ACCESS_SCOPE, GRANULAR_SCOPE, GrantedScope, ScopeRequest};

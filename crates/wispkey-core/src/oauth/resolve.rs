@@ -16,8 +16,8 @@ use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Request, StatusCode};
 use serde::Deserialize;
 
-use super::http::{HttpClient, SendError, find_send_error};
 use crate::error::{Error, Result};
+use crate::transport::http::{HttpClient, SendError, find_send_error};
 
 pub const DEFAULT_PLC_DIRECTORY: &str = "https://plc.directory";
 

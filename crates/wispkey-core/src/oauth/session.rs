@@ -21,12 +21,12 @@ use futures::FutureExt;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::http::{HttpClient, SendError, classify, find_send_error};
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
 use super::session_store::{SessionRecord, optional_secret_serde, secret_serde};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
+use crate::transport::http::{HttpClient, SendError, classify, find_send_error};
 use crate::transport::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use crate::vault::Vault;
 

@@ -68,6 +68,7 @@ pub trait XrpcTransport: Send + Sync {
     fn did(&self) -> &str;
 }
 
+pub mod http;
 pub mod password;
 pub mod service_auth;
 mod wire;

@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use super::http::HttpClient;
 use super::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport, wire};
 use crate::error::{Error, Result};
-use crate::oauth::HttpClient;
 use crate::secret::SecretString;
 
 pub struct PasswordSession {

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::http::HttpClient;
 use super::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport, wire};
 use crate::error::{Error, Result};
-use crate::oauth::HttpClient;
 use crate::secret::SecretString;
 
 /// How long a minted service JWT may live: long enough for one request.
@@ -137,13 +137,14 @@ async fn resolve_endpoint(http: &HttpClient, did: &str, service_id: &str) -> Res
         .map_err(|error| Error::InvalidRequest {
             message: format!("bad DID document address {url}: {error}"),
         })?;
-    let response = http.send_http(request).await.map_err(|error| {
-        match crate::oauth::classify_http_error(&*error) {
-            Error::ResponseLost { detail } => Error::TimedOut { detail },
-            Error::PdsUnreachable { detail } => Error::ServiceUnreachable { detail },
-            other => other,
-        }
-    })?;
+    let response =
+        http.send_http(request)
+            .await
+            .map_err(|error| match super::http::classify(&*error) {
+                Error::ResponseLost { detail } => Error::TimedOut { detail },
+                Error::PdsUnreachable { detail } => Error::ServiceUnreachable { detail },
+                other => other,
+            })?;
     #[derive(Deserialize)]
     struct Document {
         #[serde(default)]

@@ -4,9 +4,9 @@
 use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http;
 
+use super::http::{HttpClient, classify};
 use super::{HttpMethod, XrpcRequest, XrpcResponse};
 use crate::error::{Error, Result};
-use crate::oauth::{HttpClient, classify_http_error};
 
 /// Sends `request` to `<base>/xrpc/<nsid>` with `Authorization: Bearer <bearer>`.
 pub(super) async fn send(
@@ -46,7 +46,7 @@ pub(super) async fn send(
     let response = client
         .send_http(http_request)
         .await
-        .map_err(|error| classify_http_error(&*error))?;
+        .map_err(|error| classify(&*error))?;
     Ok(XrpcResponse {
         status: response.status().as_u16(),
         headers: response

@@ -14,9 +14,9 @@ use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request};
 use serde::Deserialize;
 use wispkey_core::oauth::{
-    CommandBrowser, HandleResolverConfig, HttpClient, IdentityConfig, OAuthConfig, OAuthManager,
-    session_item,
+    CommandBrowser, HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, session_item,
 };
+use wispkey_core::transport::http::HttpClient;
 use wispkey_core::transport::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::vault::Vault;
 

@@ -1,5 +1,6 @@
-//! The HTTP client every OAuth and XRPC request goes through: reqwest on rustls (no OpenSSL),
-//! plugged into atrium as its `HttpClient`.
+//! The HTTP client every OAuth and XRPC request goes through (the OAuth session and the
+//! transports in this folder): reqwest on rustls (no OpenSSL), plugged into atrium as its
+//! `HttpClient`.
 //!
 //! Its errors say whether the request could have reached the server. That is the difference
 //! between `Error::PdsUnreachable` (nothing sent: safe to retry) and `Error::ResponseLost` (sent,

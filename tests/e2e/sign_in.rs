@@ -6,6 +6,12 @@ use std::time::Duration;
 
 use wispkey_e2e::{App, Stack, TestResult};
 
+/// Types the handle and presses Sign in, as a user would.
+async fn start_sign_in(app: &App, handle: &str) -> TestResult {
+    app.wait_for("#handle").await?.send_keys(handle).await?;
+    app.click("#signin-button").await
+}
+
 /// The same app environment with another program standing in for the browser.
 fn with_browser(mut env: Vec<(String, String)>, program: &str) -> Vec<(String, String)> {
     for (key, value) in env.iter_mut() {
@@ -30,11 +36,7 @@ async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
     let env = stack.app_env(&account, "sign-in")?;
 
     let app = App::launch_with_env(&env).await?;
-    app.wait_for("#handle")
-        .await?
-        .send_keys(&account.handle)
-        .await?;
-    app.click("#signin-button").await?;
+    start_sign_in(&app, &account.handle).await?;
     // The consent automation needs a few seconds to drive the page in Chromium.
     app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
         .await?;
@@ -75,11 +77,7 @@ async fn cancel_stops_waiting_for_the_browser() -> TestResult {
     // A "browser" that opens nothing: the app waits for a redirect that never comes.
     let env = with_browser(stack.app_env(&account, "cancel")?, "/bin/true");
     let app = App::launch_with_env(&env).await?;
-    app.wait_for("#handle")
-        .await?
-        .send_keys(&account.handle)
-        .await?;
-    app.click("#signin-button").await?;
+    start_sign_in(&app, &account.handle).await?;
     app.wait_for("#signin-cancel:not([hidden])").await?;
     app.screenshot("sign-in-waiting").await?;
     app.click("#signin-cancel").await?;

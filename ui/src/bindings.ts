@@ -29,7 +29,45 @@ export type SignOutOutcome = {
  */
 revokedAtServer: boolean, };
 
-export type SecretRow = { name: string, createdAt: string, lastRotatedAt: string | null, };
+export type SecretRow = { name: string, createdAt: string, lastRotatedAt: string | null, 
+/**
+ * A token for it is in this machine's keychain.
+ */
+storedLocally: boolean, };
+
+export type IssuedSecret = { name: string, 
+/**
+ * RFC 3339.
+ */
+issuedAt: string, 
+/**
+ * Crosses IPC only for display in the copy-once dialog.
+ */
+token: string, 
+/**
+ * True = written to the keychain and read back equal, before this returned.
+ */
+stored: boolean, 
+/**
+ * Why it is not stored (when stored is false).
+ */
+storeError: IpcError | null, };
+
+export type ClipboardCopy = { 
+/**
+ * 0 = auto-clear disabled.
+ */
+clearsInSeconds: number, };
+
+export type ClipboardCleared = { 
+/**
+ * False = the clipboard no longer held our value, so it was left alone.
+ */
+cleared: boolean, };
+
+export type Preferences = { clipboardClearSeconds: number, ageWarningDays: number, };
+
+export type DeleteOutcome = { localCopyRemoved: boolean, };
 
 export type SignInFinished = { account: Account | null, error: IpcError | null, };
 
@@ -37,8 +75,19 @@ export type SignInFinished = { account: Account | null, error: IpcError | null, 
 export type Commands = {
   keychain_status: { args: Record<string, never>; returns: KeychainStatus };
   restore_accounts: { args: Record<string, never>; returns: Account[] };
-  sign_in: { args: { identity: string }; returns: null };
+  sign_in: { args: { identity: string, fullAccess: boolean }; returns: null };
   cancel_sign_in: { args: Record<string, never>; returns: null };
   sign_out: { args: { did: string }; returns: SignOutOutcome };
   list_secrets: { args: { did: string }; returns: SecretRow[] };
+  create_secret: { args: { did: string, name: string }; returns: IssuedSecret };
+  rotate_secret: { args: { did: string, name: string, confirmName: string }; returns: IssuedSecret };
+  delete_secret: { args: { did: string, name: string, confirmName: string, removeLocalCopy: boolean }; returns: DeleteOutcome };
+  retry_store_token: { args: { did: string, name: string }; returns: IssuedSecret };
+  copy_issued_token: { args: { did: string, name: string }; returns: ClipboardCopy };
+  copy_stored_token: { args: { did: string, name: string }; returns: ClipboardCopy };
+  forget_stored_token: { args: { did: string, name: string }; returns: null };
+  clear_clipboard: { args: Record<string, never>; returns: null };
+  finish_issued_token: { args: { did: string, name: string }; returns: null };
+  get_preferences: { args: Record<string, never>; returns: Preferences };
+  save_preferences: { args: { preferences: Preferences }; returns: Preferences };
 };

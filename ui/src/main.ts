@@ -28,7 +28,7 @@ async function signIn(identity: string): Promise<Account> {
   // Registered before starting, so even an instant failure is heard.
   const unlisten = await listen<SignInFinished>("sign-in-finished", (event) => finish(event.payload));
   try {
-    await call("sign_in", { identity });
+    await call("sign_in", { identity, fullAccess: false });
     const { account, error } = await finished;
     if (account) return account;
     throw new Error(error?.message ?? "Sign-in did not finish.");

@@ -156,7 +156,9 @@ impl LiveSession {
             .expires_at
             .is_some_and(|at| at - REFRESH_MARGIN_SECS <= now_secs())
         {
-            self.refresh_locked(&mut material).await?;
+            // A keychain that cannot save the new tokens must not stop this request: they are
+            // in memory, and the signed-in account keeps working for the rest of the run.
+            let _not_saved = self.refresh_locked(&mut material).await?;
         }
         Ok((material.access_token.clone(), material.pds.clone()))
     }
@@ -165,7 +167,7 @@ impl LiveSession {
     async fn refresh_after(&self, stale: &SecretString) -> Result<(SecretString, String)> {
         let mut material = self.material.lock().await;
         if &material.access_token == stale {
-            self.refresh_locked(&mut material).await?;
+            let _not_saved = self.refresh_locked(&mut material).await?;
         }
         Ok((material.access_token.clone(), material.pds.clone()))
     }
@@ -175,14 +177,19 @@ impl LiveSession {
         contain(
             async {
                 let mut material = self.material.lock().await;
-                self.refresh_locked(&mut material).await
+                match self.refresh_locked(&mut material).await? {
+                    None => Ok(()),
+                    Some(not_saved) => Err(not_saved),
+                }
             },
             "refreshing the session",
         )
         .await
     }
 
-    async fn refresh_locked(&self, material: &mut SessionRecord) -> Result<()> {
+    /// `Err`: the refresh failed. `Ok(Some(error))`: refreshed, in use from memory, but the
+    /// keychain could not save the new tokens (they are lost at exit; sign in again then).
+    async fn refresh_locked(&self, material: &mut SessionRecord) -> Result<Option<Error>> {
         let Some(refresh_token) = material.refresh_token.clone() else {
             return Err(Error::SessionExpired {
                 detail: "no refresh token was issued".into(),
@@ -271,7 +278,7 @@ impl LiveSession {
         // keychain write fails, so this run keeps working, and the error says they are not saved.
         let stored = next.store(&self.shared.vault).await;
         *material = next;
-        stored
+        Ok(stored.err())
     }
 
     async fn post_form(&self, url: &str, form: &SecretString) -> Result<Response<Vec<u8>>> {

@@ -42,10 +42,12 @@ pub enum ErrorCode {
     SignInFailed,
     SessionExpired,
     BrowserUnavailable,
+    IssuedTokenGone,
+    ClipboardUnavailable,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 35] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -79,6 +81,8 @@ impl ErrorCode {
         ErrorCode::SignInFailed,
         ErrorCode::SessionExpired,
         ErrorCode::BrowserUnavailable,
+        ErrorCode::IssuedTokenGone,
+        ErrorCode::ClipboardUnavailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +120,8 @@ impl ErrorCode {
             ErrorCode::SignInFailed => "sign_in_failed",
             ErrorCode::SessionExpired => "session_expired",
             ErrorCode::BrowserUnavailable => "browser_unavailable",
+            ErrorCode::IssuedTokenGone => "issued_token_gone",
+            ErrorCode::ClipboardUnavailable => "clipboard_unavailable",
         }
     }
 }
@@ -292,6 +298,29 @@ pub enum Error {
         "Wispkey could not open your web browser for sign-in. Set a default browser, then try again."
     )]
     BrowserUnavailable { detail: String },
+
+    /// Rotate/delete confirmation typed wrong; checked in Rust before anything is sent.
+    #[error(
+        "The name you typed does not match \"{name}\", so nothing was sent. Type the secret's \
+         name exactly to confirm."
+    )]
+    NameNotConfirmed { name: String },
+
+    #[error(
+        "The token issued for \"{name}\" is no longer held by Wispkey (its dialog was closed). \
+         If it was stored, use Copy stored token; otherwise rotate the secret to get a new one."
+    )]
+    IssuedTokenGone { name: String },
+
+    #[error(
+        "Wispkey could not use the clipboard. Nothing was copied; select the token and copy it \
+         yourself, or try again."
+    )]
+    ClipboardUnavailable { detail: String },
+
+    /// A preference outside its allowed range; the sentence names the field and the range.
+    #[error("{reason}")]
+    InvalidPreferences { reason: String },
 }
 
 impl Error {
@@ -330,6 +359,10 @@ impl Error {
             Error::SignInFailed { .. } => ErrorCode::SignInFailed,
             Error::SessionExpired { .. } => ErrorCode::SessionExpired,
             Error::BrowserUnavailable { .. } => ErrorCode::BrowserUnavailable,
+            Error::NameNotConfirmed { .. } => ErrorCode::InvalidRequest,
+            Error::IssuedTokenGone { .. } => ErrorCode::IssuedTokenGone,
+            Error::ClipboardUnavailable { .. } => ErrorCode::ClipboardUnavailable,
+            Error::InvalidPreferences { .. } => ErrorCode::InvalidSettings,
         }
     }
 }
@@ -476,6 +509,14 @@ mod tests {
             },
             Error::BrowserUnavailable {
                 detail: String::new(),
+            },
+            Error::NameNotConfirmed { name: "n".into() },
+            Error::IssuedTokenGone { name: "n".into() },
+            Error::ClipboardUnavailable {
+                detail: String::new(),
+            },
+            Error::InvalidPreferences {
+                reason: "Clear the clipboard after 0 to 600 seconds.".into(),
             },
         ];
         for error in errors {

@@ -6,6 +6,7 @@
 //! - [`oauth`]: AT Protocol OAuth sign-in; its sessions implement [`transport::XrpcTransport`].
 //! - [`provider`]: the services whose signing secrets Wispkey manages (wisp.place first).
 //! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
+//! - [`tokens`]: persist-before-show for issued tokens, stored copies, the badges' index.
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
@@ -15,6 +16,7 @@ pub mod provider;
 pub mod secret;
 pub mod settings;
 pub mod signature;
+pub mod tokens;
 pub mod transport;
 pub mod vault;
 

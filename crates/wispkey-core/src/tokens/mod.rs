@@ -1,0 +1,123 @@
+//! The token lifecycle on this machine: persist before show, copy-once, stored copies.
+//!
+//! - [`TokenKeeper::create`] / [`TokenKeeper::rotate`]: ask the provider, then write the token
+//!   to the keychain and read it back *before* returning; the answer says whether that worked
+//!   ([`Issued::store_error`]). The token also stays in memory until the dialog is finished, so
+//!   retry and copy never need the webview to send it back.
+//! - [`TokenKeeper::delete`]: delete at the server, optionally the local copy too.
+//! - [`TokenKeeper::stored_names`]: the list's badges, from one keychain read per account.
+//!
+//! Keychain items (vault service = the app's): `token:<did>:<name>` (the token) and
+//! `token-index:<did>` (the names with a stored token). See [`item`].
+
+mod confirm;
+mod index;
+mod issue;
+pub mod item;
+mod pending;
+mod persist;
+mod remove;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+use crate::secret::SecretString;
+use crate::vault::Vault;
+
+use pending::PendingTokens;
+use persist::Persistence;
+
+/// A token the server just issued, and whether it is safely in the keychain.
+#[derive(Debug)]
+pub struct Issued {
+    pub name: String,
+    pub issued_at: DateTime<Utc>,
+    pub token: SecretString,
+    /// `None`: written, read back equal and indexed before this was returned. `Some`: why not;
+    /// the token is still held in memory for [`TokenKeeper::retry_store`].
+    pub store_error: Option<Error>,
+}
+
+impl Issued {
+    pub fn stored(&self) -> bool {
+        self.store_error.is_none()
+    }
+}
+
+/// Owns the in-memory issued tokens and the keychain items for tokens. Cheap to clone.
+#[derive(Clone)]
+pub struct TokenKeeper {
+    persistence: Persistence,
+    pending: PendingTokens,
+}
+
+impl std::fmt::Debug for TokenKeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeeper")
+            .field("service", &self.persistence.vault.service())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenKeeper {
+    pub fn new(vault: Vault) -> Self {
+        TokenKeeper {
+            persistence: Persistence::new(vault),
+            pending: PendingTokens::default(),
+        }
+    }
+
+    /// Names of `did`'s secrets that have a token stored here: one keychain read.
+    pub async fn stored_names(&self, did: &str) -> Result<BTreeSet<String>> {
+        let mut names = index::read(&self.persistence.vault, did).await?;
+        for stale in self.persistence.stale_names(did) {
+            names.remove(&stale);
+        }
+        Ok(names)
+    }
+
+    /// The stored copy (the deliberate "Copy stored token" action). `KeychainNotFound` if none.
+    pub async fn stored_token(&self, did: &str, name: &str) -> Result<SecretString> {
+        if self.persistence.is_stale(did, name) {
+            return Err(Error::KeychainNotFound);
+        }
+        match self
+            .persistence
+            .vault
+            .read_async(&item::token_item(did, name))
+            .await
+        {
+            Err(Error::KeychainNotFound) => {
+                // Removed behind our back (another keychain client): drop the badge too.
+                let _ = self.persistence.unlist(did, name).await;
+                Err(Error::KeychainNotFound)
+            }
+            other => other,
+        }
+    }
+
+    /// The token just issued for the open dialog: from memory, else from the keychain.
+    pub async fn issued_token(&self, did: &str, name: &str) -> Result<SecretString> {
+        if let Some(pending) = self.pending.get(did, name) {
+            return Ok(pending.token);
+        }
+        match self.stored_token(did, name).await {
+            Err(Error::KeychainNotFound) => Err(Error::IssuedTokenGone {
+                name: name.to_owned(),
+            }),
+            other => other,
+        }
+    }
+
+    /// The dialog closed: the in-memory copy is dropped (and zeroized).
+    pub fn finish(&self, did: &str, name: &str) {
+        self.pending.remove(did, name);
+    }
+
+    /// Sign-out: drop every in-memory token of the account. Stored copies stay in the keychain.
+    pub fn forget_account_in_memory(&self, did: &str) {
+        self.pending.remove_account(did);
+    }
+}

@@ -1,0 +1,96 @@
+//! Tokens the server has just issued, kept in memory until the copy-once dialog closes.
+//!
+//! They are what `copy_issued_token` and `retry_store_token` use, so the webview never has to
+//! send a token back to Rust. Each is a [`SecretString`]: zeroized when removed or replaced.
+//! Kept whether or not the keychain write worked: the dialog is open and shows it anyway, and a
+//! copy must work even if the keychain locks while the dialog is up.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use crate::secret::SecretString;
+
+#[derive(Clone)]
+pub(crate) struct PendingToken {
+    pub token: SecretString,
+    pub issued_at: DateTime<Utc>,
+}
+
+type Key = (String, String);
+
+#[derive(Clone, Default)]
+pub(crate) struct PendingTokens {
+    map: Arc<Mutex<HashMap<Key, PendingToken>>>,
+}
+
+fn key(did: &str, name: &str) -> Key {
+    (did.to_owned(), name.to_owned())
+}
+
+impl PendingTokens {
+    pub fn insert(&self, did: &str, name: &str, token: PendingToken) {
+        // A poisoned lock only means another thread panicked mid-insert; the map is still usable.
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.insert(key(did, name), token);
+    }
+
+    pub fn get(&self, did: &str, name: &str) -> Option<PendingToken> {
+        let map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.get(&key(did, name)).cloned()
+    }
+
+    pub fn remove(&self, did: &str, name: &str) -> bool {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.remove(&key(did, name)).is_some()
+    }
+
+    pub fn remove_account(&self, did: &str) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.retain(|(pending_did, _), _| pending_did != did);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(value: &str) -> PendingToken {
+        PendingToken {
+            token: SecretString::new(value),
+            issued_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn pending_tokens_are_per_account_and_name() {
+        let pending = PendingTokens::default();
+        pending.insert("did:plc:a", "hook", token("one"));
+        pending.insert("did:plc:b", "hook", token("two"));
+        assert_eq!(
+            pending.get("did:plc:a", "hook").unwrap().token.expose(),
+            "one"
+        );
+        assert!(pending.remove("did:plc:a", "hook"));
+        assert!(pending.get("did:plc:a", "hook").is_none());
+        assert_eq!(
+            pending.get("did:plc:b", "hook").unwrap().token.expose(),
+            "two"
+        );
+        pending.remove_account("did:plc:b");
+        assert!(pending.get("did:plc:b", "hook").is_none());
+    }
+}

@@ -1,0 +1,351 @@
+//! Persist before show, against the real chain: sessions on the local PDS, the wisp-compatible
+//! service behind it, and a real gnome-keyring. Keychain failures are real: a private Secret
+//! Service this test stops and starts (`keyring_support`), never a mocked vault.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod keyring_support;
+mod support;
+
+use std::process::Command;
+
+use keyring_support::PrivateKeyring;
+use serde_json::json;
+use support::{PrivateWisp, Stack};
+use wispkey_core::provider::SecretProvider;
+use wispkey_core::provider::wisp::{self, WispProvider};
+use wispkey_core::tokens::TokenKeeper;
+use wispkey_core::tokens::item::{index_item, token_item};
+use wispkey_core::transport::XrpcTransport;
+use wispkey_core::transport::password::PasswordSession;
+use wispkey_core::vault::Vault;
+use wispkey_core::{Error, ErrorCode};
+
+fn unique_service(label: &str) -> Vault {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: run through scripts/desktop-session.sh"
+    );
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    Vault::new(format!(
+        "place.wisp.wispkey.tokens-test.{label}.{}.{nanos}",
+        std::process::id()
+    ))
+}
+
+/// What another keychain client (libsecret's secret-tool) sees: proves the value is really in
+/// the Secret Service, not in Wispkey's memory.
+fn secret_tool_lookup(vault: &Vault, item: &str) -> String {
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", vault.service(), "username", item])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn secret_tool_clear(vault: &Vault, item: &str) {
+    let status = Command::new("secret-tool")
+        .args(["clear", "service", vault.service(), "username", item])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+async fn provider(stack: &Stack) -> (WispProvider<PasswordSession>, String) {
+    let provider = WispProvider::new(stack.fresh_session().await, stack.wisp_did());
+    let did = provider.transport().did().to_owned();
+    (provider, did)
+}
+
+#[tokio::test]
+async fn rotate_stores_token_before_returning_and_read_back_matches() {
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("rotate");
+    let keeper = TokenKeeper::new(vault.clone());
+
+    let created = keeper.create(&wisp, &did, "deploy-hook").await.unwrap();
+    assert!(created.stored(), "{:?}", created.store_error);
+    let rotated = keeper
+        .rotate(&wisp, &did, "deploy-hook", "deploy-hook")
+        .await
+        .unwrap();
+    assert!(rotated.stored(), "{:?}", rotated.store_error);
+    assert_ne!(created.token, rotated.token);
+
+    // When rotate returned, the keychain already held exactly the new token.
+    let item = token_item(&did, "deploy-hook");
+    assert_eq!(secret_tool_lookup(&vault, &item), rotated.token.expose());
+    assert_eq!(
+        keeper.stored_token(&did, "deploy-hook").await.unwrap(),
+        rotated.token
+    );
+    assert!(
+        keeper
+            .stored_names(&did)
+            .await
+            .unwrap()
+            .contains("deploy-hook")
+    );
+    // And it is the token the server signs with now.
+    let body = r#"{"event":"create"}"#;
+    let signature = stack
+        .delivery_signature(&stack.wisp_control(), &did, "deploy-hook", body)
+        .await;
+    assert!(wispkey_core::signature::verify(
+        &keeper.stored_token(&did, "deploy-hook").await.unwrap(),
+        body.as_bytes(),
+        &signature
+    ));
+    keeper.forget(&did, "deploy-hook").await.unwrap();
+}
+
+#[tokio::test]
+async fn rotate_keeps_token_when_keychain_write_fails() {
+    let mut keyring = PrivateKeyring::start();
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("write-fails");
+    let keeper = TokenKeeper::new(vault.clone());
+    let created = keeper.create(&wisp, &did, "hook").await.unwrap();
+    assert!(created.stored(), "{:?}", created.store_error);
+
+    keyring.stop_keyring();
+    let rotated = keeper.rotate(&wisp, &did, "hook", "hook").await.unwrap();
+
+    // The server rotated; the keychain could not take the token. Say so, and keep the token.
+    assert!(!rotated.stored());
+    let store_error = rotated.store_error.as_ref().unwrap();
+    assert_eq!(
+        store_error.code(),
+        ErrorCode::KeychainMissing,
+        "{store_error:?}"
+    );
+    assert_ne!(rotated.token, created.token);
+    assert_eq!(
+        keeper.issued_token(&did, "hook").await.unwrap(),
+        rotated.token
+    );
+    let listed = wisp.list().await.unwrap();
+    assert_eq!(listed[0].last_rotated_at, Some(rotated.issued_at));
+
+    // The old (now dead) stored copy is never offered as this secret's token.
+    keyring.start_keyring();
+    assert!(!keeper.stored_names(&did).await.unwrap().contains("hook"));
+    let stored = keeper.stored_token(&did, "hook").await;
+    assert!(matches!(stored, Err(Error::KeychainNotFound)), "{stored:?}");
+}
+
+#[tokio::test]
+async fn retry_store_token_stores_pending_token() {
+    let mut keyring = PrivateKeyring::start();
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("retry");
+    let keeper = TokenKeeper::new(vault.clone());
+
+    keyring.stop_keyring();
+    let created = keeper.create(&wisp, &did, "later").await.unwrap();
+    assert!(!created.stored());
+    let still_down = keeper.retry_store(&did, "later").await.unwrap();
+    assert!(!still_down.stored(), "no keychain yet, so still not stored");
+
+    keyring.start_keyring();
+    let retried = keeper.retry_store(&did, "later").await.unwrap();
+    assert!(retried.stored(), "{:?}", retried.store_error);
+    assert_eq!(retried.token, created.token);
+    assert_eq!(retried.issued_at, created.issued_at);
+    assert_eq!(
+        secret_tool_lookup(&vault, &token_item(&did, "later")),
+        created.token.expose()
+    );
+    assert!(keeper.stored_names(&did).await.unwrap().contains("later"));
+
+    // Once the dialog is finished, retry has nothing left to store, and says so.
+    keeper.finish(&did, "later");
+    let gone = keeper.retry_store(&did, "later").await.unwrap_err();
+    assert_eq!(gone.code(), ErrorCode::IssuedTokenGone);
+    // But the issued token is still reachable: from the keychain now.
+    assert_eq!(
+        keeper.issued_token(&did, "later").await.unwrap(),
+        created.token
+    );
+}
+
+#[tokio::test]
+async fn badges_come_from_one_index_read() {
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("badges");
+    let keeper = TokenKeeper::new(vault.clone());
+    for secret in ["alpha", "beta", "gamma"] {
+        assert!(keeper.create(&wisp, &did, secret).await.unwrap().stored());
+    }
+    keeper.forget(&did, "beta").await.unwrap();
+
+    // One item per account names every stored secret.
+    let index = secret_tool_lookup(&vault, &index_item(&did));
+    assert!(
+        index.contains("\"alpha\"") && index.contains("\"gamma\""),
+        "{index}"
+    );
+    assert!(!index.contains("\"beta\""), "{index}");
+
+    // Badges are read from that item alone, not by probing each token's item: with the token
+    // items gone behind Wispkey's back, the index still answers for both.
+    secret_tool_clear(&vault, &token_item(&did, "alpha"));
+    secret_tool_clear(&vault, &token_item(&did, "gamma"));
+    let names: Vec<String> = keeper
+        .stored_names(&did)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(names, ["alpha", "gamma"]);
+
+    // A copy attempt finds the item gone, says so, and the badge heals.
+    let copy = keeper.stored_token(&did, "alpha").await;
+    assert!(matches!(copy, Err(Error::KeychainNotFound)), "{copy:?}");
+    let names: Vec<String> = keeper
+        .stored_names(&did)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(names, ["gamma"]);
+    keeper.forget(&did, "gamma").await.unwrap();
+    assert!(secret_tool_lookup(&vault, &index_item(&did)).is_empty());
+}
+
+#[tokio::test]
+async fn delete_removes_local_copy_when_asked() {
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("delete");
+    let keeper = TokenKeeper::new(vault.clone());
+    keeper.create(&wisp, &did, "drop-me").await.unwrap();
+    keeper.create(&wisp, &did, "keep-copy").await.unwrap();
+
+    let removed = keeper
+        .delete(&wisp, &did, "drop-me", "drop-me", true)
+        .await
+        .unwrap();
+    assert!(removed);
+    assert!(secret_tool_lookup(&vault, &token_item(&did, "drop-me")).is_empty());
+
+    let removed = keeper
+        .delete(&wisp, &did, "keep-copy", "keep-copy", false)
+        .await
+        .unwrap();
+    assert!(!removed);
+    assert!(!secret_tool_lookup(&vault, &token_item(&did, "keep-copy")).is_empty());
+
+    assert!(wisp.list().await.unwrap().is_empty());
+    let names: Vec<String> = keeper
+        .stored_names(&did)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(names, ["keep-copy"]);
+    keeper.forget(&did, "keep-copy").await.unwrap();
+    assert!(secret_tool_lookup(&vault, &token_item(&did, "keep-copy")).is_empty());
+}
+
+#[tokio::test]
+async fn rotate_or_delete_with_a_mistyped_name_sends_nothing() {
+    let stack = Stack::get();
+    let (wisp, did) = provider(&stack).await;
+    let keeper = TokenKeeper::new(unique_service("confirm"));
+    let created = keeper.create(&wisp, &did, "prod").await.unwrap();
+
+    let rotate = keeper
+        .rotate(&wisp, &did, "prod", "Prod")
+        .await
+        .unwrap_err();
+    assert_eq!(rotate.code(), ErrorCode::InvalidRequest, "{rotate:?}");
+    let delete = keeper
+        .delete(&wisp, &did, "prod", "prod ", true)
+        .await
+        .unwrap_err();
+    assert_eq!(delete.code(), ErrorCode::InvalidRequest, "{delete:?}");
+
+    // The server never saw either: not rotated, not deleted, the stored token still current.
+    let listed = wisp.list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_rotated_at, None);
+    assert_eq!(
+        keeper.stored_token(&did, "prod").await.unwrap(),
+        created.token
+    );
+    keeper.forget(&did, "prod").await.unwrap();
+}
+
+#[tokio::test]
+async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
+    let stack = Stack::get();
+    let service = PrivateWisp::start(&stack, true, &[]);
+    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let did = wisp.transport().did().to_owned();
+    let vault = unique_service("unknown");
+    let keeper = TokenKeeper::new(vault.clone());
+    let created = keeper.create(&wisp, &did, "fragile").await.unwrap();
+    assert!(created.stored());
+
+    service
+        .arm(
+            "faults",
+            json!({ "dropConnectionAfterCommit": wisp::nsid::ROTATE }),
+        )
+        .await;
+    let error = keeper
+        .rotate(&wisp, &did, "fragile", "fragile")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");
+
+    // The server did rotate; nothing in memory may pose as the current token.
+    assert!(
+        wisp.list().await.unwrap()[0].last_rotated_at.is_some(),
+        "the fault commits before dropping"
+    );
+    let retry = keeper.retry_store(&did, "fragile").await.unwrap_err();
+    assert_eq!(retry.code(), ErrorCode::IssuedTokenGone, "{retry:?}");
+    // What is left is the keychain's copy from before, unchanged (never overwritten by a guess).
+    assert_eq!(
+        secret_tool_lookup(&vault, &token_item(&did, "fragile")),
+        created.token.expose()
+    );
+    keeper.forget(&did, "fragile").await.unwrap();
+}
+
+#[tokio::test]
+async fn two_accounts_store_same_named_secrets_apart() {
+    let stack = Stack::get();
+    let (first, first_did) = provider(&stack).await;
+    let (second, second_did) = provider(&stack).await;
+    let vault = unique_service("accounts");
+    let keeper = TokenKeeper::new(vault.clone());
+    let one = keeper.create(&first, &first_did, "hook").await.unwrap();
+    let two = keeper.create(&second, &second_did, "hook").await.unwrap();
+    assert_eq!(
+        keeper.stored_token(&first_did, "hook").await.unwrap(),
+        one.token
+    );
+    assert_eq!(
+        keeper.stored_token(&second_did, "hook").await.unwrap(),
+        two.token
+    );
+    keeper.forget(&first_did, "hook").await.unwrap();
+    assert!(keeper.stored_names(&first_did).await.unwrap().is_empty());
+    assert!(
+        keeper
+            .stored_names(&second_did)
+            .await
+            .unwrap()
+            .contains("hook")
+    );
+    keeper.forget(&second_did, "hook").await.unwrap();
+}

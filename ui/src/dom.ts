@@ -19,3 +19,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return element;
 }
+
+/** A button that runs `onClick`; type=button so it never submits a form by accident. */
+export function button(
+  label: string,
+  attributes: Attributes,
+  onClick: (event: MouseEvent) => void,
+): HTMLButtonElement {
+  const element = h("button", { type: "button", ...attributes }, label);
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+/** A curly-quoted name for sentences: “deploy-hook”. */
+export function quoted(name: string): string {
+  return `“${name}”`;
+}

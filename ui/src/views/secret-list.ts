@@ -1,0 +1,420 @@
+// The list of signing secrets, windowed: however many secrets there are, only the rows in view
+// (plus a few either side, plus the row holding keyboard focus) exist in the DOM. Every row has the
+// same height, so a row's position is its index times ROW_HEIGHT and the scroll range is a single
+// sized box. Filtering works on a lower-cased copy of the names made once per load.
+//
+// Keyboard (ARIA grid pattern, roving tabindex): Tab enters at the current row and then visits its
+// buttons; ↑/↓, Page Up/Down, Home/End move between rows; →/← move between a row and its buttons;
+// Enter on a row moves into its buttons; ↑ on the first row goes back to the filter.
+
+import type { SecretRow } from "../bindings";
+import { h } from "../dom";
+import { ageInDays, exactTime, relativeTime } from "../time";
+
+/** Keep in step with `.secret-row { height }` in styles.css. */
+export const ROW_HEIGHT = 44;
+/** Rows rendered beyond each edge of the viewport, so fast scrolling does not show gaps. */
+const OVERSCAN = 8;
+/** Viewport height assumed before layout (or where there is none, as in unit tests). */
+const FALLBACK_VIEWPORT = 720;
+
+export type RowAction = "copy-stored" | "forget" | "rotate" | "delete";
+
+export interface SecretListOptions {
+  onAction(action: RowAction, row: SecretRow): void;
+  /** ↑ on the first row: focus goes back to whatever is above the list (the filter). */
+  onLeaveTop?(): void;
+  ageWarningDays: number;
+}
+
+interface Rendered {
+  element: HTMLElement;
+  key: string;
+}
+
+const rowData = new WeakMap<HTMLElement, SecretRow>();
+
+export class SecretList {
+  readonly element: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly sizer: HTMLElement;
+  private readonly noMatch: HTMLElement;
+  private readonly options: SecretListOptions;
+
+  /** Sorted by name, case-insensitively. */
+  private rows: SecretRow[] = [];
+  /** rows[i].name lower-cased, made once per load for filtering. */
+  private lower: string[] = [];
+  /** Indexes into `rows` that match the filter, in order. */
+  private visible: number[] = [];
+  private query = "";
+  private rendered = new Map<string, Rendered>();
+  /** Position (in `visible`) of the row that holds the roving tabindex. */
+  private active = 0;
+  private ageWarningDays: number;
+  private now = Date.now();
+  private frame = 0;
+
+  constructor(options: SecretListOptions) {
+    this.options = options;
+    this.ageWarningDays = options.ageWarningDays;
+    const header = h(
+      "div",
+      { class: "secret-row list-head", role: "row", "aria-rowindex": "1" },
+      h("div", { role: "columnheader", class: "cell" }, "Name"),
+      h("div", { role: "columnheader", class: "cell col-created" }, "Created"),
+      h("div", { role: "columnheader", class: "cell" }, "Last rotated"),
+      h("div", { role: "columnheader", class: "cell" }, h("span", { class: "visually-hidden" }, "Status")),
+      h("div", { role: "columnheader", class: "cell" }, h("span", { class: "visually-hidden" }, "Actions")),
+    );
+    this.sizer = h("div", { class: "list-sizer", role: "presentation" });
+    this.noMatch = h("p", { id: "secrets-no-match", class: "list-no-match muted", hidden: true });
+    this.viewport = h("div", { class: "list-viewport", role: "rowgroup" }, this.sizer);
+    this.element = h(
+      "div",
+      { id: "secrets-table", class: "secret-list", role: "grid", "aria-label": "Signing secrets", "aria-colcount": "5" },
+      h("div", { role: "rowgroup", class: "list-head-group" }, header),
+      this.viewport,
+      this.noMatch,
+    );
+
+    this.viewport.addEventListener("scroll", () => this.schedule(), { passive: true });
+    this.sizer.addEventListener("click", (event) => this.onClick(event));
+    this.sizer.addEventListener("keydown", (event) => this.onKeydown(event));
+    this.sizer.addEventListener("focusin", (event) => this.onFocusin(event));
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    }
+  }
+
+  /** How many secrets are loaded, and how many match the filter. */
+  get total(): number {
+    return this.rows.length;
+  }
+  get matching(): number {
+    return this.visible.length;
+  }
+
+  /** The row of that name, from the last load. */
+  find(name: string): SecretRow | undefined {
+    return this.rows.find((row) => row.name === name);
+  }
+
+  setRows(rows: readonly SecretRow[]): void {
+    performance.mark("wispkey:list-received");
+    const activeName = this.activeRow()?.name;
+    this.now = Date.now();
+    const keyed = rows.map((row) => ({ row, lower: row.name.toLowerCase() }));
+    keyed.sort((a, b) =>
+      a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0,
+    );
+    this.rows = keyed.map((entry) => entry.row);
+    this.lower = keyed.map((entry) => entry.lower);
+    this.visible = this.match(this.query, null);
+    const kept = activeName === undefined ? -1 : this.visible.findIndex((index) => this.rows[index]?.name === activeName);
+    this.active = Math.max(0, kept);
+    this.render();
+    performance.mark("wispkey:list-interactive");
+    performance.measure("wispkey:list-render", "wispkey:list-received", "wispkey:list-interactive");
+  }
+
+  /** Narrows the list to names containing `text` (case-insensitive). Returns how many match. */
+  setFilter(text: string): number {
+    performance.mark("wispkey:filter-input");
+    const query = text.trim().toLowerCase();
+    if (query === this.query) {
+      performance.mark("wispkey:filter-applied");
+      return this.visible.length;
+    }
+    // Typing one more character only ever narrows: search the current matches, not everything.
+    const narrowing = this.query !== "" && query.startsWith(this.query);
+    this.visible = this.match(query, narrowing ? this.visible : null);
+    this.query = query;
+    this.active = 0;
+    this.viewport.scrollTop = 0;
+    this.render();
+    performance.mark("wispkey:filter-applied");
+    performance.measure("wispkey:filter", "wispkey:filter-input", "wispkey:filter-applied");
+    return this.visible.length;
+  }
+
+  setAgeWarningDays(days: number): void {
+    if (days === this.ageWarningDays) return;
+    this.ageWarningDays = days;
+    this.render();
+  }
+
+  /** Changes one row in place (after Forget, say) without a round trip to the server. */
+  updateRow(name: string, change: Partial<SecretRow>): void {
+    const index = this.rows.findIndex((row) => row.name === name);
+    const row = this.rows[index];
+    if (!row) return;
+    this.rows[index] = { ...row, ...change };
+    this.render();
+  }
+
+  /** Focuses the current row (the first one if none was chosen yet). */
+  focusActive(): boolean {
+    if (this.visible.length === 0) return false;
+    this.moveTo(this.active, null);
+    return true;
+  }
+
+  /** Focuses the row of that name if it is in the list, else nothing. */
+  focusRow(name: string, action: RowAction | null = null): boolean {
+    const position = this.visible.findIndex((index) => this.rows[index]?.name === name);
+    if (position < 0) return false;
+    this.moveTo(position, action);
+    return true;
+  }
+
+  /** Renders the rows in view now (the scroll handler does this once per frame). */
+  render(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const count = this.visible.length;
+    this.active = Math.min(this.active, Math.max(0, count - 1));
+    this.sizer.style.height = `${count * ROW_HEIGHT}px`;
+    this.element.setAttribute("aria-rowcount", String(count + 1));
+    this.noMatch.hidden = !(count === 0 && this.rows.length > 0);
+    if (!this.noMatch.hidden) this.noMatch.textContent = "No secret’s name contains that text.";
+
+    const height = this.viewport.clientHeight || FALLBACK_VIEWPORT;
+    const top = this.viewport.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    const positions: number[] = [];
+    // The focused row stays rendered even when scrolled away, so focus is never dropped.
+    if (count > 0 && this.active < first) positions.push(this.active);
+    for (let position = first; position < last; position++) positions.push(position);
+    if (count > 0 && this.active >= last) positions.push(this.active);
+
+    // A row whose content changed is rebuilt; if focus was in it, it comes back afterwards.
+    const focusedRow = this.focusedRow();
+    const focusedName = focusedRow?.dataset.secret;
+    const focusedAction = (document.activeElement as HTMLElement | null)?.dataset.action;
+
+    const next = new Map<string, Rendered>();
+    const ordered: HTMLElement[] = [];
+    for (const position of positions) {
+      const row = this.rows[this.visible[position] ?? -1];
+      if (!row) continue;
+      const old = this.isOld(row);
+      const key = `${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      let entry = this.rendered.get(row.name);
+      if (!entry || entry.key !== key) {
+        entry = { element: this.buildRow(row, old), key };
+      }
+      this.rendered.delete(row.name);
+      next.set(row.name, entry);
+      const element = entry.element;
+      element.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
+      element.setAttribute("aria-rowindex", String(position + 2));
+      element.dataset.position = String(position);
+      setTabbable(element, position === this.active);
+      ordered.push(element);
+    }
+    for (const { element } of this.rendered.values()) element.remove();
+    this.rendered = next;
+    // DOM order follows list order (for screen readers) without moving rows that stay, so a
+    // focused row is never detached and re-attached (which would drop focus).
+    let cursor = this.sizer.firstChild;
+    for (const element of ordered) {
+      if (element === cursor) cursor = cursor.nextSibling;
+      else this.sizer.insertBefore(element, cursor);
+    }
+    if (focusedName !== undefined && !this.focusedRow()) {
+      const element = next.get(focusedName)?.element;
+      const button = focusedAction ? element?.querySelector<HTMLElement>(`button[data-action="${focusedAction}"]`) : null;
+      (button ?? element)?.focus({ preventScroll: true });
+    }
+  }
+
+  private match(query: string, within: number[] | null): number[] {
+    const result: number[] = [];
+    const lower = this.lower;
+    if (within) {
+      for (const index of within) if ((lower[index] as string).includes(query)) result.push(index);
+    } else if (query === "") {
+      for (let index = 0; index < lower.length; index++) result.push(index);
+    } else {
+      for (let index = 0; index < lower.length; index++) if ((lower[index] as string).includes(query)) result.push(index);
+    }
+    return result;
+  }
+
+  private isOld(row: SecretRow): boolean {
+    const days = ageInDays(row.lastRotatedAt ?? row.createdAt, this.now);
+    return days !== null && days > this.ageWarningDays;
+  }
+
+  private buildRow(row: SecretRow, old: boolean): HTMLElement {
+    const since = row.lastRotatedAt ?? row.createdAt;
+    const days = ageInDays(since, this.now) ?? 0;
+    const name = row.name;
+    const actions: HTMLElement[] = [];
+    if (row.storedLocally) {
+      actions.push(
+        rowButton("copy-stored", "Copy token", `Copy the stored token for ${name}`),
+        rowButton("forget", "Forget", `Forget the local copy of ${name}`),
+      );
+    }
+    actions.push(
+      rowButton("rotate", "Rotate", `Rotate ${name}`),
+      rowButton("delete", "Delete", `Delete ${name}`, "danger"),
+    );
+    const element = h(
+      "div",
+      { class: "secret-row", role: "row", "data-secret": name, tabindex: "-1", "aria-label": name },
+      h("div", { role: "gridcell", class: "cell name", title: name }, name),
+      h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
+      h(
+        "div",
+        { role: "gridcell", class: "cell" },
+        row.lastRotatedAt ? timeElement(row.lastRotatedAt, this.now) : h("span", { class: "muted" }, "never"),
+      ),
+      h(
+        "div",
+        { role: "gridcell", class: "cell badges" },
+        row.storedLocally &&
+          h(
+            "span",
+            { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
+            "In keychain",
+          ),
+        old &&
+          h(
+            "span",
+            {
+              class: "badge badge-old",
+              title: `${row.lastRotatedAt ? "Last rotated" : "Created"} ${days} days ago; the warning starts after ${this.ageWarningDays} days (Settings).`,
+            },
+            `${days} days old`,
+          ),
+      ),
+      h("div", { role: "gridcell", class: "cell actions" }, ...actions),
+    );
+    rowData.set(element, row);
+    return element;
+  }
+
+  private activeRow(): SecretRow | undefined {
+    return this.rows[this.visible[this.active] ?? -1];
+  }
+
+  private focusedRow(): HTMLElement | null {
+    const focused = document.activeElement;
+    return focused instanceof HTMLElement && this.sizer.contains(focused)
+      ? focused.closest<HTMLElement>("[data-secret]")
+      : null;
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private onClick(event: MouseEvent): void {
+    const target = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");
+    const rowElement = target?.closest<HTMLElement>("[data-secret]");
+    const row = rowElement ? rowData.get(rowElement) : undefined;
+    if (target && row) this.options.onAction(target.dataset.action as RowAction, row);
+  }
+
+  private onFocusin(event: FocusEvent): void {
+    const rowElement = (event.target as HTMLElement).closest<HTMLElement>("[data-secret]");
+    const position = Number(rowElement?.dataset.position);
+    if (!rowElement || Number.isNaN(position) || position === this.active) return;
+    const previous = this.sizer.querySelector<HTMLElement>(`[data-position="${this.active}"]`);
+    if (previous) setTabbable(previous, false);
+    this.active = position;
+    setTabbable(rowElement, true);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    const rowElement = target.closest<HTMLElement>("[data-secret]");
+    if (!rowElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    const position = Number(rowElement.dataset.position);
+    const onRow = target === rowElement;
+    const action = onRow ? null : ((target.dataset.action as RowAction | undefined) ?? null);
+    const buttons = [...rowElement.querySelectorAll<HTMLButtonElement>("button[data-action]")];
+    const buttonIndex = onRow ? -1 : buttons.indexOf(target as HTMLButtonElement);
+    const page = Math.max(1, Math.floor((this.viewport.clientHeight || FALLBACK_VIEWPORT) / ROW_HEIGHT) - 1);
+    let handled = true;
+    switch (event.key) {
+      case "ArrowDown":
+        this.moveTo(position + 1, action);
+        break;
+      case "ArrowUp":
+        if (position === 0 && this.options.onLeaveTop) this.options.onLeaveTop();
+        else this.moveTo(position - 1, action);
+        break;
+      case "PageDown":
+        this.moveTo(position + page, action);
+        break;
+      case "PageUp":
+        this.moveTo(position - page, action);
+        break;
+      case "Home":
+        this.moveTo(0, action);
+        break;
+      case "End":
+        this.moveTo(this.visible.length - 1, action);
+        break;
+      case "ArrowRight":
+        buttons[buttonIndex + 1]?.focus();
+        break;
+      case "ArrowLeft":
+        if (buttonIndex > 0) buttons[buttonIndex - 1]?.focus();
+        else rowElement.focus();
+        break;
+      case "Enter":
+        if (onRow) buttons[0]?.focus();
+        else handled = false;
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  }
+
+  /** Makes row `position` current, scrolls it into view, renders, and focuses it (or its button). */
+  private moveTo(position: number, action: RowAction | null): void {
+    const count = this.visible.length;
+    if (count === 0) return;
+    const target = Math.min(count - 1, Math.max(0, position));
+    this.active = target;
+    const height = this.viewport.clientHeight || FALLBACK_VIEWPORT;
+    const top = target * ROW_HEIGHT;
+    if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.viewport.scrollTop + height) this.viewport.scrollTop = top + ROW_HEIGHT - height;
+    this.render();
+    const rowElement = this.rendered.get(this.rows[this.visible[target] ?? -1]?.name ?? "")?.element;
+    const button = action ? rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) : null;
+    (button ?? rowElement)?.focus({ preventScroll: true });
+  }
+}
+
+function rowButton(action: RowAction, label: string, description: string, kind?: string): HTMLButtonElement {
+  return h(
+    "button",
+    { type: "button", class: `row-action${kind ? ` ${kind}` : ""}`, "data-action": action, "aria-label": description, title: description, tabindex: "-1" },
+    label,
+  );
+}
+
+function timeElement(iso: string, now: number): HTMLElement {
+  return h("time", { datetime: iso, title: exactTime(iso) }, relativeTime(iso, new Date(now)));
+}
+
+/** The roving tabindex: only the current row and its buttons are in the Tab order. */
+function setTabbable(rowElement: HTMLElement, tabbable: boolean): void {
+  const value = tabbable ? "0" : "-1";
+  if (rowElement.getAttribute("tabindex") === value) return;
+  rowElement.setAttribute("tabindex", value);
+  for (const button of rowElement.querySelectorAll("button")) button.setAttribute("tabindex", value);
+}

@@ -1,0 +1,57 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { SecretRow } from "../src/bindings";
+import { SecretList } from "../src/views/secret-list";
+
+const DAY = 24 * 3600 * 1000;
+
+function rows(count: number, overrides: (i: number) => Partial<SecretRow> = () => ({})): SecretRow[] {
+  const created = new Date(Date.now() - 10 * DAY).toISOString();
+  return Array.from({ length: count }, (_, i) => ({
+    name: `hook-${String(i).padStart(5, "0")}`,
+    createdAt: created,
+    lastRotatedAt: null,
+    storedLocally: false,
+    ...overrides(i),
+  }));
+}
+
+function mount(options: Partial<ConstructorParameters<typeof SecretList>[0]> = {}) {
+  const onAction = vi.fn();
+  const list = new SecretList({ onAction, ageWarningDays: 90, ...options });
+  document.body.replaceChildren(list.element);
+  return { list, onAction };
+}
+
+const renderedRows = () => document.querySelectorAll("[data-secret]");
+
+describe("secret list", () => {
+  beforeEach(() => document.body.replaceChildren());
+
+  it("renders 10,000 secrets as a bounded number of DOM rows", () => {
+    const { list } = mount();
+    list.setRows(rows(10_000));
+    expect(list.total).toBe(10_000);
+    expect(renderedRows().length).toBeGreaterThan(0);
+    expect(renderedRows().length).toBeLessThan(60);
+    expect(document.getElementById("secrets-table")?.getAttribute("aria-rowcount")).toBe("10001");
+  });
+
+  it("filter narrows 10,000 rows without rendering them all", () => {
+    const { list } = mount();
+    list.setRows(rows(10_000));
+    expect(list.setFilter("HOOK-0999")).toBe(10);
+    const names = [...renderedRows()].map((row) => row.getAttribute("data-secret"));
+    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `hook-0999${i}`));
+    expect(list.setFilter("hook-09")).toBe(1000);
+    expect(renderedRows().length).toBeLessThan(60);
+    expect(list.setFilter("")).toBe(10_000);
+  });
+
+  it("leaves marks a benchmark can read", () => {
+    const { list } = mount();
+    list.setRows(rows(100));
+    list.setFilter("7");
+    expect(performance.getEntriesByName("wispkey:list-interactive").length).toBeGreaterThan(0);
+    expect(performance.getEntriesByName("wispkey:filter-applied").length).toBeGreaterThan(0);
+  });
+});

@@ -1,88 +1,311 @@
-// The signed-in screen: the account's signing secrets, newest state from the server.
+// The signed-in screen: the account's signing secrets (a windowed list, filter-as-you-type), the
+// account menu, settings, and the actions that open the create/rotate/delete/forget dialogs.
+// Loading never blocks: the previous list stays usable while a refresh is out.
 
-import type { Account, SecretRow } from "../bindings";
-import { h } from "../dom";
-import { exactTime, relativeTime } from "../time";
+import { call, type IpcError } from "../api";
+import type { Account, Capability, Preferences, SecretRow } from "../bindings";
+import { clipboard } from "../clipboard";
+import { button, h, quoted } from "../dom";
+import { announce, statusLine } from "../status";
+import { accountMenu } from "./account-menu";
+import { DEFAULT_PREFERENCES, type ScreenContext } from "./context";
+import { openCreateDialog } from "./create-dialog";
+import { openDeleteDialog } from "./delete-dialog";
+import { openForgetDialog } from "./forget-dialog";
+import { openRotateDialog } from "./rotate-dialog";
+import { SecretList, type RowAction } from "./secret-list";
+import { openSettingsDialog } from "./settings-dialog";
 
 export interface SecretsActions {
-  list(): Promise<SecretRow[]>;
+  switchAccount(did: string): void;
+  addAccount(): void;
   signOut(): Promise<void>;
+  /** Signs in again asking for full access; resolves when done, rejects with an Error to show. */
+  reauthorize(): Promise<void>;
+  cancelReauthorize(): void;
 }
 
-function timeCell(iso: string | null): HTMLElement {
-  if (!iso) return h("td", {}, h("span", { class: "muted" }, "never"));
-  return h("td", {}, h("time", { datetime: iso, title: exactTime(iso) }, relativeTime(iso)));
+const REQUIRED: Capability[] = ["list", "create", "rotate", "delete"];
+
+/** "create and rotate", "list, create and delete". */
+function wordList(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
-export function secretsView(account: Account, actions: SecretsActions): HTMLElement {
-  const body = h("div", { id: "secrets-body", class: "secrets-body", "aria-live": "polite" });
-  const refresh = h("button", { type: "button", id: "refresh-button" }, "Refresh");
-  const signOut = h("button", { type: "button", id: "signout-button" }, "Sign out");
+export function secretsView(account: Account, accounts: readonly Account[], actions: SecretsActions): HTMLElement {
+  let preferences: Preferences = { ...DEFAULT_PREFERENCES };
+  let loaded = false;
+  let loadSequence = 0;
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const load = () => {
-    refresh.disabled = true;
-    body.setAttribute("aria-busy", "true");
-    body.replaceChildren(h("p", { id: "secrets-loading", class: "muted" }, "Loading your signing secrets…"));
-    actions
-      .list()
-      .then((rows) => body.replaceChildren(rows.length ? table(rows) : emptyState()))
-      .catch((error: { message?: string }) => {
-        const retry = h("button", { type: "button", id: "secrets-retry" }, "Try again");
-        retry.addEventListener("click", load);
-        body.replaceChildren(
-          h("div", { class: "problem", role: "alert" }, h("p", { id: "secrets-error" }, error.message ?? String(error)), retry),
-        );
-      })
-      .finally(() => {
-        refresh.disabled = false;
-        body.setAttribute("aria-busy", "false");
-      });
-  };
-
-  refresh.addEventListener("click", load);
-  signOut.addEventListener("click", () => {
+  // ---- elements -------------------------------------------------------------------------------
+  const list = new SecretList({
+    ageWarningDays: preferences.ageWarningDays,
+    onAction: (action, row) => rowAction(action, row),
+    onLeaveTop: () => filter.focus(),
+  });
+  const filter = h("input", {
+    id: "secrets-filter",
+    type: "search",
+    placeholder: "Filter by name",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-controls": "secrets-table",
+    "aria-describedby": "secrets-count",
+    "aria-keyshortcuts": "Control+F /",
+  });
+  const count = h("span", { id: "secrets-count", class: "count muted" });
+  const refresh = button("Refresh", { id: "secrets-refresh", "aria-keyshortcuts": "F5" }, () => void load(true));
+  const create = button("New secret", { id: "create-button", class: "primary" }, () => openCreateDialog(context));
+  const settings = button("Settings", { id: "settings-button" }, () => openSettingsDialog(context));
+  const signOut = button("Sign out", { id: "signout-button" }, () => {
     signOut.disabled = true;
     actions.signOut().finally(() => {
       signOut.disabled = false;
     });
   });
-  load();
+  const loadError = h("span", { id: "secrets-error" });
+  const loadProblem = h(
+    "div",
+    { class: "load-problem", role: "alert", hidden: true },
+    loadError,
+    button("Try again", { id: "secrets-retry" }, () => void load(true)),
+  );
+  const body = h("div", { id: "secrets-body", class: "secrets-body", "aria-busy": "true" });
+  const clipboardSlot = h("div", { class: "clipboard-slot" });
+  const notice = capabilityNotice(account, actions);
 
-  return h(
+  const screen = h(
     "section",
     { class: "screen secrets", "aria-labelledby": "secrets-title" },
     h(
       "header",
       { class: "topbar" },
       h("h1", { id: "secrets-title" }, "Signing secrets"),
-      h("span", { id: "account-name", class: "account", title: account.did }, account.handle ?? account.did),
+      accountMenu(account, accounts, { switchTo: actions.switchAccount, add: actions.addAccount }),
+      settings,
       signOut,
     ),
-    h("div", { class: "toolbar" }, refresh),
+    notice.element,
+    h(
+      "div",
+      { class: "toolbar", role: "toolbar", "aria-label": "Secrets" },
+      h("label", { for: "secrets-filter", class: "visually-hidden" }, "Filter secrets by name"),
+      filter,
+      count,
+      h("span", { class: "spacer" }),
+      refresh,
+      create,
+    ),
+    loadProblem,
     body,
+    h("footer", { class: "statusbar" }, statusLine(), clipboardSlot),
   );
+  clipboard().setHome(clipboardSlot);
+
+  // ---- what the dialogs see -------------------------------------------------------------------
+  const context: ScreenContext = {
+    account,
+    reload: () => load(false),
+    find: (name) => list.find(name),
+    updateRow: (name, change) => list.updateRow(name, change),
+    fallbackFocus: (name) => {
+      if (name !== undefined && list.focusRow(name)) return document.activeElement as HTMLElement;
+      if (list.total > 0 && list.focusActive()) return document.activeElement as HTMLElement;
+      return document.getElementById("create-first") ?? create;
+    },
+    permissionMissing: (error) => notice.show(error.message),
+    preferences: () => preferences,
+    preferencesChanged: (next) => {
+      preferences = next;
+      list.setAgeWarningDays(next.ageWarningDays);
+    },
+  };
+
+  // ---- loading --------------------------------------------------------------------------------
+  function showCount() {
+    const total = list.total;
+    const matching = list.matching;
+    count.textContent = !loaded
+      ? ""
+      : matching === total
+        ? `${total.toLocaleString("en")} ${total === 1 ? "secret" : "secrets"}`
+        : `${matching.toLocaleString("en")} of ${total.toLocaleString("en")}`;
+  }
+
+  function showRows(rows: SecretRow[]) {
+    loaded = true;
+    list.setRows(rows);
+    if (rows.length === 0) {
+      body.replaceChildren(emptyState(() => openCreateDialog(context)));
+    } else if (!body.contains(list.element)) {
+      body.replaceChildren(list.element);
+      list.render();
+    }
+    showCount();
+  }
+
+  /** Loads the list; `announced` says the user asked (Refresh), so the outcome is announced. */
+  async function load(announced: boolean): Promise<SecretRow[]> {
+    const sequence = ++loadSequence;
+    refresh.disabled = true;
+    refresh.textContent = "Refreshing…";
+    body.setAttribute("aria-busy", "true");
+    if (!loaded) body.replaceChildren(h("p", { id: "secrets-loading", class: "muted loading" }, "Loading your signing secrets…"));
+    try {
+      const rows = await call("list_secrets", { did: account.did });
+      if (sequence === loadSequence) {
+        loadProblem.hidden = true;
+        showRows(rows);
+        if (announced) announce(`List refreshed: ${rows.length.toLocaleString("en")} ${rows.length === 1 ? "secret" : "secrets"}.`);
+      }
+      return rows;
+    } catch (failure) {
+      const error = failure as IpcError;
+      if (sequence === loadSequence) {
+        loadError.textContent = error.message;
+        loadProblem.hidden = false;
+        if (!loaded) body.replaceChildren();
+        if (error.code === "permission_missing") notice.show(error.message);
+      }
+      throw error;
+    } finally {
+      if (sequence === loadSequence) {
+        refresh.disabled = false;
+        refresh.textContent = "Refresh";
+        body.setAttribute("aria-busy", "false");
+      }
+    }
+  }
+
+  // ---- filter ---------------------------------------------------------------------------------
+  filter.addEventListener("input", () => {
+    const matching = list.setFilter(filter.value);
+    showCount();
+    // Announced once typing pauses, not per keystroke.
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      if (!filter.value.trim()) announce("");
+      else announce(matching === 0 ? `No secret matches ${quoted(filter.value.trim())}.` : `${matching.toLocaleString("en")} ${matching === 1 ? "secret matches" : "secrets match"}.`);
+    }, 600);
+  });
+  filter.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && list.matching > 0) {
+      event.preventDefault();
+      list.focusActive();
+    } else if (event.key === "Escape" && filter.value) {
+      event.preventDefault();
+      filter.value = "";
+      filter.dispatchEvent(new Event("input"));
+    }
+  });
+
+  // ---- row actions ----------------------------------------------------------------------------
+  function rowAction(action: RowAction, row: SecretRow) {
+    switch (action) {
+      case "rotate":
+        openRotateDialog(context, row);
+        break;
+      case "delete":
+        openDeleteDialog(context, row);
+        break;
+      case "forget":
+        openForgetDialog(context, row);
+        break;
+      case "copy-stored":
+        call("copy_stored_token", { did: account.did, name: row.name })
+          .then((copy) => clipboard().start(copy, `the stored token for ${row.name}`))
+          .catch((error: IpcError) => {
+            announce(error.message, "problem");
+            if (error.code === "keychain_not_found") list.updateRow(row.name, { storedLocally: false });
+          });
+        break;
+    }
+  }
+
+  // ---- keyboard shortcuts (only while this screen is shown and no dialog is open) -------------
+  const onKeydown = (event: KeyboardEvent) => {
+    if (!screen.isConnected) {
+      document.removeEventListener("keydown", onKeydown);
+      return;
+    }
+    if (document.querySelector("dialog[open]")) return;
+    const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+    if ((event.key === "f" && (event.ctrlKey || event.metaKey)) || (event.key === "/" && !typing)) {
+      event.preventDefault();
+      filter.focus();
+      filter.select();
+    } else if (event.key === "F5" || (event.key === "r" && (event.ctrlKey || event.metaKey))) {
+      // Also keeps the webview from reloading the page.
+      event.preventDefault();
+      if (!refresh.disabled) void load(true);
+    }
+  };
+  document.addEventListener("keydown", onKeydown);
+
+  // ---- start ----------------------------------------------------------------------------------
+  call("get_preferences", {})
+    .then((saved) => context.preferencesChanged(saved))
+    .catch(() => {}); // the defaults serve; Settings shows the error if it persists
+  load(false).catch(() => {});
+
+  return screen;
 }
 
-function emptyState(): HTMLElement {
+function emptyState(create: () => void): HTMLElement {
   return h(
     "div",
     { id: "secrets-empty", class: "empty" },
-    h("p", { class: "empty-title" }, "No signing secrets yet"),
-    h("p", { class: "muted" }, "This account has no wisp.place signing secrets."),
+    h("h2", { class: "empty-title" }, "No signing secrets yet"),
+    h("p", { class: "muted" }, "A signing secret lets your webhook receiver check that a request really came from wisp.place."),
+    button("Create your first secret", { id: "create-first", class: "primary" }, create),
   );
 }
 
-function table(rows: SecretRow[]): HTMLElement {
-  return h(
-    "table",
-    { id: "secrets-table", class: "secrets-table" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Created"), h("th", { scope: "col" }, "Last rotated"))),
-    h(
-      "tbody",
-      {},
-      ...rows.map((row) =>
-        h("tr", { "data-name": row.name }, h("th", { scope: "row" }, row.name), timeCell(row.createdAt), timeCell(row.lastRotatedAt)),
-      ),
-    ),
+/** Says which capabilities this sign-in lacks, and offers to sign in again with full access. */
+function capabilityNotice(account: Account, actions: SecretsActions) {
+  const missing = REQUIRED.filter((capability) => !account.capabilities.includes(capability));
+  const text = h("p", { id: "capability-text" });
+  const detail = h("p", { class: "muted small" });
+  const reauthorize = button("Re-authorize with full access", { id: "reauthorize-full-access", class: "primary" }, () => void start());
+  const cancel = button("Cancel", { id: "reauthorize-cancel", hidden: true }, () => actions.cancelReauthorize());
+  const status = h("p", { id: "reauthorize-status", class: "small", role: "status" });
+  const element = h(
+    "div",
+    { id: "capability-notice", class: "notice", role: "region", "aria-labelledby": "capability-text", hidden: true },
+    text,
+    detail,
+    h("div", { class: "notice-actions" }, reauthorize, cancel),
+    status,
   );
+
+  const show = (reason?: string) => {
+    element.hidden = false;
+    text.textContent =
+      missing.length > 0
+        ? `This sign-in does not let Wispkey ${wordList(missing)} signing secrets.`
+        : (reason ?? "Your PDS refused an action for lack of permission.");
+    if (reason && missing.length > 0) status.textContent = reason;
+    detail.textContent = `Granted: ${account.scope || "(nothing)"}. Re-authorizing asks your PDS for full access to this account (atproto transition:generic), which includes managing wisp.place secrets.`;
+  };
+  if (missing.length > 0) show();
+
+  async function start() {
+    reauthorize.disabled = true;
+    reauthorize.textContent = "Waiting for your browser…";
+    cancel.hidden = false;
+    status.textContent = "Approve full access on your PDS’s page in your browser…";
+    try {
+      await actions.reauthorize();
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = error instanceof Error ? error.message : String(error);
+    } finally {
+      reauthorize.disabled = false;
+      reauthorize.textContent = "Re-authorize with full access";
+      cancel.hidden = true;
+    }
+  }
+
+  return { element, show };
 }

@@ -9,6 +9,8 @@ export interface SignInActions {
   signIn(identity: string): Promise<void>;
   /** Stops waiting for the browser. */
   cancel(): void;
+  /** When adding another account: go back to the one already signed in. */
+  back?: { label: string; go(): void } | undefined;
 }
 
 export function signInView(actions: SignInActions, notice?: string): HTMLElement {
@@ -28,6 +30,9 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
   const status = h("p", { id: "signin-status", class: "status", role: "status" }, notice ?? "");
   const button = h("button", { type: "submit", id: "signin-button", class: "primary" }, "Sign in");
   const cancel = h("button", { type: "button", id: "signin-cancel", hidden: true }, "Cancel");
+  const back = actions.back
+    ? h("button", { type: "button", id: "signin-back", class: "link" }, `Back to ${actions.back.label}`)
+    : null;
 
   const form = h(
     "form",
@@ -42,6 +47,7 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
     button,
     cancel,
     status,
+    back,
   );
 
   const showFieldError = (message: string) => {
@@ -53,6 +59,7 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
     input.disabled = waiting;
     button.textContent = waiting ? "Signing in…" : "Sign in";
     cancel.hidden = !waiting;
+    if (back) back.hidden = waiting;
     form.setAttribute("aria-busy", waiting ? "true" : "false");
     if (waiting) cancel.focus();
   };
@@ -61,6 +68,7 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
     if (error.textContent) showFieldError("");
   });
   cancel.addEventListener("click", () => actions.cancel());
+  back?.addEventListener("click", () => actions.back?.go());
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,0 +1,107 @@
+// Delete: irreversible, so confirmed by typing the name. When this machine has a copy of the
+// token, a checkbox (checked) also removes it from the keychain.
+
+import { call, type IpcError } from "../api";
+import type { SecretRow } from "../bindings";
+import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
+import { button, h, quoted } from "../dom";
+import { announce } from "../status";
+import { confirmNameField } from "./confirm-name";
+import type { ScreenContext } from "./context";
+import { openUnknownDialog } from "./unknown-dialog";
+
+export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal {
+  const { did } = context.account;
+  const name = row.name;
+  let busy = false;
+
+  const submit = h("button", { type: "submit", id: "delete-submit", class: "danger" }, "Delete");
+  const cancel = button("Cancel", { id: "delete-cancel" }, () => modal.close());
+  const field = confirmNameField("delete-confirm-name", name, submit);
+  const error = dialogError("delete-error");
+  const localCopy = h("input", { id: "delete-local-copy", type: "checkbox", checked: true });
+  localCopy.checked = true;
+
+  const form = h(
+    "form",
+    { class: "modal-form", novalidate: true },
+    h(
+      "p",
+      { id: "delete-warning" },
+      h("strong", {}, "This cannot be undone. "),
+      quoted(name),
+      " is deleted on wisp.place and its token stops working immediately.",
+    ),
+    row.storedLocally &&
+      h(
+        "div",
+        { class: "check" },
+        localCopy,
+        h("label", { for: "delete-local-copy" }, "Also remove its token from this computer’s keychain"),
+      ),
+    field.label,
+    error,
+    actionsRow(cancel, submit),
+  );
+
+  const modal = openModal({
+    id: "delete-dialog",
+    title: `Delete ${quoted(name)}?`,
+    role: "alertdialog",
+    describedBy: "delete-warning",
+    content: [form],
+    initialFocus: () => field.input,
+    fallbackFocus: () => context.fallbackFocus(),
+    onEscape: () => {
+      if (!busy) modal.close();
+    },
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (busy || !field.matches()) return;
+    void remove();
+  });
+
+  async function remove() {
+    setBusy(true);
+    error.textContent = "";
+    const removeLocalCopy = row.storedLocally && localCopy.checked;
+    try {
+      const outcome = await call("delete_secret", { did, name, confirmName: field.input.value, removeLocalCopy });
+      modal.close();
+      announce(
+        `Deleted ${quoted(name)}.` +
+          (outcome.localCopyRemoved
+            ? " Its token was removed from your keychain too."
+            : row.storedLocally
+              ? " Its old token is still in your keychain (use Forget in the list if you do not need it)."
+              : ""),
+      );
+      context.reload().catch(() => {});
+    } catch (failure) {
+      const ipc = failure as IpcError;
+      if (ipc.code === "outcome_unknown") {
+        modal.close();
+        openUnknownDialog(context, { kind: "delete", name, before: row.lastRotatedAt, message: ipc.message });
+        return;
+      }
+      if (ipc.code === "permission_missing") context.permissionMissing(ipc);
+      error.textContent = ipc.message;
+      setBusy(false);
+      field.input.focus();
+    }
+  }
+
+  function setBusy(value: boolean) {
+    busy = value;
+    submit.textContent = value ? "Deleting…" : "Delete";
+    submit.disabled = value || !field.matches();
+    cancel.disabled = value;
+    field.input.disabled = value;
+    localCopy.disabled = value;
+    form.setAttribute("aria-busy", String(value));
+  }
+
+  return modal;
+}

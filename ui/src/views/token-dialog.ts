@@ -1,0 +1,162 @@
+// The copy-once dialog: the token just issued by create or rotate, masked, with Reveal, one Copy
+// button (the copy itself happens in Rust) and Done. If the keychain write failed, it says so
+// plainly, offers Retry, and closing asks first whether the token was saved elsewhere: Escape or
+// Done never silently drops a token that exists nowhere else. On close the token leaves the DOM
+// and Rust is told to drop its pending copy.
+
+import { call, type IpcError } from "../api";
+import type { IssuedSecret } from "../bindings";
+import { clipboard } from "../clipboard";
+import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
+import { button, h, quoted } from "../dom";
+import { announce } from "../status";
+import type { ScreenContext } from "./context";
+
+export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, how: "created" | "rotated"): Modal {
+  const { did } = context.account;
+  const name = issued.name;
+  let stored = issued.stored;
+
+  const value = h("input", {
+    id: "token-value",
+    type: "password",
+    class: "token-value",
+    readonly: true,
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-describedby": "token-once",
+  });
+  // A property, not an attribute: the token never appears in the serialised markup.
+  value.value = issued.token;
+
+  const reveal = button("Show", { id: "token-reveal", "aria-pressed": "false", "aria-controls": "token-value" }, () => {
+    const shown = value.type === "password";
+    value.type = shown ? "text" : "password";
+    reveal.textContent = shown ? "Hide" : "Show";
+    reveal.setAttribute("aria-pressed", String(shown));
+  });
+
+  const error = dialogError("token-error");
+  const storedLine = h("p", { id: "token-stored", class: "ok-line" });
+  const reason = h("span", { id: "token-store-reason" });
+  const retry = button("Try saving again", { id: "token-retry" }, () => void retryStore());
+  const notStored = h(
+    "div",
+    { id: "token-not-stored", class: "warning-box", role: "alert" },
+    h("p", {}, h("strong", {}, "Not saved in your keychain. "), reason),
+    h("p", {}, "Copy it now and keep it somewhere safe before you close this, or try saving it again."),
+    retry,
+  );
+
+  const copy = button("Copy", { id: "token-copy", class: "primary" }, () => void copyToken());
+  const done = button("Done", { id: "token-done" }, () => requestClose());
+
+  const confirmBack = button("Go back", { id: "token-close-back" }, () => hideConfirm());
+  const confirmClose = button("Yes, I saved it — close", { id: "token-close-confirm", class: "danger" }, () => finish());
+  const confirm = h(
+    "div",
+    { id: "token-close-ask", class: "warning-box", role: "alert", hidden: true },
+    h(
+      "p",
+      {},
+      h("strong", {}, "Did you save the token somewhere else? "),
+      "It is not in your keychain, and once this closes Wispkey cannot show it again. Without it you would have to rotate ",
+      quoted(name),
+      " again.",
+    ),
+    actionsRow(confirmBack, confirmClose),
+  );
+  const mainActions = actionsRow(copy, done);
+  const clipboardSlot = h("div", { class: "clipboard-slot" });
+
+  const modal = openModal({
+    id: "token-dialog",
+    title: how === "created" ? `New secret ${quoted(name)}` : `New token for ${quoted(name)}`,
+    describedBy: "token-once",
+    content: [
+      h("label", { for: "token-value" }, "Token"),
+      h("div", { class: "token-row" }, value, reveal),
+      h("p", { id: "token-once", class: "once" }, "This is the only time it is shown here."),
+      storedLine,
+      notStored,
+      error,
+      clipboardSlot,
+      mainActions,
+      confirm,
+    ],
+    initialFocus: () => copy,
+    fallbackFocus: () => context.fallbackFocus(name),
+    onEscape: () => (confirm.hidden ? requestClose() : hideConfirm()),
+  });
+  clipboard().dockIn(clipboardSlot);
+  showStoreState(issued.storeError);
+
+  function showStoreState(storeError: IpcError | null) {
+    storedLine.hidden = !stored;
+    storedLine.textContent = stored
+      ? "A copy is saved in this computer’s keychain: “Copy token” in the list copies it again later."
+      : "";
+    notStored.hidden = stored;
+    reason.textContent = stored ? "" : (storeError?.message ?? "The keychain did not confirm it.");
+  }
+
+  async function retryStore() {
+    retry.disabled = true;
+    retry.textContent = "Saving…";
+    try {
+      const again = await call("retry_store_token", { did, name });
+      stored = again.stored;
+      showStoreState(again.storeError);
+      if (stored) {
+        context.updateRow(name, { storedLocally: true });
+        announce(`The token for ${name} is now saved in your keychain.`);
+        copy.focus();
+      }
+    } catch (failure) {
+      showStoreState(failure as IpcError);
+    } finally {
+      retry.disabled = false;
+      retry.textContent = "Try saving again";
+    }
+  }
+
+  async function copyToken() {
+    copy.disabled = true;
+    error.textContent = "";
+    try {
+      const result = await call("copy_issued_token", { did, name });
+      clipboard().start(result, `the token for ${name}`);
+    } catch (failure) {
+      error.textContent = (failure as IpcError).message;
+    } finally {
+      copy.disabled = false;
+    }
+  }
+
+  function requestClose() {
+    if (stored) {
+      finish();
+      return;
+    }
+    mainActions.hidden = true;
+    confirm.hidden = false;
+    confirmBack.focus();
+  }
+
+  function hideConfirm() {
+    confirm.hidden = true;
+    mainActions.hidden = false;
+    done.focus();
+  }
+
+  function finish() {
+    // Out of the DOM before anything else happens.
+    value.value = "";
+    value.type = "password";
+    clipboard().undock();
+    modal.close();
+    call("finish_issued_token", { did, name }).catch((failure: IpcError) => announce(failure.message, "problem"));
+  }
+
+  return modal;
+}

@@ -1,0 +1,121 @@
+// The request went out but no answer came back: the secret's state is unknown. Say so honestly,
+// explain what may already have happened, and offer safe next steps the user chooses: check the
+// list (comparing lastRotatedAt with its value before the attempt), rotate again (through the
+// normal confirmation), or close. Never retried automatically.
+
+import type { IpcError } from "../api";
+import type { SecretRow } from "../bindings";
+import { actionsRow, openModal, type Modal } from "../dialog";
+import { button, h, quoted } from "../dom";
+import { exactTime } from "../time";
+import type { ScreenContext } from "./context";
+import { openRotateDialog } from "./rotate-dialog";
+
+export interface UnknownOutcome {
+  kind: "create" | "rotate" | "delete";
+  name: string;
+  /** lastRotatedAt before the attempt (rotate). */
+  before: string | null;
+  /** The sentence from the Rust side. */
+  message: string;
+}
+
+export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcome): Modal {
+  const { kind, name } = outcome;
+  const q = quoted(name);
+  const result = h("div", { id: "unknown-result", class: "unknown-result", "aria-live": "polite" });
+  const check = button("Check the list", { id: "unknown-check", class: "primary" }, () => void checkList());
+  const rotateAgain = button("Rotate again…", { id: "unknown-rotate-again", hidden: kind === "delete" }, () => {
+    const row = context.find(name) ?? { name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false };
+    modal.close();
+    openRotateDialog(context, row);
+  });
+  const close = button("Close", { id: "unknown-close" }, () => modal.close());
+
+  const explain: Record<UnknownOutcome["kind"], string[]> = {
+    rotate: [
+      `Wispkey sent the request to rotate ${q}, but no answer came back, so it cannot tell whether the rotation happened.`,
+      "If it did, the old token has already stopped working, and the new token never reached Wispkey: it is not in your keychain.",
+      "Check the list: if the “last rotated” time changed, rotate again to get a token you can use.",
+    ],
+    create: [
+      `Wispkey sent the request to create ${q}, but no answer came back, so it cannot tell whether the secret exists now.`,
+      "If it was created, its token never reached Wispkey: it is not in your keychain.",
+      `Check the list: if ${q} is there, rotate it to get a token you can use.`,
+    ],
+    delete: [
+      `Wispkey sent the request to delete ${q}, but no answer came back, so it cannot tell whether it was deleted.`,
+      "If it was, its token has already stopped working.",
+      "Check the list to see whether it is still there.",
+    ],
+  };
+
+  const modal = openModal({
+    id: "unknown-dialog",
+    title: kind === "rotate" ? `Did ${q} rotate?` : kind === "create" ? `Was ${q} created?` : `Was ${q} deleted?`,
+    role: "alertdialog",
+    describedBy: "unknown-explain",
+    content: [
+      h("div", { id: "unknown-explain" }, ...explain[kind].map((line) => h("p", {}, line))),
+      h("p", { class: "muted small" }, outcome.message),
+      h("p", { class: "muted small" }, "Wispkey will not try again on its own."),
+      result,
+      actionsRow(close, rotateAgain, check),
+    ],
+    initialFocus: () => check,
+    fallbackFocus: () => context.fallbackFocus(name),
+  });
+
+  async function checkList() {
+    check.disabled = true;
+    check.textContent = "Checking…";
+    result.dataset.outcome = "checking";
+    result.textContent = "Loading the list from the server…";
+    try {
+      const rows = await context.reload();
+      showResult(rows.find((row) => row.name === name));
+    } catch (failure) {
+      result.dataset.outcome = "error";
+      result.textContent = (failure as IpcError).message;
+    } finally {
+      check.disabled = false;
+      check.textContent = "Check again";
+    }
+  }
+
+  function showResult(row: SecretRow | undefined) {
+    const when = (iso: string | null) => (iso ? exactTime(iso) : "never");
+    const lines: string[] = [];
+    let state: string;
+    if (kind === "rotate") {
+      if (!row) {
+        state = "missing";
+        lines.push(`${q} is no longer in the list.`);
+      } else {
+        lines.push(`Last rotated before the attempt: ${when(outcome.before)}.`, `Last rotated now: ${when(row.lastRotatedAt)}.`);
+        if (row.lastRotatedAt !== outcome.before) {
+          state = "changed";
+          lines.push("It was rotated: the old token no longer works, and the new one was lost. Rotate again to get a token you can use.");
+        } else {
+          state = "unchanged";
+          lines.push("It was not rotated: the current token still works.");
+        }
+      }
+    } else if (kind === "create") {
+      state = row ? "exists" : "missing";
+      lines.push(
+        row
+          ? `${q} exists (created ${when(row.createdAt)}), but its token was lost. Rotate it to get a token you can use.`
+          : `${q} is not in the list: it was not created. You can create it again.`,
+      );
+    } else {
+      state = row ? "exists" : "missing";
+      lines.push(row ? `${q} is still there: it was not deleted, and its token still works.` : `${q} is gone: it was deleted.`);
+    }
+    result.dataset.outcome = state;
+    result.replaceChildren(...lines.map((line) => h("p", {}, line)));
+    rotateAgain.hidden = kind === "delete" || (kind === "create" && !row) || (kind === "rotate" && !row);
+  }
+
+  return modal;
+}

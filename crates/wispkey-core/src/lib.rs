@@ -6,10 +6,12 @@
 //! - [`oauth`]: AT Protocol OAuth sign-in; its sessions implement [`transport::XrpcTransport`].
 //! - [`provider`]: the services whose signing secrets Wispkey manages (wisp.place first).
 //! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
+//! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`tokens`]: persist-before-show for issued tokens, stored copies, the badges' index.
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
+pub mod clipboard;
 pub mod error;
 pub mod oauth;
 pub mod provider;

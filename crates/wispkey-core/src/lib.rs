@@ -8,12 +8,14 @@
 //! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`tokens`]: persist-before-show for issued tokens, stored copies, the badges' index.
+//! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod clipboard;
 pub mod error;
 pub mod oauth;
+pub mod preferences;
 pub mod provider;
 pub mod secret;
 pub mod settings;

@@ -22,14 +22,7 @@ fn with_browser(mut env: Vec<(String, String)>, program: &str) -> Vec<(String, S
     env
 }
 
-// Ignored until a WebDriver stall is understood: after the app starts signing in, every
-// WebDriver call waits until the 300 s sign-in timeout although the app's threads are idle
-// (backtraces taken). The first test then passes (after the stall), the second fails. Neither
-// a script click, pageLoadStrategy "none", a short page-load timeout, nor returning from the
-// command at once (the outcome now comes as an event) changed it. Sign-in itself is covered by
-// wispkey-core's oauth_sign_in / oauth_session tests against the same PDS and consent page.
 #[tokio::test]
-#[ignore = "WebDriver stalls 300 s after sign-in starts; see the comment above"]
 async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
     let stack = Stack::get()?;
     let account = stack.fresh_account("e2e").await?;
@@ -70,7 +63,6 @@ async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
 }
 
 #[tokio::test]
-#[ignore = "WebDriver stalls 300 s after sign-in starts; see the comment above sign_in_through_the_consent_page_restart_and_sign_out"]
 async fn cancel_stops_waiting_for_the_browser() -> TestResult {
     let stack = Stack::get()?;
     let account = stack.fresh_account("cancel").await?;

@@ -2,6 +2,7 @@
 //! real built app) and hands tests a WebDriver client. Xvfb, D-Bus and the keychain come from
 //! `scripts/desktop-session.sh`, which the test command wraps around the whole run.
 
+mod display;
 mod driver;
 mod paths;
 mod stack;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub use display::PrivateDisplay;
 pub use driver::TauriDriver;
 pub use paths::{app_binary, artifacts_dir};
 pub use stack::{Stack, TestAccount};
@@ -22,7 +24,9 @@ pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>
 /// first, dropping the driver still stops tauri-driver and everything it started.
 pub struct App {
     pub client: Client,
+    // Dropped in this order: the driver (and with it the app) before its display.
     _driver: TauriDriver,
+    display: PrivateDisplay,
 }
 
 impl App {
@@ -43,7 +47,10 @@ impl App {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = app_binary()?;
-        let driver = TauriDriver::start(env).await?;
+        let display = PrivateDisplay::start()?;
+        let mut env = env.to_vec();
+        env.push(("DISPLAY".into(), display.name().to_owned()));
+        let driver = TauriDriver::start(&env).await?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
@@ -57,6 +64,7 @@ impl App {
         Ok(App {
             client,
             _driver: driver,
+            display,
         })
     }
 
@@ -93,28 +101,25 @@ impl App {
         }
     }
 
-    /// Clicks through the page's own event loop. A WebDriver click on a button whose handler
-    /// starts a long-running command (sign-in waits minutes for the browser) blocks in
-    /// WebKitWebDriver until that command ends; a script click returns at once.
+    /// Clicks an element as a user would (WebDriver element click).
     pub async fn click(&self, css: &str) -> TestResult {
-        self.wait_for(css).await?;
-        self.client
-            .execute(
-                "document.querySelector(arguments[0]).click()",
-                vec![serde_json::Value::String(css.to_owned())],
-            )
-            .await?;
+        self.wait_for(css).await?.click().await?;
         Ok(())
     }
 
-    /// Saves a PNG of the window under the artifacts folder and returns its path.
+    /// Saves a PNG of the window under the artifacts folder and returns its path. The pixels
+    /// come from the app's private display, not from WebDriver (see `display.rs` for why).
     pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
-        let png = self.client.screenshot().await?;
         let dir = artifacts_dir()?.join("e2e");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        self.display.screenshot(&path)?;
         Ok(path)
+    }
+
+    /// The app's X display (`:N`), e.g. for reading its clipboard with `xclip -display`.
+    pub fn display(&self) -> &str {
+        self.display.name()
     }
 
     pub async fn close(self) -> TestResult {

@@ -54,4 +54,55 @@ describe("secret list", () => {
     expect(performance.getEntriesByName("wispkey:list-interactive").length).toBeGreaterThan(0);
     expect(performance.getEntriesByName("wispkey:filter-applied").length).toBeGreaterThan(0);
   });
+
+  it("keeps the focused row when it scrolls out of view, so focus is never dropped", () => {
+    const { list } = mount();
+    list.setRows(rows(10_000));
+    list.focusActive();
+    const first = document.activeElement;
+    expect(first?.getAttribute("data-secret")).toBe("hook-00000");
+    const viewport = document.querySelector(".list-viewport") as HTMLElement;
+    viewport.scrollTop = 5000 * 44;
+    list.render();
+    expect(document.activeElement).toBe(first);
+    expect(document.querySelector('[data-secret="hook-05000"]')).not.toBeNull();
+    expect(renderedRows().length).toBeLessThan(60);
+  });
+
+  it("End jumps to the last of 10,000 rows and renders it", () => {
+    const { list } = mount();
+    list.setRows(rows(10_000));
+    list.focusActive();
+    document.activeElement?.dispatchEvent(new KeyboardEvent("keydown", { key: "End", bubbles: true }));
+    expect(document.activeElement?.getAttribute("data-secret")).toBe("hook-09999");
+    expect(document.activeElement?.getAttribute("aria-rowindex")).toBe("10001");
+    expect(renderedRows().length).toBeLessThan(60);
+  });
+
+  it("a changed row is replaced, not duplicated, and keeps focus", () => {
+    const { list } = mount();
+    list.setRows(rows(3, () => ({ storedLocally: true })));
+    list.focusRow("hook-00001", "forget");
+    list.updateRow("hook-00001", { storedLocally: false });
+    expect(document.querySelectorAll('[data-secret="hook-00001"]').length).toBe(1);
+    expect(document.querySelector('[data-secret="hook-00001"] .badge-stored')).toBeNull();
+    expect(document.activeElement?.getAttribute("data-secret")).toBe("hook-00001");
+  });
+
+  it("sorts by name regardless of case", () => {
+    const { list } = mount();
+    list.setRows([
+      { name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+    ]);
+    expect([...renderedRows()].map((row) => row.getAttribute("data-secret"))).toEqual(["Alpha", "alpha2", "beta"]);
+  });
+
+  it("row buttons report their action and row", () => {
+    const { list, onAction } = mount();
+    list.setRows(rows(2, () => ({ storedLocally: true })));
+    (document.querySelector('[data-secret="hook-00001"] [data-action="copy-stored"]') as HTMLElement).click();
+    expect(onAction).toHaveBeenCalledWith("copy-stored", expect.objectContaining({ name: "hook-00001" }));
+  });
 });

@@ -202,10 +202,11 @@ export class SecretList {
       const old = this.isOld(row);
       const key = `${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
       let entry = this.rendered.get(row.name);
+      this.rendered.delete(row.name);
       if (!entry || entry.key !== key) {
+        entry?.element.remove();
         entry = { element: this.buildRow(row, old), key };
       }
-      this.rendered.delete(row.name);
       next.set(row.name, entry);
       const element = entry.element;
       element.style.transform = `translateY(${position * ROW_HEIGHT}px)`;

@@ -1,0 +1,23 @@
+import { vi } from "vitest";
+import type { SecretRow } from "../src/bindings";
+import { DEFAULT_PREFERENCES, type ScreenContext } from "../src/views/context";
+import { account } from "./ipc";
+
+/** A stand-in for the secrets screen, for testing dialogs on their own. */
+export function fakeContext(initial: SecretRow[] = [], fresh?: () => SecretRow[]) {
+  let rows = initial;
+  const context = {
+    account,
+    reload: vi.fn(async () => {
+      if (fresh) rows = fresh();
+      return rows;
+    }),
+    find: (name: string) => rows.find((row) => row.name === name),
+    updateRow: vi.fn(),
+    fallbackFocus: () => null,
+    permissionMissing: vi.fn(),
+    preferences: () => DEFAULT_PREFERENCES,
+    preferencesChanged: vi.fn(),
+  } satisfies ScreenContext;
+  return context;
+}

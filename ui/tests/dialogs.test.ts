@@ -1,0 +1,290 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { IssuedSecret } from "../src/bindings";
+import { openCreateDialog } from "../src/views/create-dialog";
+import { openDeleteDialog } from "../src/views/delete-dialog";
+import { openForgetDialog } from "../src/views/forget-dialog";
+import { openRotateDialog } from "../src/views/rotate-dialog";
+import { openSettingsDialog } from "../src/views/settings-dialog";
+import { fakeContext } from "./context";
+import { $, calls, flush, installFakeIpc, on, press, secret, submit, type } from "./ipc";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const issued = (name: string): IssuedSecret => ({ name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
+const lost = () => {
+  throw { code: "outcome_unknown", message: "The request was sent but no answer came back." };
+};
+const disabled = (selector: string) => ($(selector) as HTMLButtonElement).disabled;
+
+beforeEach(() => {
+  document.body.replaceChildren();
+  installFakeIpc();
+});
+
+describe("create dialog", () => {
+  it("name validation explains a bad character as you type, and blocks submit", () => {
+    openCreateDialog(fakeContext());
+    expect($("#create-name-problem").textContent).toBe("");
+    expect(disabled("#create-submit")).toBe(true);
+    type("#create-name", "deploy hook");
+    expect($("#create-name-problem").textContent).toMatch(/A space is not allowed/);
+    expect($("#create-name").getAttribute("aria-invalid")).toBe("true");
+    expect(disabled("#create-submit")).toBe(true);
+    type("#create-name", "deploy-hook");
+    expect($("#create-name-problem").textContent).toBe("");
+    expect(disabled("#create-submit")).toBe(false);
+  });
+
+  it("says a name is too long", () => {
+    openCreateDialog(fakeContext());
+    type("#create-name", "a".repeat(70));
+    expect($("#create-name-problem").textContent).toBe("Too long: 70 characters, the limit is 64.");
+  });
+
+  it("refuses a name already in the list before asking the server", () => {
+    openCreateDialog(fakeContext([secret("deploy-hook")]));
+    type("#create-name", "deploy-hook");
+    expect($("#create-name-problem").textContent).toMatch(/already exists/);
+    expect(disabled("#create-submit")).toBe(true);
+  });
+
+  it("shows secret_already_exists from the server inline, under the name", async () => {
+    on("create_secret", () => {
+      throw { code: "secret_already_exists", message: "A signing secret with that name already exists." };
+    });
+    openCreateDialog(fakeContext());
+    type("#create-name", "other");
+    submit("#create-name");
+    await flush();
+    expect($("#create-name-problem").textContent).toBe("A signing secret with that name already exists.");
+    expect($("#create-dialog").hasAttribute("open")).toBe(true);
+    type("#create-name", "other2");
+    expect($("#create-name-problem").textContent).toBe("");
+  });
+
+  it("creates and opens the copy-once dialog", async () => {
+    on("create_secret", ({ name }) => issued(name));
+    const context = fakeContext();
+    openCreateDialog(context);
+    type("#create-name", "new-hook");
+    submit("#create-name");
+    await flush();
+    expect(calls("create_secret")).toEqual([{ did: "did:plc:alice", name: "new-hook" }]);
+    expect(document.getElementById("create-dialog")).toBeNull();
+    expect($("#token-dialog").hasAttribute("open")).toBe(true);
+    expect(context.reload).toHaveBeenCalled();
+  });
+
+  it("a lost answer opens the outcome-unknown dialog instead of retrying", async () => {
+    on("create_secret", lost);
+    openCreateDialog(fakeContext());
+    type("#create-name", "new-hook");
+    submit("#create-name");
+    await flush();
+    expect($("#unknown-dialog").hasAttribute("open")).toBe(true);
+    expect(calls("create_secret")).toHaveLength(1);
+  });
+});
+
+describe("rotate dialog", () => {
+  it("says the current token stops working immediately", () => {
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    expect($("#rotate-dialog").textContent).toContain("The current token stops working immediately.");
+  });
+
+  it("rotate submit stays disabled until the typed name matches", () => {
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    expect(disabled("#rotate-submit")).toBe(true);
+    type("#rotate-confirm-name", "deploy-hoo");
+    expect(disabled("#rotate-submit")).toBe(true);
+    type("#rotate-confirm-name", "Deploy-Hook");
+    expect(disabled("#rotate-submit")).toBe(true);
+    type("#rotate-confirm-name", "deploy-hook");
+    expect(disabled("#rotate-submit")).toBe(false);
+    submit("#rotate-confirm-name");
+    expect(calls("rotate_secret")).toEqual([{ did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook" }]);
+  });
+
+  it("does not send anything when submitted without a match", () => {
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    type("#rotate-confirm-name", "nope");
+    submit("#rotate-confirm-name");
+    expect(calls("rotate_secret")).toEqual([]);
+  });
+
+  it("rotates and shows the new token once", async () => {
+    on("rotate_secret", ({ name }) => issued(name));
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect(document.getElementById("rotate-dialog")).toBeNull();
+    expect(($("#token-value") as HTMLInputElement).value).toBe("wsk_new");
+  });
+
+  it("stays open while the request is out, even on Escape", () => {
+    on("rotate_secret", () => new Promise(() => {}));
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    press($("#rotate-dialog"), "Escape");
+    expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
+    expect($("#rotate-submit").textContent).toBe("Rotating…");
+  });
+
+  it("shows other errors as the Rust side's sentence and lets the user try again", async () => {
+    on("rotate_secret", () => {
+      throw { code: "service_unreachable", message: "wisp.place could not be reached. Nothing was changed." };
+    });
+    openRotateDialog(fakeContext(), secret("deploy-hook"));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect($("#rotate-error").textContent).toBe("wisp.place could not be reached. Nothing was changed.");
+    expect(disabled("#rotate-submit")).toBe(false);
+  });
+
+  it("offers re-authorization when permission is missing", async () => {
+    on("rotate_secret", () => {
+      throw { code: "permission_missing", message: "This sign-in may not rotate secrets." };
+    });
+    const context = fakeContext();
+    openRotateDialog(context, secret("deploy-hook"));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect(context.permissionMissing).toHaveBeenCalled();
+  });
+});
+
+describe("outcome unknown", () => {
+  const before = "2024-02-01T00:00:00Z";
+
+  async function lostRotation(after: string | null) {
+    on("rotate_secret", lost);
+    const context = fakeContext([secret("deploy-hook", { lastRotatedAt: before })], () => [secret("deploy-hook", { lastRotatedAt: after })]);
+    openRotateDialog(context, secret("deploy-hook", { lastRotatedAt: before }));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    return context;
+  }
+
+  it("says honestly that the old token may already be dead, and never retries", async () => {
+    await lostRotation(before);
+    const dialog = $("#unknown-dialog");
+    expect(dialog.hasAttribute("open")).toBe(true);
+    expect(dialog.textContent).toContain("the old token has already stopped working");
+    expect(dialog.textContent).toContain("The request was sent but no answer came back.");
+    await flush(5);
+    expect(calls("rotate_secret")).toHaveLength(1);
+  });
+
+  it("check the list reports a rotation that happened, with before and after", async () => {
+    const context = await lostRotation("2024-05-01T10:00:00Z");
+    $("#unknown-check").click();
+    await flush();
+    expect(context.reload).toHaveBeenCalledOnce();
+    const result = $("#unknown-result");
+    expect(result.dataset.outcome).toBe("changed");
+    expect(result.textContent).toContain("Last rotated before the attempt: February 1, 2024");
+    expect(result.textContent).toContain("Last rotated now: May 1, 2024");
+    expect(result.textContent).toContain("It was rotated");
+  });
+
+  it("check the list reports a rotation that did not happen", async () => {
+    await lostRotation(before);
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").dataset.outcome).toBe("unchanged");
+    expect($("#unknown-result").textContent).toContain("the current token still works");
+  });
+
+  it("rotate again goes through the confirmation again", async () => {
+    await lostRotation("2024-05-01T10:00:00Z");
+    $("#unknown-rotate-again").click();
+    expect(document.getElementById("unknown-dialog")).toBeNull();
+    expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
+    expect(disabled("#rotate-submit")).toBe(true);
+    expect(calls("rotate_secret")).toHaveLength(1);
+  });
+});
+
+describe("delete dialog", () => {
+  it("asks for the name and, for a stored token, offers to remove the local copy (checked)", async () => {
+    on("delete_secret", () => ({ localCopyRemoved: true }));
+    openDeleteDialog(fakeContext(), secret("deploy-hook", { storedLocally: true }));
+    expect(($("#delete-local-copy") as HTMLInputElement).checked).toBe(true);
+    expect(disabled("#delete-submit")).toBe(true);
+    type("#delete-confirm-name", "deploy-hook");
+    submit("#delete-confirm-name");
+    await flush();
+    expect(calls("delete_secret")).toEqual([
+      { did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook", removeLocalCopy: true },
+    ]);
+    expect(document.getElementById("delete-dialog")).toBeNull();
+  });
+
+  it("keeps the local copy when unticked, and has no checkbox without one", async () => {
+    on("delete_secret", () => ({ localCopyRemoved: false }));
+    openDeleteDialog(fakeContext(), secret("a", { storedLocally: true }));
+    ($("#delete-local-copy") as HTMLInputElement).checked = false;
+    type("#delete-confirm-name", "a");
+    submit("#delete-confirm-name");
+    await flush();
+    expect(calls("delete_secret")[0]?.removeLocalCopy).toBe(false);
+
+    openDeleteDialog(fakeContext(), secret("b"));
+    expect(document.getElementById("delete-local-copy")).toBeNull();
+  });
+});
+
+describe("forget local copy", () => {
+  it("asks before forgetting, then updates the row", async () => {
+    on("forget_stored_token", () => null);
+    const context = fakeContext();
+    openForgetDialog(context, secret("deploy-hook", { storedLocally: true }));
+    expect(document.activeElement?.id).toBe("forget-cancel");
+    expect(calls("forget_stored_token")).toEqual([]);
+    $("#forget-submit").click();
+    await flush();
+    expect(calls("forget_stored_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(context.updateRow).toHaveBeenCalledWith("deploy-hook", { storedLocally: false });
+  });
+});
+
+describe("settings dialog", () => {
+  it("validates inline and saves", async () => {
+    on("get_preferences", () => ({ clipboardClearSeconds: 45, ageWarningDays: 30 }));
+    on("save_preferences", ({ preferences }) => preferences);
+    const context = fakeContext();
+    openSettingsDialog(context);
+    await flush();
+    expect(($("#settings-clear-seconds") as HTMLInputElement).value).toBe("45");
+    type("#settings-clear-seconds", "900");
+    expect($("#settings-clear-seconds-problem").textContent).toBe("Use 0 to 600 seconds.");
+    expect(disabled("#settings-save")).toBe(true);
+    type("#settings-clear-seconds", "0");
+    type("#settings-age-days", "0");
+    expect($("#settings-age-days-problem").textContent).toBe("Use 1 to 3650 days.");
+    type("#settings-age-days", "120");
+    expect(disabled("#settings-save")).toBe(false);
+    submit("#settings-age-days");
+    await flush();
+    expect(calls("save_preferences")).toEqual([{ preferences: { clipboardClearSeconds: 0, ageWarningDays: 120 } }]);
+    expect(context.preferencesChanged).toHaveBeenLastCalledWith({ clipboardClearSeconds: 0, ageWarningDays: 120 });
+    expect(document.getElementById("settings-dialog")).toBeNull();
+  });
+
+  it("shows the Rust side's refusal", async () => {
+    on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
+    on("save_preferences", () => {
+      throw { code: "invalid_settings", message: "The settings file could not be written." };
+    });
+    openSettingsDialog(fakeContext());
+    await flush();
+    submit("#settings-age-days");
+    await flush();
+    expect($("#settings-error").textContent).toBe("The settings file could not be written.");
+  });
+});

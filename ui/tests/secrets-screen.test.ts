@@ -1,0 +1,257 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Account, SecretRow } from "../src/bindings";
+import { clipboard } from "../src/clipboard";
+import { secretsView, type SecretsActions } from "../src/views/secrets";
+import { $, account, calls, flush, installFakeIpc, on, press, secret, type } from "./ipc";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+function actions(): SecretsActions & { [K in keyof SecretsActions]: ReturnType<typeof vi.fn> } {
+  return {
+    switchAccount: vi.fn(),
+    addAccount: vi.fn(),
+    signOut: vi.fn(async () => {}),
+    reauthorize: vi.fn(async () => {}),
+    cancelReauthorize: vi.fn(),
+  };
+}
+
+function mount(rows: SecretRow[] | (() => Promise<SecretRow[]>), who: Account = account, all: Account[] = [who]) {
+  on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
+  on("list_secrets", typeof rows === "function" ? rows : () => rows);
+  const spy = actions();
+  document.body.replaceChildren(secretsView(who, all, spy));
+  return spy;
+}
+
+describe("secrets screen", () => {
+  beforeEach(() => {
+    document.body.replaceChildren();
+    installFakeIpc();
+    clipboard().reset();
+  });
+
+  it("shows the handle of the current account", () => {
+    mount([]);
+    expect($("#account-name").textContent).toBe("alice.test");
+  });
+
+  it("an empty account invites creating the first secret", async () => {
+    mount([]);
+    await flush();
+    expect($("#secrets-empty").textContent).toContain("No signing secrets yet");
+    $("#create-first").click();
+    expect($("#create-dialog").hasAttribute("open")).toBe(true);
+  });
+
+  it("loading never blocks: the toolbar works while the list is on its way", () => {
+    mount(() => new Promise(() => {}));
+    expect($("#secrets-loading").textContent).toMatch(/Loading/);
+    expect(($("#secrets-filter") as HTMLInputElement).disabled).toBe(false);
+    $("#create-button").click();
+    expect($("#create-dialog").hasAttribute("open")).toBe(true);
+  });
+
+  it("a refresh keeps the current list on screen", async () => {
+    let answer: (rows: SecretRow[]) => void = () => {};
+    let first = true;
+    mount(() => {
+      if (first) {
+        first = false;
+        return Promise.resolve([secret("a")]);
+      }
+      return new Promise((resolve) => (answer = resolve));
+    });
+    await flush();
+    $("#secrets-refresh").click();
+    expect(document.querySelector('[data-secret="a"]')).not.toBeNull();
+    expect($("#secrets-refresh").textContent).toBe("Refreshing…");
+    answer([secret("a"), secret("b")]);
+    await flush();
+    expect(document.querySelector('[data-secret="b"]')).not.toBeNull();
+    expect($("#status").textContent).toBe("List refreshed: 2 secrets.");
+  });
+
+  it("shows a failed load as the Rust side's sentence, with Try again", async () => {
+    mount(() => Promise.reject({ code: "service_unreachable", message: "wisp.place could not be reached." }));
+    await flush();
+    expect($("#secrets-error").textContent).toBe("wisp.place could not be reached.");
+    on("list_secrets", () => [secret("back")]);
+    $("#secrets-retry").click();
+    await flush();
+    expect(document.querySelector('[data-secret="back"]')).not.toBeNull();
+    expect($("#secrets-error").closest("[hidden]")).not.toBeNull();
+  });
+
+  it("marks stored tokens and old secrets", async () => {
+    const old = new Date(Date.now() - 200 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    mount([
+      secret("kept", { storedLocally: true, createdAt: recent }),
+      secret("stale", { createdAt: old }),
+      secret("rotated", { createdAt: old, lastRotatedAt: recent }),
+    ]);
+    await flush();
+    const row = (name: string) => $(`[data-secret="${name}"]`);
+    expect(row("kept").querySelector(".badge-stored")).not.toBeNull();
+    expect(row("kept").querySelector('[data-action="copy-stored"]')).not.toBeNull();
+    expect(row("kept").querySelector('[data-action="forget"]')).not.toBeNull();
+    expect(row("stale").querySelector(".badge-stored")).toBeNull();
+    expect(row("stale").querySelector('[data-action="copy-stored"]')).toBeNull();
+    expect(row("stale").querySelector(".badge-old")?.textContent).toBe("200 days old");
+    // Age counts from the last rotation when there is one.
+    expect(row("rotated").querySelector(".badge-old")).toBeNull();
+    expect(row("kept").querySelector("time")?.getAttribute("title")).toMatch(/\d{4}/);
+  });
+
+  it("age warning follows the setting", async () => {
+    const created = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 30 }));
+    on("list_secrets", () => [secret("a", { createdAt: created })]);
+    document.body.replaceChildren(secretsView(account, [account], actions()));
+    await flush();
+    expect(document.querySelector('[data-secret="a"] .badge-old')).not.toBeNull();
+  });
+
+  it("filter narrows the list and says how many match", async () => {
+    mount([secret("alpha"), secret("beta"), secret("alphabet")]);
+    await flush();
+    type("#secrets-filter", "ALPHA");
+    expect([...document.querySelectorAll("[data-secret]")].map((row) => row.getAttribute("data-secret"))).toEqual([
+      "alpha",
+      "alphabet",
+    ]);
+    expect($("#secrets-count").textContent).toBe("2 of 3");
+    type("#secrets-filter", "zzz");
+    expect($("#secrets-no-match").hidden).toBe(false);
+  });
+
+  it("row buttons open their dialogs", async () => {
+    mount([secret("a", { storedLocally: true })]);
+    await flush();
+    $('[data-secret="a"] [data-action="rotate"]').click();
+    expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
+    press($("#rotate-dialog"), "Escape");
+    $('[data-secret="a"] [data-action="delete"]').click();
+    expect($("#delete-dialog").hasAttribute("open")).toBe(true);
+    press($("#delete-dialog"), "Escape");
+    $('[data-secret="a"] [data-action="forget"]').click();
+    expect($("#forget-dialog").hasAttribute("open")).toBe(true);
+  });
+
+  it("focus returns to the row button after a dialog closes", async () => {
+    mount([secret("a")]);
+    await flush();
+    const rotate = $('[data-secret="a"] [data-action="rotate"]');
+    rotate.focus();
+    rotate.click();
+    expect(document.activeElement?.id).toBe("rotate-confirm-name");
+    $("#rotate-cancel").click();
+    expect(document.activeElement).toBe(rotate);
+  });
+
+  it("copy stored token copies through Rust and counts down", async () => {
+    on("copy_stored_token", () => ({ clearsInSeconds: 20 }));
+    mount([secret("a", { storedLocally: true })]);
+    await flush();
+    $('[data-secret="a"] [data-action="copy-stored"]').click();
+    await flush();
+    expect(calls("copy_stored_token")).toEqual([{ did: "did:plc:alice", name: "a" }]);
+    expect($("#clipboard-countdown").textContent).toBe("Clipboard clears in 20 s");
+    expect($("#status").textContent).toContain("clears in 20 seconds");
+  });
+
+  it("clipboard-cleared shows what happened and ends the countdown", async () => {
+    on("copy_stored_token", () => ({ clearsInSeconds: 20 }));
+    mount([secret("a", { storedLocally: true })]);
+    await flush();
+    $('[data-secret="a"] [data-action="copy-stored"]').click();
+    await flush();
+    clipboard().cleared({ cleared: true });
+    expect($("#clipboard-countdown").hidden).toBe(true);
+    expect($("#clipboard-outcome").textContent).toBe("Clipboard cleared.");
+    clipboard().cleared({ cleared: false });
+    expect($("#clipboard-outcome").textContent).toBe("Clipboard left alone: you copied something else since.");
+  });
+
+  it("a missing stored token is said in the Rust side's words", async () => {
+    on("copy_stored_token", () => {
+      throw { code: "keychain_not_found", message: "No token for this secret is in your keychain." };
+    });
+    mount([secret("a", { storedLocally: true })]);
+    await flush();
+    $('[data-secret="a"] [data-action="copy-stored"]').click();
+    await flush();
+    expect($("#status").textContent).toBe("No token for this secret is in your keychain.");
+    expect(document.querySelector('[data-secret="a"] .badge-stored')).toBeNull();
+  });
+
+  it("says which capability is missing and offers to re-authorize with full access", async () => {
+    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    const spy = mount([], limited);
+    expect($("#capability-notice").hidden).toBe(false);
+    expect($("#capability-notice").textContent).toContain("does not let Wispkey create, rotate and delete signing secrets");
+    $("#reauthorize-full-access").click();
+    expect(spy.reauthorize).toHaveBeenCalledOnce();
+  });
+
+  it("has no re-authorize offer when everything is granted", () => {
+    mount([]);
+    expect($("#capability-notice").hidden).toBe(true);
+  });
+
+  it("account menu lists every account and switches", () => {
+    const bob = { ...account, did: "did:plc:bob", handle: "bob.test" };
+    const spy = mount([], account, [account, bob]);
+    const button = $("#account-menu-button");
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+    button.click();
+    expect(button.getAttribute("aria-expanded")).toBe("true");
+    expect($('[data-account-did="did:plc:alice"]').getAttribute("aria-checked")).toBe("true");
+    expect(document.activeElement?.getAttribute("data-account-did")).toBe("did:plc:alice");
+    press(document.activeElement as HTMLElement, "ArrowDown");
+    expect(document.activeElement?.getAttribute("data-account-did")).toBe("did:plc:bob");
+    (document.activeElement as HTMLElement).click();
+    expect(spy.switchAccount).toHaveBeenCalledWith("did:plc:bob");
+  });
+
+  it("account menu closes on Escape and offers to add an account", () => {
+    const spy = mount([]);
+    $("#account-menu-button").click();
+    press(document.activeElement as HTMLElement, "Escape");
+    expect($("#account-menu").hidden).toBe(true);
+    expect(document.activeElement?.id).toBe("account-menu-button");
+    $("#account-menu-button").click();
+    $("#add-account").click();
+    expect(spy.addAccount).toHaveBeenCalledOnce();
+  });
+
+  it("settings opens from the top bar", () => {
+    mount([]);
+    $("#settings-button").click();
+    expect($("#settings-dialog").hasAttribute("open")).toBe(true);
+  });
+
+  it("arrow keys move between rows and into row buttons", async () => {
+    mount([secret("a"), secret("b"), secret("c")]);
+    await flush();
+    const filter = $("#secrets-filter");
+    filter.focus();
+    press(filter, "ArrowDown");
+    expect(document.activeElement?.getAttribute("data-secret")).toBe("a");
+    expect(document.activeElement?.getAttribute("tabindex")).toBe("0");
+    press(document.activeElement as HTMLElement, "ArrowDown");
+    expect(document.activeElement?.getAttribute("data-secret")).toBe("b");
+    expect($('[data-secret="a"]').getAttribute("tabindex")).toBe("-1");
+    press(document.activeElement as HTMLElement, "ArrowRight");
+    expect(document.activeElement?.getAttribute("data-action")).toBe("rotate");
+    press(document.activeElement as HTMLElement, "ArrowDown");
+    expect(document.activeElement?.closest("[data-secret]")?.getAttribute("data-secret")).toBe("c");
+    expect(document.activeElement?.getAttribute("data-action")).toBe("rotate");
+    press(document.activeElement as HTMLElement, "Home");
+    press(document.activeElement as HTMLElement, "ArrowLeft");
+    expect(document.activeElement?.getAttribute("data-secret")).toBe("a");
+    press(document.activeElement as HTMLElement, "ArrowUp");
+    expect(document.activeElement).toBe(filter);
+  });
+});

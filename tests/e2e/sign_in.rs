@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use wispkey_e2e::{App, Stack, TestResult};
+use wispkey_e2e::{App, Stack, TestResult, app_env, with_env};
 
 /// Types the handle and presses Sign in, as a user would.
 async fn start_sign_in(app: &App, handle: &str) -> TestResult {
@@ -12,21 +12,11 @@ async fn start_sign_in(app: &App, handle: &str) -> TestResult {
     app.click("#signin-button").await
 }
 
-/// The same app environment with another program standing in for the browser.
-fn with_browser(mut env: Vec<(String, String)>, program: &str) -> Vec<(String, String)> {
-    for (key, value) in env.iter_mut() {
-        if key == "WISPKEY_BROWSER" {
-            *value = program.to_owned();
-        }
-    }
-    env
-}
-
 #[tokio::test]
 async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
     let stack = Stack::get()?;
     let account = stack.fresh_account("e2e").await?;
-    let env = stack.app_env(&account, "sign-in")?;
+    let env = app_env(&stack, &account, "sign-in")?;
 
     let app = App::launch_with_env(&env).await?;
     start_sign_in(&app, &account.handle).await?;
@@ -39,7 +29,7 @@ async fn sign_in_through_the_consent_page_restart_and_sign_out() -> TestResult {
     app.close().await?;
 
     // A new process restores the session from the keychain; the "browser" must not be needed.
-    let restart_env = with_browser(env.clone(), "/bin/false");
+    let restart_env = with_env(env.clone(), "WISPKEY_BROWSER", "/bin/false");
     let app = App::launch_with_env(&restart_env).await?;
     app.wait_longer_for("#secrets-empty", Duration::from_secs(20))
         .await?;
@@ -67,7 +57,11 @@ async fn cancel_stops_waiting_for_the_browser() -> TestResult {
     let stack = Stack::get()?;
     let account = stack.fresh_account("cancel").await?;
     // A "browser" that opens nothing: the app waits for a redirect that never comes.
-    let env = with_browser(stack.app_env(&account, "cancel")?, "/bin/true");
+    let env = with_env(
+        app_env(&stack, &account, "cancel")?,
+        "WISPKEY_BROWSER",
+        "/bin/true",
+    );
     let app = App::launch_with_env(&env).await?;
     start_sign_in(&app, &account.handle).await?;
     app.wait_for("#signin-cancel:not([hidden])").await?;

@@ -2,7 +2,6 @@
 //! real built app) and hands tests a WebDriver client. Xvfb, D-Bus and the keychain come from
 //! `scripts/desktop-session.sh`, which the test command wraps around the whole run.
 
-mod display;
 mod driver;
 mod paths;
 mod stack;
@@ -13,15 +12,16 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-pub use display::PrivateDisplay;
 pub use driver::TauriDriver;
 pub use paths::{app_binary, artifacts_dir};
-pub use stack::{Stack, TestAccount};
+pub use stack::{app_env, with_env};
+pub use wispkey_test_support::{PrivateDisplay, PrivateKeyring, PrivateWisp, Stack, TestAccount};
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-/// One running app under WebDriver. Call [`App::close`] at the end of a test; if a test fails
-/// first, dropping the driver still stops tauri-driver and everything it started.
+/// One running app under WebDriver, on an X display of its own (so its own clipboard too).
+/// Call [`App::close`] at the end of a test; if a test fails first, dropping the driver still
+/// stops tauri-driver and everything it started.
 pub struct App {
     pub client: Client,
     // Dropped in this order: the driver (and with it the app) before its display.
@@ -47,7 +47,8 @@ impl App {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = app_binary()?;
-        let display = PrivateDisplay::start()?;
+        // The window's size in tauri.conf.json, so a grab of the display is the window.
+        let display = PrivateDisplay::start("1024x720x24")?;
         let mut env = env.to_vec();
         env.push(("DISPLAY".into(), display.name().to_owned()));
         let driver = TauriDriver::start(&env).await?;
@@ -107,8 +108,11 @@ impl App {
         Ok(())
     }
 
-    /// Saves a PNG of the window under the artifacts folder and returns its path. The pixels
-    /// come from the app's private display, not from WebDriver (see `display.rs` for why).
+    /// Saves a PNG of the window under the artifacts folder and returns its path.
+    ///
+    /// The pixels come from the app's private display, not from WebDriver: WebKitGTK's WebDriver
+    /// screenshot waits for a presentation update that never comes once focus has moved inside
+    /// the page, and every later command queues behind it (bisected: a `focus()` alone does it).
     pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
         let dir = artifacts_dir()?.join("e2e");
         std::fs::create_dir_all(&dir)?;
@@ -117,9 +121,9 @@ impl App {
         Ok(path)
     }
 
-    /// The app's X display (`:N`), e.g. for reading its clipboard with `xclip -display`.
-    pub fn display(&self) -> &str {
-        self.display.name()
+    /// The app's own X display: its clipboard, its pixels.
+    pub fn display(&self) -> &PrivateDisplay {
+        &self.display
     }
 
     pub async fn close(self) -> TestResult {

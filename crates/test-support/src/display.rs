@@ -1,21 +1,12 @@
-//! One private X display (Xvfb) per app under test.
-//!
-//! Two reasons. Screenshots: WebKitGTK's WebDriver screenshot waits for a presentation update
-//! that never comes once focus has moved inside the page (measured: it and every later command
-//! hang until the page repaints for another reason), so the harness grabs the display's pixels
-//! with ImageMagick instead, and a display of its own means no other test's window on top.
-//! Clipboard: the X clipboard belongs to a display, so parallel tests never read each other's.
+//! An X display of one test's own (Xvfb). Its clipboard belongs to it alone, and a grab of it
+//! shows one app's window with nothing on top.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
-use crate::TestResult;
-
-/// The app window's size in `tauri.conf.json`; the screen matches it so a grab is the window.
-const SCREEN: &str = "1024x720x24";
+use crate::Result;
 
 pub struct PrivateDisplay {
     child: Child,
@@ -23,7 +14,8 @@ pub struct PrivateDisplay {
 }
 
 impl PrivateDisplay {
-    pub fn start() -> TestResult<PrivateDisplay> {
+    /// `screen` is WIDTHxHEIGHTxDEPTH, e.g. `1024x720x24`.
+    pub fn start(screen: &str) -> Result<PrivateDisplay> {
         // -displayfd 1: Xvfb picks a free display number and writes it to stdout when ready.
         let mut child = Command::new("Xvfb")
             .args([
@@ -31,7 +23,7 @@ impl PrivateDisplay {
                 "1",
                 "-screen",
                 "0",
-                SCREEN,
+                screen,
                 "-nolisten",
                 "tcp",
             ])
@@ -65,8 +57,8 @@ impl PrivateDisplay {
         &self.name
     }
 
-    /// Writes a PNG of the whole display (which is the app's window) to `path`.
-    pub fn screenshot(&self, path: &Path) -> TestResult {
+    /// Writes a PNG of the whole display to `path` (ImageMagick's `import`).
+    pub fn screenshot(&self, path: &Path) -> Result {
         let status = Command::new("import")
             .args(["-display", &self.name, "-window", "root"])
             .arg(path)
@@ -77,17 +69,39 @@ impl PrivateDisplay {
         }
         Ok(())
     }
+
+    /// The clipboard's text as `xclip` reads it, or `None` when nothing is on it.
+    pub fn clipboard_text(&self) -> Result<Option<String>> {
+        self.xclip(&["-o", "-selection", "clipboard"])
+    }
+
+    /// The formats the clipboard's owner offers (`TARGETS`).
+    pub fn clipboard_targets(&self) -> Result<Vec<String>> {
+        Ok(self
+            .xclip(&["-o", "-selection", "clipboard", "-t", "TARGETS"])?
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default())
+    }
+
+    fn xclip(&self, args: &[&str]) -> Result<Option<String>> {
+        let output = Command::new("xclip")
+            .args(["-display", &self.name])
+            .args(args)
+            .output()
+            .map_err(|error| {
+                format!("could not run xclip ({error}); scripts/setup.sh installs it")
+            })?;
+        // xclip fails when no one owns the selection: an empty clipboard, not an error.
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+    }
 }
 
 impl Drop for PrivateDisplay {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        for _ in 0..40 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
         let _ = self.child.wait();
     }
 }

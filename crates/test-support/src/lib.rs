@@ -1,0 +1,40 @@
+//! Real parts for tests, shared by the core's integration tests and the end-to-end harness:
+//! the local stack started by `scripts/desktop-session.sh` (PLC + reference PDS + wisp service)
+//! and fresh accounts on it, private wisp-service instances a test may break, a private X
+//! display, and a private Secret Service a test may stop. Every process started here is stopped
+//! by PID when its guard is dropped.
+//!
+//! Nothing here mocks anything: each piece is the real program, started for one test.
+
+mod display;
+mod keyring;
+mod stack;
+mod wisp;
+
+pub use display::PrivateDisplay;
+pub use keyring::PrivateKeyring;
+pub use stack::{Stack, TestAccount};
+pub use wisp::PrivateWisp;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// A folder name no other test (or earlier run) uses.
+fn unique_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos())
+        .unwrap_or_default();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// Scratch folders live in the desktop session's private folder when there is one, so a run
+/// leaves nothing behind in /tmp.
+fn scratch_dir(prefix: &str) -> Result<std::path::PathBuf> {
+    let base = std::env::var_os("WISPKEY_SESSION_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(unique_name(prefix));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,121 @@
+//! The local stack that `scripts/desktop-session.sh` starts, described by the JSON file named in
+//! `WISPKEY_STACK_JSON`, and fresh accounts on its PDS.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+
+use crate::Result;
+
+pub const STACK_ENV: &str = "WISPKEY_STACK_JSON";
+
+pub struct Stack {
+    pub json: Value,
+}
+
+/// A throw-away account on the local PDS, so tests never see each other's secrets.
+#[derive(Debug, Clone)]
+pub struct TestAccount {
+    pub handle: String,
+    pub password: String,
+    pub did: String,
+}
+
+impl Stack {
+    /// The running stack. An error (never a skip) when the tests run outside the harness.
+    pub fn get() -> Result<Stack> {
+        let path = std::env::var(STACK_ENV).map_err(|_| {
+            format!(
+                "{STACK_ENV} is not set: run the tests through scripts/test.sh (or \
+                 scripts/desktop-session.sh), which starts the local PDS stack"
+            )
+        })?;
+        Ok(Stack {
+            json: serde_json::from_str(&std::fs::read_to_string(path)?)?,
+        })
+    }
+
+    pub fn field(&self, key: &str) -> Result<String> {
+        Ok(self.json[key]
+            .as_str()
+            .ok_or_else(|| format!("stack.json has no {key}"))?
+            .to_owned())
+    }
+
+    pub fn pds_url(&self) -> Result<String> {
+        self.field("pdsUrl")
+    }
+
+    pub fn plc_url(&self) -> Result<String> {
+        self.field("plcUrl")
+    }
+
+    pub fn wisp_did(&self) -> Result<String> {
+        self.field("wispServiceDid")
+    }
+
+    /// The shared wisp-service's test-control base URL (`…/_test`).
+    pub fn wisp_control(&self) -> Result<String> {
+        self.field("wispTestControl")
+    }
+
+    /// A brand-new account whose handle starts with `label` (letters and digits only).
+    pub async fn fresh_account(&self, label: &str) -> Result<TestAccount> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .subsec_nanos();
+        let handle = format!(
+            "{label}{}x{}x{}.test",
+            std::process::id(),
+            nanos % 100_000,
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let password = format!("pw-{handle}-long-enough");
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/com.atproto.server.createAccount",
+                self.pds_url()?
+            ))
+            .json(&serde_json::json!({
+                "handle": handle,
+                "email": format!("{handle}@example.test"),
+                "password": password,
+            }))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(format!("createAccount: {}", response.text().await?).into());
+        }
+        let answer: Value = response.json().await?;
+        let did = answer["did"].as_str().ok_or("createAccount gave no did")?;
+        Ok(TestAccount {
+            did: did.to_owned(),
+            handle,
+            password,
+        })
+    }
+
+    /// What a real delivery of `body`, signed with the secret's *current* token, would carry
+    /// (asks the service through its test control at `control`).
+    pub async fn delivery_signature(
+        &self,
+        control: &str,
+        did: &str,
+        name: &str,
+        body: &str,
+    ) -> Result<String> {
+        let response: Value = reqwest::Client::new()
+            .post(format!("{control}/sign"))
+            .json(&serde_json::json!({ "did": did, "name": name, "body": body }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(response["signature"]
+            .as_str()
+            .ok_or("the sign control gave no signature")?
+            .to_owned())
+    }
+}

@@ -63,6 +63,7 @@ describe("secret list", () => {
     expect(first?.getAttribute("data-secret")).toBe("hook-00000");
     const viewport = document.querySelector(".list-viewport") as HTMLElement;
     viewport.scrollTop = 5000 * 44;
+    viewport.dispatchEvent(new Event("scroll"));
     list.render();
     expect(document.activeElement).toBe(first);
     expect(document.querySelector('[data-secret="hook-05000"]')).not.toBeNull();

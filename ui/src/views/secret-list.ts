@@ -54,6 +54,10 @@ export class SecretList {
   private ageWarningDays: number;
   private now = Date.now();
   private frame = 0;
+  // Kept here rather than read from the DOM in render(): reading clientHeight or scrollTop right
+  // after DOM writes forces a synchronous layout, which was most of the cost of a filter keystroke.
+  private viewportHeight = FALLBACK_VIEWPORT;
+  private scrollTop = 0;
 
   constructor(options: SecretListOptions) {
     this.options = options;
@@ -78,12 +82,25 @@ export class SecretList {
       this.noMatch,
     );
 
-    this.viewport.addEventListener("scroll", () => this.schedule(), { passive: true });
+    this.viewport.addEventListener(
+      "scroll",
+      () => {
+        this.scrollTop = this.viewport.scrollTop;
+        this.schedule();
+      },
+      { passive: true },
+    );
     this.sizer.addEventListener("click", (event) => this.onClick(event));
     this.sizer.addEventListener("keydown", (event) => this.onKeydown(event));
     this.sizer.addEventListener("focusin", (event) => this.onFocusin(event));
     if (typeof ResizeObserver === "function") {
-      new ResizeObserver(() => this.schedule()).observe(this.viewport);
+      new ResizeObserver((entries) => {
+        const height = entries[0]?.contentRect.height ?? 0;
+        if (height > 0 && height !== this.viewportHeight) {
+          this.viewportHeight = height;
+          this.schedule();
+        }
+      }).observe(this.viewport);
     }
   }
 
@@ -104,12 +121,26 @@ export class SecretList {
     performance.mark("wispkey:list-received");
     const activeName = this.activeRow()?.name;
     this.now = Date.now();
-    const keyed = rows.map((row) => ({ row, lower: row.name.toLowerCase() }));
-    keyed.sort((a, b) =>
-      a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0,
-    );
-    this.rows = keyed.map((entry) => entry.row);
-    this.lower = keyed.map((entry) => entry.lower);
+    const lower: string[] = new Array<string>(rows.length);
+    let sorted = true;
+    for (let index = 0; index < rows.length; index++) {
+      lower[index] = (rows[index] as SecretRow).name.toLowerCase();
+      if (index > 0 && (lower[index - 1] as string) > (lower[index] as string)) sorted = false;
+    }
+    if (sorted) {
+      // Already in order (the usual case when the server sorts): no sort, no copies.
+      this.rows = rows.slice();
+      this.lower = lower;
+    } else {
+      const order = Array.from({ length: rows.length }, (_, index) => index);
+      order.sort((a, b) => {
+        const x = lower[a] as string;
+        const y = lower[b] as string;
+        return x < y ? -1 : x > y ? 1 : a - b;
+      });
+      this.rows = order.map((index) => rows[index] as SecretRow);
+      this.lower = order.map((index) => lower[index] as string);
+    }
     this.visible = this.match(this.query, null);
     const kept = activeName === undefined ? -1 : this.visible.findIndex((index) => this.rows[index]?.name === activeName);
     this.active = Math.max(0, kept);
@@ -131,7 +162,7 @@ export class SecretList {
     this.visible = this.match(query, narrowing ? this.visible : null);
     this.query = query;
     this.active = 0;
-    this.viewport.scrollTop = 0;
+    this.scrollTo(0);
     this.render();
     performance.mark("wispkey:filter-applied");
     performance.measure("wispkey:filter", "wispkey:filter-input", "wispkey:filter-applied");
@@ -179,8 +210,8 @@ export class SecretList {
     this.noMatch.hidden = !(count === 0 && this.rows.length > 0);
     if (!this.noMatch.hidden) this.noMatch.textContent = "No secret’s name contains that text.";
 
-    const height = this.viewport.clientHeight || FALLBACK_VIEWPORT;
-    const top = this.viewport.scrollTop;
+    const height = this.viewportHeight;
+    const top = Math.min(this.scrollTop, Math.max(0, count * ROW_HEIGHT - height));
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(count, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     const positions: number[] = [];
@@ -310,6 +341,11 @@ export class SecretList {
       : null;
   }
 
+  private scrollTo(top: number): void {
+    this.scrollTop = Math.max(0, top);
+    this.viewport.scrollTop = this.scrollTop;
+  }
+
   private schedule(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
@@ -344,7 +380,7 @@ export class SecretList {
     const action = onRow ? null : ((target.dataset.action as RowAction | undefined) ?? null);
     const buttons = [...rowElement.querySelectorAll<HTMLButtonElement>("button[data-action]")];
     const buttonIndex = onRow ? -1 : buttons.indexOf(target as HTMLButtonElement);
-    const page = Math.max(1, Math.floor((this.viewport.clientHeight || FALLBACK_VIEWPORT) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
     let handled = true;
     switch (event.key) {
       case "ArrowDown":
@@ -389,10 +425,9 @@ export class SecretList {
     if (count === 0) return;
     const target = Math.min(count - 1, Math.max(0, position));
     this.active = target;
-    const height = this.viewport.clientHeight || FALLBACK_VIEWPORT;
     const top = target * ROW_HEIGHT;
-    if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.viewport.scrollTop + height) this.viewport.scrollTop = top + ROW_HEIGHT - height;
+    if (top < this.scrollTop) this.scrollTo(top);
+    else if (top + ROW_HEIGHT > this.scrollTop + this.viewportHeight) this.scrollTo(top + ROW_HEIGHT - this.viewportHeight);
     this.render();
     const rowElement = this.rendered.get(this.rows[this.visible[target] ?? -1]?.name ?? "")?.element;
     const button = action ? rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) : null;

@@ -104,6 +104,12 @@ function showSecrets(account: Account) {
   );
 }
 
+// Reload keys never reload the page: a reload would drop an open copy-once dialog (and the
+// secrets screen uses them to refresh the list instead).
+document.addEventListener("keydown", (event) => {
+  if (event.key === "F5" || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "r")) event.preventDefault();
+});
+
 async function start() {
   // The countdown's outcome comes from Rust; a failure to listen only loses that message.
   listen<ClipboardCleared>("clipboard-cleared", (event) => clipboard().cleared(event.payload)).catch(() => {});

@@ -235,7 +235,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
       event.preventDefault();
       filter.focus();
       filter.select();
-    } else if (event.key === "F5" || (event.key === "r" && (event.ctrlKey || event.metaKey))) {
+    } else if (event.key === "F5" || (event.key.toLowerCase() === "r" && (event.ctrlKey || event.metaKey))) {
       // Also keeps the webview from reloading the page.
       event.preventDefault();
       if (!refresh.disabled) void load(true);

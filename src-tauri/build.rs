@@ -7,6 +7,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "cancel_sign_in",
         "sign_out",
         "list_secrets",
+        "create_secret",
+        "rotate_secret",
+        "delete_secret",
+        "retry_store_token",
+        "forget_stored_token",
+        "finish_issued_token",
+        "copy_issued_token",
+        "copy_stored_token",
+        "clear_clipboard",
+        "get_preferences",
+        "save_preferences",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

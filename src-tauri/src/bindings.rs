@@ -8,11 +8,13 @@ use ts_rs::{Config, TS};
 use wispkey_core::ErrorCode;
 
 use wispkey_core::oauth::{Account, Capability, SignOutOutcome};
+use wispkey_core::preferences::Preferences;
 
 use crate::IpcError;
 use crate::commands::account::SignInFinished;
+use crate::commands::clipboard::{ClipboardCleared, ClipboardCopy};
 use crate::commands::keychain::KeychainStatus;
-use crate::commands::secrets::SecretRow;
+use crate::commands::secrets::{DeleteOutcome, IssuedSecret, SecretRow};
 
 /// Each command: name, argument object type, and success type.
 fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
@@ -24,7 +26,11 @@ fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
             none(),
             format!("{}[]", Account::name(cfg)),
         ),
-        ("sign_in", "{ identity: string }".into(), "null".into()),
+        (
+            "sign_in",
+            "{ identity: string; fullAccess: boolean }".into(),
+            "null".into(),
+        ),
         ("cancel_sign_in", none(), "null".into()),
         (
             "sign_out",
@@ -35,6 +41,53 @@ fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
             "list_secrets",
             "{ did: string }".into(),
             format!("{}[]", SecretRow::name(cfg)),
+        ),
+        (
+            "create_secret",
+            "{ did: string; name: string }".into(),
+            IssuedSecret::name(cfg),
+        ),
+        (
+            "rotate_secret",
+            "{ did: string; name: string; confirmName: string }".into(),
+            IssuedSecret::name(cfg),
+        ),
+        (
+            "delete_secret",
+            "{ did: string; name: string; confirmName: string; removeLocalCopy: boolean }".into(),
+            DeleteOutcome::name(cfg),
+        ),
+        (
+            "retry_store_token",
+            "{ did: string; name: string }".into(),
+            IssuedSecret::name(cfg),
+        ),
+        (
+            "copy_issued_token",
+            "{ did: string; name: string }".into(),
+            ClipboardCopy::name(cfg),
+        ),
+        (
+            "copy_stored_token",
+            "{ did: string; name: string }".into(),
+            ClipboardCopy::name(cfg),
+        ),
+        (
+            "forget_stored_token",
+            "{ did: string; name: string }".into(),
+            "null".into(),
+        ),
+        ("clear_clipboard", none(), "null".into()),
+        (
+            "finish_issued_token",
+            "{ did: string; name: string }".into(),
+            "null".into(),
+        ),
+        ("get_preferences", none(), Preferences::name(cfg)),
+        (
+            "save_preferences",
+            format!("{{ preferences: {} }}", Preferences::name(cfg)),
+            Preferences::name(cfg),
         ),
     ]
 }
@@ -50,6 +103,11 @@ fn render() -> String {
         SignOutOutcome::decl(&cfg),
         SecretRow::decl(&cfg),
         SignInFinished::decl(&cfg),
+        IssuedSecret::decl(&cfg),
+        ClipboardCopy::decl(&cfg),
+        ClipboardCleared::decl(&cfg),
+        Preferences::decl(&cfg),
+        DeleteOutcome::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.\n\n",

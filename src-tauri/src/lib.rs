@@ -18,6 +18,17 @@ macro_rules! app_commands {
             commands::account::cancel_sign_in,
             commands::account::sign_out,
             commands::secrets::list_secrets,
+            commands::secrets::create_secret,
+            commands::secrets::rotate_secret,
+            commands::secrets::delete_secret,
+            commands::secrets::retry_store_token,
+            commands::secrets::forget_stored_token,
+            commands::secrets::finish_issued_token,
+            commands::clipboard::copy_issued_token,
+            commands::clipboard::copy_stored_token,
+            commands::clipboard::clear_clipboard,
+            commands::preferences::get_preferences,
+            commands::preferences::save_preferences,
         ]
     };
 }
@@ -40,7 +51,22 @@ pub fn run() -> tauri::Result<()> {
             Ok(())
         })
         .invoke_handler(app_commands!())
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            // Quitting takes our token off the clipboard (only if it is still ours). Both
+            // events, because ExitRequested is the last one some platforms deliver with the
+            // clipboard still usable; the second call finds nothing of ours and does nothing.
+            if matches!(
+                event,
+                tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit
+            ) {
+                use tauri::Manager;
+                if let Some(state) = app.try_state::<state::AppState>() {
+                    state.clipboard.clear_if_ours();
+                }
+            }
+        });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,10 +1,15 @@
-//! What the commands share: the vault, the network settings, and the OAuth sessions.
+//! What the commands share: the vault, the network settings, the OAuth sessions, issued and
+//! stored tokens, the clipboard and the user's preferences.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
+use wispkey_core::clipboard::SecretClipboard;
 use wispkey_core::oauth::{CancellationToken, OAuthConfig, OAuthManager};
+use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::wisp::proxy_header;
 use wispkey_core::settings::NetworkSettings;
+use wispkey_core::tokens::TokenKeeper;
 use wispkey_core::vault::Vault;
 
 /// Names the keychain service Wispkey's items are stored under (default `place.wisp.wispkey`).
@@ -16,6 +21,12 @@ pub struct AppState {
     pub oauth: OAuthManager,
     /// The sign-in in progress, so the UI's Cancel button can stop it.
     pub sign_in_cancel: Mutex<Option<CancellationToken>>,
+    pub tokens: TokenKeeper,
+    /// One for the app's lifetime: on X11 the clipboard's owner must stay alive to serve it.
+    pub clipboard: SecretClipboard,
+    pub preferences: Mutex<Preferences>,
+    /// Where `preferences.json` is saved; `None` if the platform reported no config folder.
+    pub config_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -38,10 +49,14 @@ impl AppState {
             vault.clone(),
         )?;
         Ok(AppState {
+            tokens: TokenKeeper::new(vault.clone()),
             vault,
             settings,
             oauth,
             sign_in_cancel: Mutex::new(None),
+            clipboard: SecretClipboard::new(),
+            preferences: Mutex::new(Preferences::load(config_dir)),
+            config_dir: config_dir.map(std::path::Path::to_path_buf),
         })
     }
 }

@@ -210,6 +210,52 @@ describe("outcome unknown", () => {
   });
 });
 
+describe("outcome unknown after delete or create", () => {
+  it("delete: checking shows the secret is still there, and offers no rotate", async () => {
+    on("delete_secret", lost);
+    const context = fakeContext([secret("deploy-hook")]);
+    openDeleteDialog(context, secret("deploy-hook"));
+    type("#delete-confirm-name", "deploy-hook");
+    submit("#delete-confirm-name");
+    await flush();
+    expect($("#unknown-dialog-title").textContent).toBe("Was “deploy-hook” deleted?");
+    expect($("#unknown-rotate-again").hidden).toBe(true);
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").dataset.outcome).toBe("exists");
+    expect($("#unknown-result").textContent).toContain("it was not deleted");
+  });
+
+  it("create: checking finds the secret, whose token was lost, and offers to rotate it", async () => {
+    on("create_secret", lost);
+    const context = fakeContext([], () => [secret("new-hook")]);
+    openCreateDialog(context);
+    type("#create-name", "new-hook");
+    submit("#create-name");
+    await flush();
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").dataset.outcome).toBe("exists");
+    expect($("#unknown-rotate-again").hidden).toBe(false);
+    $("#unknown-close").click();
+    expect(document.getElementById("unknown-dialog")).toBeNull();
+    expect(calls("create_secret")).toHaveLength(1);
+  });
+
+  it("a failed check says why, in the Rust side's words", async () => {
+    on("rotate_secret", lost);
+    const context = fakeContext([secret("a")]);
+    context.reload.mockImplementation(() => Promise.reject({ code: "pds_unreachable", message: "Your PDS could not be reached." }));
+    openRotateDialog(context, secret("a"));
+    type("#rotate-confirm-name", "a");
+    submit("#rotate-confirm-name");
+    await flush();
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").textContent).toBe("Your PDS could not be reached.");
+  });
+});
+
 describe("delete dialog", () => {
   it("asks for the name and, for a stored token, offers to remove the local copy (checked)", async () => {
     on("delete_secret", () => ({ localCopyRemoved: true }));

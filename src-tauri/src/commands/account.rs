@@ -4,7 +4,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 use wispkey_core::oauth::{
-    Account, BrowserOpener, CancellationToken, CommandBrowser, SignInOptions, SignOutOutcome,
+    Account, BrowserOpener, CancellationToken, CommandBrowser, ScopeRequest, SignInOptions,
+    SignOutOutcome,
 };
 
 use crate::IpcError;
@@ -41,9 +42,10 @@ pub struct SignInFinished {
 
 /// Starts signing in and returns at once; the outcome arrives as a [`SIGN_IN_FINISHED`] event.
 /// Waiting for the browser can take minutes, and an IPC request held open that long blocks
-/// more than it should (WebDriver, for one, waits on it).
+/// more than it should (WebDriver, for one, waits on it). `full_access` asks for
+/// `atproto transition:generic` instead of the four secret methods (the re-authorize offer).
 #[tauri::command]
-pub fn sign_in(app: AppHandle, state: State<'_, AppState>, identity: String) {
+pub fn sign_in(app: AppHandle, state: State<'_, AppState>, identity: String, full_access: bool) {
     let cancel = CancellationToken::new();
     if let Ok(mut current) = state.sign_in_cancel.lock() {
         // A new sign-in replaces one still waiting (the user gave up on that browser tab).
@@ -55,6 +57,11 @@ pub fn sign_in(app: AppHandle, state: State<'_, AppState>, identity: String) {
         let state = app.state::<AppState>();
         let options = SignInOptions {
             cancel,
+            scope: if full_access {
+                ScopeRequest::FullAccess
+            } else {
+                ScopeRequest::Granular
+            },
             ..SignInOptions::default()
         };
         let opener = browser(app.clone());
@@ -86,7 +93,16 @@ pub fn cancel_sign_in(state: State<'_, AppState>) {
     }
 }
 
+/// Signs out, drops the account's in-memory tokens, and clears the clipboard if it still holds
+/// a token we put there. Stored copies stay in the keychain (they are the user's).
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>, did: String) -> Result<SignOutOutcome, IpcError> {
+pub async fn sign_out(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    did: String,
+) -> Result<SignOutOutcome, IpcError> {
+    state.tokens.forget_account_in_memory(&did);
+    let cleared = state.clipboard.clear_if_ours();
+    crate::commands::clipboard::emit_cleared(&app, cleared);
     Ok(state.oauth.sign_out(&did).await?)
 }

@@ -1,0 +1,107 @@
+import { listen } from "@tauri-apps/api/event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Account } from "../src/bindings";
+import { $, account, calls, flush, installFakeIpc, on } from "./ipc";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+
+const bob: Account = { ...account, did: "did:plc:bob", handle: "bob.test" };
+const listeners = new Map<string, (event: { payload: unknown }) => void>();
+
+async function start(accounts: Account[]) {
+  on("restore_accounts", () => accounts);
+  on("list_secrets", () => []);
+  on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
+  on("keychain_status", () => ({ store: "Secret Service" }));
+  vi.resetModules();
+  await import("../src/main");
+  await flush();
+}
+
+describe("app", () => {
+  beforeEach(() => {
+    document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
+    installFakeIpc();
+    listeners.clear();
+    vi.mocked(listen).mockImplementation(async (event, handler) => {
+      listeners.set(event, handler as (event: { payload: unknown }) => void);
+      return () => listeners.delete(event);
+    });
+  });
+
+  it("restores every account and switches between them", async () => {
+    await start([account, bob]);
+    expect($("#account-name").textContent).toBe("alice.test");
+    $("#account-menu-button").click();
+    $('[data-account-did="did:plc:bob"]').click();
+    await flush();
+    expect($("#account-name").textContent).toBe("bob.test");
+    expect(calls("list_secrets").at(-1)).toEqual({ did: "did:plc:bob" });
+  });
+
+  it("signing out of one account goes to the next", async () => {
+    on("sign_out", () => ({ revokedAtServer: true }));
+    await start([account, bob]);
+    $("#signout-button").click();
+    await flush();
+    expect(calls("sign_out")).toEqual([{ did: "did:plc:alice" }]);
+    expect($("#account-name").textContent).toBe("bob.test");
+    expect($("#status").textContent).toBe("alice.test: Signed out.");
+  });
+
+  it("signing out of the last account shows the sign-in screen", async () => {
+    on("sign_out", () => ({ revokedAtServer: true }));
+    await start([account]);
+    $("#signout-button").click();
+    await flush();
+    expect($("#signin-status").textContent).toBe("Signed out.");
+    expect(document.getElementById("signin-back")).toBeNull();
+  });
+
+  it("add account shows sign-in with a way back", async () => {
+    await start([account]);
+    $("#account-menu-button").click();
+    $("#add-account").click();
+    expect($("#signin-form")).toBeTruthy();
+    $("#signin-back").click();
+    expect($("#account-name").textContent).toBe("alice.test");
+  });
+
+  it("re-authorize asks for full access and shows the upgraded account", async () => {
+    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    on("sign_in", () => null);
+    await start([limited]);
+    $("#reauthorize-full-access").click();
+    await flush();
+    expect(calls("sign_in")).toEqual([{ identity: "alice.test", fullAccess: true }]);
+    expect($("#reauthorize-cancel").hidden).toBe(false);
+    listeners.get("sign-in-finished")?.({ payload: { account, error: null } });
+    await flush();
+    expect($("#capability-notice").hidden).toBe(true);
+  });
+
+  it("a refused re-authorization says why", async () => {
+    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    on("sign_in", () => null);
+    await start([limited]);
+    $("#reauthorize-full-access").click();
+    await flush();
+    listeners.get("sign-in-finished")?.({
+      payload: { account: null, error: { code: "consent_denied", message: "You declined on your PDS’s page." } },
+    });
+    await flush();
+    expect($("#reauthorize-status").textContent).toBe("You declined on your PDS’s page.");
+    expect($("#reauthorize-cancel").hidden).toBe(true);
+  });
+
+  it("F5 refreshes the list instead of reloading the page", async () => {
+    await start([account]);
+    const before = calls("list_secrets").length;
+    const event = new KeyboardEvent("keydown", { key: "F5", bubbles: true, cancelable: true });
+    document.body.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await flush();
+    expect(calls("list_secrets").length).toBe(before + 1);
+  });
+});

@@ -76,6 +76,15 @@ export function openModal(options: ModalOptions): Modal {
     if (performance.now() - escapeHandledAt > 100) escape();
   });
 
+  // Only modal.close() may close a dialog. If the engine closes it natively anyway (a close
+  // request it does not let us cancel, such as a repeated Escape under Chromium's close-watcher
+  // rules), open it again: the copy-once dialog must never vanish with an unstored token.
+  element.addEventListener("close", () => {
+    if (closed || !element.isConnected) return;
+    if (typeof element.showModal === "function") element.showModal();
+    else element.setAttribute("open", "");
+  });
+
   const modal: Modal = {
     element,
     get closed() {

@@ -322,6 +322,16 @@ describe("settings dialog", () => {
     expect(document.getElementById("settings-dialog")).toBeNull();
   });
 
+  it("a late answer from the keychain side never overwrites what the user typed", async () => {
+    let answer: (value: { clipboardClearSeconds: number; ageWarningDays: number }) => void = () => {};
+    on("get_preferences", () => new Promise((resolve) => (answer = resolve)));
+    openSettingsDialog(fakeContext());
+    type("#settings-clear-seconds", "12");
+    answer({ clipboardClearSeconds: 45, ageWarningDays: 30 });
+    await flush();
+    expect(($("#settings-clear-seconds") as HTMLInputElement).value).toBe("12");
+  });
+
   it("shows the Rust side's refusal", async () => {
     on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
     on("save_preferences", () => {

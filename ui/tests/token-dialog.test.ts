@@ -144,3 +144,21 @@ describe("copy-once dialog", () => {
     expect(document.activeElement).toBe(opener);
   });
 });
+
+describe("copy-once dialog against the platform", () => {
+  beforeEach(() => {
+    document.body.replaceChildren();
+    installFakeIpc();
+    on("finish_issued_token", () => null);
+  });
+
+  it("reopens if the engine closes it natively, so an unstored token never vanishes", async () => {
+    openTokenDialog(fakeContext(), notStored(), "rotated");
+    const dialog = $("#token-dialog") as HTMLDialogElement;
+    dialog.close();
+    expect(dialog.hasAttribute("open")).toBe(true);
+    expect(($("#token-value") as HTMLInputElement).value).toBe(TOKEN);
+    await flush();
+    expect(calls("finish_issued_token")).toEqual([]);
+  });
+});

@@ -297,7 +297,7 @@ export class SecretList {
     );
     const element = h(
       "div",
-      { class: "secret-row", role: "row", "data-secret": name, tabindex: "-1", "aria-label": name },
+      { class: "secret-row", role: "row", "data-secret": name, tabindex: "-1" },
       h("div", { role: "gridcell", class: "cell name", title: name }, name),
       h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
       h(

@@ -82,8 +82,13 @@ export function openSettingsDialog(context: ScreenContext): Modal {
     save.disabled = seconds === null || days === null;
     return seconds === null || days === null ? null : { clipboardClearSeconds: seconds, ageWarningDays: days };
   };
-  clear.input.addEventListener("input", validate);
-  age.input.addEventListener("input", validate);
+  let edited = false;
+  const onInput = () => {
+    edited = true;
+    validate();
+  };
+  clear.input.addEventListener("input", onInput);
+  age.input.addEventListener("input", onInput);
 
   const modal = openModal({
     id: "settings-dialog",
@@ -96,8 +101,9 @@ export function openSettingsDialog(context: ScreenContext): Modal {
   // The saved values may be newer than what the screen had.
   call("get_preferences", {})
     .then((preferences) => {
-      if (modal.closed) return;
       context.preferencesChanged(preferences);
+      // Never overwrite what the user already typed.
+      if (modal.closed || edited) return;
       fill(preferences);
       validate();
     })

@@ -322,7 +322,7 @@ describe("settings dialog", () => {
     expect(document.getElementById("settings-dialog")).toBeNull();
   });
 
-  it("a late answer from the keychain side never overwrites what the user typed", async () => {
+  it("a late answer from Rust never overwrites what the user typed", async () => {
     let answer: (value: { clipboardClearSeconds: number; ageWarningDays: number }) => void = () => {};
     on("get_preferences", () => new Promise((resolve) => (answer = resolve)));
     openSettingsDialog(fakeContext());

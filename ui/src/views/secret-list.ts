@@ -53,6 +53,8 @@ export class SecretList {
   private active = 0;
   private ageWarningDays: number;
   private now = Date.now();
+  /** Bumped per load, so rows built from an older load (with older relative times) are rebuilt. */
+  private generation = 0;
   private frame = 0;
   // Kept here rather than read from the DOM in render(): reading clientHeight or scrollTop right
   // after DOM writes forces a synchronous layout, which was most of the cost of a filter keystroke.
@@ -121,6 +123,7 @@ export class SecretList {
     performance.mark("wispkey:list-received");
     const activeName = this.activeRow()?.name;
     this.now = Date.now();
+    this.generation++;
     const lower: string[] = new Array<string>(rows.length);
     let sorted = true;
     for (let index = 0; index < rows.length; index++) {
@@ -231,7 +234,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      const key = `${this.generation}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
       let entry = this.rendered.get(row.name);
       this.rendered.delete(row.name);
       if (!entry || entry.key !== key) {

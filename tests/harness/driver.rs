@@ -18,18 +18,23 @@ fn free_port() -> TestResult<u16> {
 }
 
 impl TauriDriver {
-    pub async fn start(env: &[(String, String)]) -> TestResult<TauriDriver> {
+    /// Everything tauri-driver, WebKitWebDriver and the app print is appended to `log`.
+    pub async fn start(env: &[(String, String)], log: &std::path::Path) -> TestResult<TauriDriver> {
         if std::env::var_os("DISPLAY").is_none() {
             return Err("no DISPLAY: run end-to-end tests through scripts/test.sh".into());
         }
         let (port, native_port) = (free_port()?, free_port()?);
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)?;
         let mut command = Command::new("tauri-driver");
         command
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .args(["--native-host", "127.0.0.1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stdout(Stdio::from(output.try_clone()?))
+            .stderr(Stdio::from(output))
             .process_group(0);
         for (key, value) in env {
             command.env(key, value);

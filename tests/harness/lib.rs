@@ -4,6 +4,7 @@
 
 mod driver;
 mod paths;
+mod profile;
 mod stack;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
 pub use paths::{app_binary, artifacts_dir};
+pub use profile::Profile;
 pub use stack::{app_env, with_env};
 pub use wispkey_test_support::{PrivateDisplay, PrivateKeyring, PrivateWisp, Stack, TestAccount};
 
@@ -27,6 +29,8 @@ pub struct App {
     // Dropped in this order: the driver (and with it the app) before its display.
     _driver: TauriDriver,
     display: PrivateDisplay,
+    /// Set when the app made its own profile (dropped, i.e. deleted, with the app).
+    _own_profile: Option<Profile>,
 }
 
 impl App {
@@ -42,16 +46,25 @@ impl App {
         App::launch_with_env(&[("WISPKEY_KEYCHAIN_SERVICE".into(), namespace)]).await
     }
 
-    /// Launches the app with extra environment variables (the app inherits tauri-driver's).
+    /// Launches the app with extra environment variables, in a fresh profile of its own.
     pub async fn launch_with_env(env: &[(String, String)]) -> TestResult<App> {
+        let profile = Profile::new("fresh")?;
+        let mut app = App::launch_in(&profile, env).await?;
+        app._own_profile = Some(profile);
+        Ok(app)
+    }
+
+    /// Launches the app in `profile` (its folders and log) with extra environment variables
+    /// (the app inherits tauri-driver's). Launch again with the same profile to restart it.
+    pub async fn launch_in(profile: &Profile, env: &[(String, String)]) -> TestResult<App> {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let binary = app_binary()?;
         // The window's size in tauri.conf.json, so a grab of the display is the window.
         let display = PrivateDisplay::start("1024x720x24")?;
-        let mut env = env.to_vec();
+        let mut env = [profile.env(), env.to_vec()].concat();
         env.push(("DISPLAY".into(), display.name().to_owned()));
-        let driver = TauriDriver::start(&env).await?;
+        let driver = TauriDriver::start(&env, &profile.log_path()).await?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
@@ -66,6 +79,7 @@ impl App {
             client,
             _driver: driver,
             display,
+            _own_profile: None,
         })
     }
 
@@ -81,6 +95,18 @@ impl App {
             .at_most(limit)
             .for_element(Locator::Css(css))
             .await?)
+    }
+
+    /// Waits (up to 15 s) until no element matches `css`, e.g. a dialog closing.
+    pub async fn wait_until_gone(&self, css: &str) -> TestResult {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{css} still present after 15 s").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
     }
 
     /// Waits until `css`'s text satisfies `predicate`, returning the text.

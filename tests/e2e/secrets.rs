@@ -1,0 +1,439 @@
+//! The desktop flows on the real built app: signed in through the reference PDS's consent page,
+//! secrets created, rotated and deleted through the real PDS proxy, tokens in the real keychain
+//! (read back here with `secret-tool`, independently of the app), the X clipboard read with
+//! `xclip`. Each test saves a screenshot of the dialogs it checks under artifacts/e2e/ and ends by
+//! scanning the app's folders and log for every token it saw.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+use std::time::Duration;
+
+use wispkey_core::SecretString;
+use wispkey_core::signature;
+use wispkey_e2e::{
+    App, PrivateKeyring, PrivateWisp, Profile, Stack, TestAccount, TestResult, app_env, with_env,
+};
+
+const BODY: &str = r#"{"event":"e2e-delivery"}"#;
+
+/// One signed-in app: its profile, environment and account, and the keychain namespace it uses.
+struct Session {
+    stack: Stack,
+    account: TestAccount,
+    profile: Profile,
+    env: Vec<(String, String)>,
+    keychain: String,
+    /// The private Secret Service's bus, when the test uses one.
+    bus: Option<String>,
+}
+
+impl Session {
+    async fn new(label: &str, extra: &[(&str, &str)]) -> TestResult<Session> {
+        let stack = Stack::get()?;
+        let account = stack.fresh_account(label).await?;
+        let profile = Profile::new(label)?;
+        let mut env = app_env(&stack, &account, label)?;
+        for (key, value) in extra {
+            env = with_env(env, key, value);
+        }
+        let keychain = env
+            .iter()
+            .find(|(key, _)| key == "WISPKEY_KEYCHAIN_SERVICE")
+            .map(|(_, value)| value.clone())
+            .unwrap();
+        let bus = extra
+            .iter()
+            .find(|(key, _)| *key == "DBUS_SESSION_BUS_ADDRESS")
+            .map(|(_, value)| value.to_string());
+        Ok(Session {
+            stack,
+            account,
+            profile,
+            env,
+            keychain,
+            bus,
+        })
+    }
+
+    /// Launches the app and signs in through the consent page.
+    async fn sign_in(&self) -> TestResult<App> {
+        let app = App::launch_in(&self.profile, &self.env).await?;
+        app.wait_for("#handle")
+            .await?
+            .send_keys(&self.account.handle)
+            .await?;
+        app.click("#signin-button").await?;
+        app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
+            .await?;
+        Ok(app)
+    }
+
+    /// Starts the app again in the same profile; the session must come from the keychain.
+    async fn restart(&self) -> TestResult<App> {
+        let env = with_env(self.env.clone(), "WISPKEY_BROWSER", "/bin/false");
+        App::launch_in(&self.profile, &env).await
+    }
+
+    /// The keychain's copy of `name`'s token, read with `secret-tool` (not through the app).
+    fn keychain_token(&self, name: &str) -> Option<String> {
+        let item = format!("token:{}:{name}", self.account.did);
+        let mut command = Command::new("secret-tool");
+        command.args(["lookup", "service", &self.keychain, "username", &item]);
+        if let Some(bus) = &self.bus {
+            command.env("DBUS_SESSION_BUS_ADDRESS", bus);
+        }
+        let output = command.output().expect("secret-tool (libsecret-tools)");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        (output.status.success() && !text.is_empty()).then_some(text)
+    }
+
+    /// The signature a delivery carries now, computed by the wisp service at `control`.
+    async fn service_signature(&self, control: &str, name: &str) -> TestResult<String> {
+        self.stack
+            .delivery_signature(control, &self.account.did, name, BODY)
+            .await
+    }
+
+    /// Fails if any file of the app's profile (config, data with WebKit's storage, cache, and
+    /// the log of the app and its drivers) contains one of `tokens`.
+    fn assert_no_token_in_files(&self, tokens: &[String]) {
+        let leaks = self.profile.files_containing(tokens).unwrap();
+        assert!(leaks.is_empty(), "a token was written to {leaks:?}");
+    }
+}
+
+fn signs(token: &str, header: &str) -> bool {
+    signature::verify(&SecretString::new(token), BODY.as_bytes(), header)
+}
+
+/// The value of the copy-once dialog's token field (a property: never in the markup).
+async fn dialog_token(app: &App) -> TestResult<String> {
+    let field = app.wait_for("#token-dialog[open] #token-value").await?;
+    Ok(field.prop("value").await?.unwrap_or_default())
+}
+
+async fn open_create_dialog(app: &App) -> TestResult {
+    if app
+        .client
+        .find(fantoccini::Locator::Css("#create-first"))
+        .await
+        .is_ok()
+    {
+        app.click("#create-first").await
+    } else {
+        app.click("#create-button").await
+    }?;
+    app.wait_for("#create-dialog[open] #create-name").await?;
+    Ok(())
+}
+
+async fn create(app: &App, name: &str) -> TestResult<String> {
+    open_create_dialog(app).await?;
+    app.wait_for("#create-name").await?.send_keys(name).await?;
+    app.click("#create-submit").await?;
+    dialog_token(app).await
+}
+
+async fn close_token_dialog(app: &App) -> TestResult {
+    app.click("#token-done").await?;
+    app.wait_until_gone("#token-dialog[open]").await
+}
+
+async fn start_rotate(app: &App, name: &str) -> TestResult {
+    app.click(&format!(
+        "[data-secret=\"{name}\"] [data-action=\"rotate\"]"
+    ))
+    .await?;
+    app.wait_for("#rotate-dialog[open] #rotate-confirm-name")
+        .await?
+        .send_keys(name)
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn create_copy_rotate_restart_and_delete() -> TestResult {
+    let session = Session::new("flows", &[]).await?;
+    let control = session.stack.wisp_control()?;
+    let app = session.sign_in().await?;
+    app.screenshot("flows-empty-state").await?;
+
+    // A short clipboard countdown, set the way a user would.
+    app.click("#settings-button").await?;
+    let seconds = app
+        .wait_for("#settings-dialog[open] #settings-clear-seconds")
+        .await?;
+    seconds.clear().await?;
+    seconds.send_keys("3").await?;
+    app.click("#settings-save").await?;
+    app.wait_until_gone("#settings-dialog[open]").await?;
+
+    // A name the server would refuse is explained before anything is sent.
+    open_create_dialog(&app).await?;
+    app.wait_for("#create-name")
+        .await?
+        .send_keys("deploy hook")
+        .await?;
+    let problem = app
+        .wait_for_text("#create-name-problem", |text| !text.is_empty())
+        .await?;
+    assert!(
+        problem.contains('"') || problem.contains("space"),
+        "{problem}"
+    );
+    app.screenshot("flows-create-invalid-name").await?;
+    app.click("#create-cancel").await?;
+    app.wait_until_gone("#create-dialog[open]").await?;
+
+    // Create: the dialog's token is already in the keychain, and it is the one that signs.
+    let first = create(&app, "deploy-hook").await?;
+    assert!(!first.is_empty());
+    assert!(
+        !app.wait_for("#token-not-stored")
+            .await?
+            .is_displayed()
+            .await?,
+        "a stored token shows no warning"
+    );
+    assert_eq!(
+        session.keychain_token("deploy-hook").as_deref(),
+        Some(first.as_str())
+    );
+    assert!(signs(
+        &first,
+        &session.service_signature(&control, "deploy-hook").await?
+    ));
+    assert_eq!(
+        app.wait_for("#token-value")
+            .await?
+            .attr("type")
+            .await?
+            .as_deref(),
+        Some("password"),
+        "the token starts masked"
+    );
+    app.screenshot("flows-copy-once-dialog").await?;
+
+    // Copy puts it on this app's X clipboard, hidden from clipboard history, and the countdown
+    // takes it away again.
+    app.click("#token-copy").await?;
+    let display = app.display();
+    let mut on_clipboard = None;
+    for _ in 0..50 {
+        on_clipboard = display.clipboard_text()?;
+        if on_clipboard.as_deref() == Some(first.as_str()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(on_clipboard.as_deref(), Some(first.as_str()));
+    assert!(
+        display
+            .clipboard_targets()?
+            .iter()
+            .any(|target| target == "x-kde-passwordManagerHint"),
+        "{:?}",
+        display.clipboard_targets()?
+    );
+    app.wait_for_text("#clipboard-countdown", |text| !text.is_empty())
+        .await?;
+    app.screenshot("flows-clipboard-countdown").await?;
+    let mut cleared = false;
+    for _ in 0..100 {
+        if display.clipboard_text()?.as_deref() != Some(first.as_str()) {
+            cleared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        cleared,
+        "the clipboard still holds the token after the countdown"
+    );
+    close_token_dialog(&app).await?;
+    app.wait_for("[data-secret=\"deploy-hook\"] .badge-stored")
+        .await?;
+
+    // The same name again is refused inline.
+    open_create_dialog(&app).await?;
+    app.wait_for("#create-name")
+        .await?
+        .send_keys("deploy-hook")
+        .await?;
+    app.click("#create-submit").await?;
+    let problem = app
+        .wait_for_text("#create-name-problem", |text| !text.is_empty())
+        .await?;
+    assert!(problem.to_lowercase().contains("already"), "{problem}");
+    app.screenshot("flows-create-duplicate").await?;
+    app.click("#create-cancel").await?;
+    app.wait_until_gone("#create-dialog[open]").await?;
+
+    // A cancelled rotate changes nothing, here or at the service.
+    start_rotate(&app, "deploy-hook").await?;
+    app.screenshot("flows-rotate-confirmation").await?;
+    app.click("#rotate-cancel").await?;
+    app.wait_until_gone("#rotate-dialog[open]").await?;
+    assert_eq!(
+        session.keychain_token("deploy-hook").as_deref(),
+        Some(first.as_str())
+    );
+    assert!(signs(
+        &first,
+        &session.service_signature(&control, "deploy-hook").await?
+    ));
+
+    // A confirmed rotate: a new token, stored; the old one no longer signs.
+    start_rotate(&app, "deploy-hook").await?;
+    app.click("#rotate-submit").await?;
+    let second = dialog_token(&app).await?;
+    assert_ne!(second, first);
+    assert_eq!(
+        session.keychain_token("deploy-hook").as_deref(),
+        Some(second.as_str())
+    );
+    let now = session.service_signature(&control, "deploy-hook").await?;
+    assert!(signs(&second, &now));
+    assert!(!signs(&first, &now), "the old token still signs");
+    app.screenshot("flows-rotated-token").await?;
+    close_token_dialog(&app).await?;
+    app.close().await?;
+
+    // A restart: still signed in, the badge still right.
+    let app = session.restart().await?;
+    app.wait_longer_for(
+        "[data-secret=\"deploy-hook\"] .badge-stored",
+        Duration::from_secs(30),
+    )
+    .await?;
+    assert_eq!(
+        app.wait_for("#account-name").await?.text().await?,
+        session.account.handle
+    );
+    app.screenshot("flows-list-after-restart").await?;
+
+    // Delete, with the local copy.
+    app.click("[data-secret=\"deploy-hook\"] [data-action=\"delete\"]")
+        .await?;
+    app.wait_for("#delete-dialog[open] #delete-confirm-name")
+        .await?
+        .send_keys("deploy-hook")
+        .await?;
+    assert!(
+        app.wait_for("#delete-local-copy")
+            .await?
+            .is_selected()
+            .await?
+    );
+    app.screenshot("flows-delete-confirmation").await?;
+    app.click("#delete-submit").await?;
+    app.wait_for("#secrets-empty").await?;
+    assert_eq!(session.keychain_token("deploy-hook"), None);
+    app.close().await?;
+
+    session.assert_no_token_in_files(&[first, second]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn rotate_with_the_keychain_gone_shows_the_token_and_says_it_is_not_stored() -> TestResult {
+    let mut keyring = PrivateKeyring::start()?;
+    let bus = keyring.address().to_owned();
+    let session = Session::new("nokc", &[("DBUS_SESSION_BUS_ADDRESS", &bus)]).await?;
+    let app = session.sign_in().await?;
+    let first = create(&app, "hook").await?;
+    close_token_dialog(&app).await?;
+
+    keyring.stop_keyring()?;
+    start_rotate(&app, "hook").await?;
+    app.click("#rotate-submit").await?;
+    let second = dialog_token(&app).await?;
+    assert!(!second.is_empty() && second != first);
+    let warning = app
+        .wait_for_text("#token-not-stored", |text| !text.is_empty())
+        .await?;
+    assert!(
+        app.wait_for("#token-not-stored")
+            .await?
+            .is_displayed()
+            .await?
+    );
+    assert!(warning.to_lowercase().contains("not saved"), "{warning}");
+    app.screenshot("keychain-gone-token-not-stored").await?;
+
+    // Closing asks first: the token exists nowhere else yet.
+    app.click("#token-done").await?;
+    app.wait_for("#token-close-ask:not([hidden])").await?;
+    app.click("#token-close-back").await?;
+
+    // With the keychain back, Retry stores the token the dialog shows.
+    keyring.start_keyring()?;
+    app.click("#token-retry").await?;
+    app.wait_for_text("#token-stored", |text| !text.is_empty())
+        .await?;
+    assert_eq!(
+        session.keychain_token("hook").as_deref(),
+        Some(second.as_str())
+    );
+    app.screenshot("keychain-back-token-stored").await?;
+    close_token_dialog(&app).await?;
+    app.close().await?;
+
+    session.assert_no_token_in_files(&[first, second]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rotate_whose_answer_is_lost_opens_the_outcome_unknown_dialog() -> TestResult {
+    let stack = Stack::get()?;
+    let wisp = PrivateWisp::start(&stack, true, &[])?;
+    let session = Session::new("lost", &[("WISPKEY_WISP_SERVICE_DID", &wisp.did)]).await?;
+    let app = session.sign_in().await?;
+    let first = create(&app, "hook").await?;
+    close_token_dialog(&app).await?;
+
+    // The service commits the rotate, then drops the connection without answering.
+    wisp.arm(
+        "faults",
+        serde_json::json!({ "dropConnectionAfterCommit": "place.wisp.v2.secret.rotate" }),
+    )
+    .await?;
+    start_rotate(&app, "hook").await?;
+    app.click("#rotate-submit").await?;
+    let explanation = app
+        .wait_for_text("#unknown-dialog[open]", |text| !text.is_empty())
+        .await?;
+    assert!(
+        explanation.to_lowercase().contains("no answer") || explanation.contains("unknown"),
+        "{explanation}"
+    );
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("#token-dialog[open]"))
+            .await
+            .is_err(),
+        "no token can be shown: none came back"
+    );
+    app.screenshot("outcome-unknown-dialog").await?;
+
+    // The old token is dead at the service; checking the list shows the rotation happened.
+    let now = session.service_signature(&wisp.control(), "hook").await?;
+    assert!(!signs(&first, &now));
+    app.click("#unknown-check").await?;
+    let result = app
+        .wait_for_text("#unknown-result", |text| {
+            !text.is_empty() && !text.starts_with("Loading")
+        })
+        .await?;
+    assert!(result.to_lowercase().contains("rotated"), "{result}");
+    app.screenshot("outcome-unknown-checked").await?;
+
+    // Rotating again goes through the confirmation again, never on its own.
+    app.click("#unknown-rotate-again").await?;
+    app.wait_for("#rotate-dialog[open]").await?;
+    app.close().await?;
+
+    session.assert_no_token_in_files(&[first]);
+    Ok(())
+}

@@ -103,6 +103,33 @@ impl Session {
     }
 }
 
+/// Creates `name` through the PDS proxy with a password session, behind the app's back (as
+/// another device of the same user would), and returns the token the server issued.
+async fn create_elsewhere(stack: &Stack, account: &TestAccount, name: &str) -> TestResult<String> {
+    let http = reqwest::Client::new();
+    let pds = stack.pds_url()?;
+    let session: serde_json::Value = http
+        .post(format!("{pds}/xrpc/com.atproto.server.createSession"))
+        .json(&serde_json::json!({ "identifier": account.handle, "password": account.password }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let access = session["accessJwt"].as_str().ok_or("no accessJwt")?;
+    let created: serde_json::Value = http
+        .post(format!("{pds}/xrpc/place.wisp.v2.secret.create"))
+        .bearer_auth(access)
+        .header("atproto-proxy", format!("{}#wisp_xrpc", stack.wisp_did()?))
+        .json(&serde_json::json!({ "name": name }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(created["token"].as_str().ok_or("no token")?.to_owned())
+}
+
 fn signs(token: &str, header: &str) -> bool {
     signature::verify(&SecretString::new(token), BODY.as_bytes(), header)
 }
@@ -255,18 +282,36 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.wait_for("[data-secret=\"deploy-hook\"] .badge-stored")
         .await?;
 
-    // The same name again is refused inline.
+    // A name already in the list is refused as it is typed, before anything is sent.
     open_create_dialog(&app).await?;
     app.wait_for("#create-name")
         .await?
         .send_keys("deploy-hook")
         .await?;
-    app.click("#create-submit").await?;
     let problem = app
         .wait_for_text("#create-name-problem", |text| !text.is_empty())
         .await?;
     assert!(problem.to_lowercase().contains("already"), "{problem}");
     app.screenshot("flows-create-duplicate").await?;
+    app.click("#create-cancel").await?;
+    app.wait_until_gone("#create-dialog[open]").await?;
+
+    // A name created elsewhere since the list loaded: the server's AlreadyExists, shown inline.
+    let elsewhere = create_elsewhere(&session.stack, &session.account, "made-elsewhere").await?;
+    open_create_dialog(&app).await?;
+    app.wait_for("#create-name")
+        .await?
+        .send_keys("made-elsewhere")
+        .await?;
+    app.click("#create-submit").await?;
+    let problem = app
+        .wait_for_text("#create-name-problem, #create-error", |text| {
+            !text.is_empty()
+        })
+        .await?;
+    assert!(problem.to_lowercase().contains("already"), "{problem}");
+    app.screenshot("flows-create-already-exists-at-server")
+        .await?;
     app.click("#create-cancel").await?;
     app.wait_until_gone("#create-dialog[open]").await?;
 
@@ -311,7 +356,29 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
         app.wait_for("#account-name").await?.text().await?,
         session.account.handle
     );
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css(
+                "[data-secret=\"made-elsewhere\"] .badge-stored"
+            ))
+            .await
+            .is_err(),
+        "no badge for a secret whose token this machine never had"
+    );
     app.screenshot("flows-list-after-restart").await?;
+
+    // Later, deliberately: copy the stored token from the keychain.
+    app.click("[data-secret=\"deploy-hook\"] [data-action=\"copy-stored\"]")
+        .await?;
+    let mut on_clipboard = None;
+    for _ in 0..50 {
+        on_clipboard = app.display().clipboard_text()?;
+        if on_clipboard.as_deref() == Some(second.as_str()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(on_clipboard.as_deref(), Some(second.as_str()));
 
     // Delete, with the local copy.
     app.click("[data-secret=\"deploy-hook\"] [data-action=\"delete\"]")
@@ -328,11 +395,11 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     );
     app.screenshot("flows-delete-confirmation").await?;
     app.click("#delete-submit").await?;
-    app.wait_for("#secrets-empty").await?;
+    app.wait_until_gone("[data-secret=\"deploy-hook\"]").await?;
     assert_eq!(session.keychain_token("deploy-hook"), None);
     app.close().await?;
 
-    session.assert_no_token_in_files(&[first, second]);
+    session.assert_no_token_in_files(&[first, second, elsewhere]);
     Ok(())
 }
 

@@ -89,6 +89,7 @@ fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
             format!("{{ preferences: {} }}", Preferences::name(cfg)),
             Preferences::name(cfg),
         ),
+        ("close_window", none(), "null".into()),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! The Tauri layer: window, state, and commands that each call into `wispkey-core` in a few lines.
 //! Everything worth testing without a webview lives in the core crate.
 
+mod close_guard;
 mod commands;
 mod ipc_error;
 mod state;
@@ -29,6 +30,7 @@ macro_rules! app_commands {
             commands::clipboard::clear_clipboard,
             commands::preferences::get_preferences,
             commands::preferences::save_preferences,
+            commands::window::close_window,
         ]
     };
 }
@@ -50,6 +52,7 @@ pub fn run() -> tauri::Result<()> {
             app.manage(state::AppState::load(config_dir.as_deref())?);
             Ok(())
         })
+        .on_window_event(close_guard::on_window_event)
         .invoke_handler(app_commands!())
         .build(tauri::generate_context!())?
         .run(|app, event| {

@@ -90,4 +90,5 @@ export type Commands = {
   finish_issued_token: { args: { did: string; name: string }; returns: null };
   get_preferences: { args: Record<string, never>; returns: Preferences };
   save_preferences: { args: { preferences: Preferences }; returns: Preferences };
+  close_window: { args: Record<string, never>; returns: null };
 };

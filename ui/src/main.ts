@@ -2,6 +2,7 @@ import { listen } from "@tauri-apps/api/event";
 import { call, type IpcError } from "./api";
 import type { Account, ClipboardCleared, SignInFinished } from "./bindings";
 import { clipboard } from "./clipboard";
+import { closeBlocked } from "./close-guard";
 import { announce } from "./status";
 import { accountLabel } from "./views/account-menu";
 import { keychainBanner } from "./views/keychain-banner";
@@ -113,6 +114,8 @@ document.addEventListener("keydown", (event) => {
 async function start() {
   // The countdown's outcome comes from Rust; a failure to listen only loses that message.
   listen<ClipboardCleared>("clipboard-cleared", (event) => clipboard().cleared(event.payload)).catch(() => {});
+  // Rust refused a window close because a token is not stored anywhere (see close-guard.ts).
+  listen("close-blocked", () => closeBlocked()).catch(() => {});
   try {
     accounts = await call("restore_accounts", {});
     const first = accounts[0];

@@ -1,7 +1,8 @@
+import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Account } from "../src/bindings";
-import { $, account, calls, flush, installFakeIpc, on } from "./ipc";
+import { $, account, calls, flush, installFakeIpc, on, submit, type } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -103,5 +104,99 @@ describe("app", () => {
     expect(event.defaultPrevented).toBe(true);
     await flush();
     expect(calls("list_secrets").length).toBe(before + 1);
+  });
+});
+
+describe("closing the window with a token that is not stored", () => {
+  const notStored = {
+    name: "deploy-hook",
+    issuedAt: "2024-05-01T00:00:00Z",
+    token: "wsk_only_here",
+    stored: false,
+    storeError: { code: "keychain_locked" as const, message: "The keychain is locked." },
+  };
+
+  beforeEach(() => {
+    document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
+    installFakeIpc();
+    listeners.clear();
+    vi.mocked(listen).mockImplementation(async (event, handler) => {
+      listeners.set(event, handler as (event: { payload: unknown }) => void);
+      return () => listeners.delete(event);
+    });
+    on("finish_issued_token", () => null);
+    on("close_window", () => null);
+  });
+
+  async function showUnstoredToken() {
+    on("create_secret", () => notStored);
+    await start([account]);
+    $("#create-button").click();
+    type("#create-name", "deploy-hook");
+    submit("#create-name");
+    await flush();
+    expect($("#token-dialog").hasAttribute("open")).toBe(true);
+  }
+
+  function closeBlocked() {
+    const listener = listeners.get("close-blocked");
+    if (!listener) throw new Error("the app does not listen for close-blocked");
+    listener({ payload: null });
+  }
+
+  it("asks whether the token was saved elsewhere, and closes the window only after yes", async () => {
+    await showUnstoredToken();
+    closeBlocked();
+    expect($("#token-close-ask").hidden).toBe(false);
+    expect($("#token-close-confirm").textContent).toBe("Yes, I saved it — close Wispkey");
+    expect(document.activeElement?.id).toBe("token-close-back");
+    await flush();
+    expect(calls("close_window")).toEqual([]);
+    expect(calls("finish_issued_token")).toEqual([]);
+
+    $("#token-close-confirm").click();
+    await flush();
+    expect(document.getElementById("token-dialog")).toBeNull();
+    // Rust drops the token first; until then it would refuse the close again.
+    const order = vi.mocked(invoke).mock.calls.map(([command]) => command);
+    expect(order.slice(-2)).toEqual(["finish_issued_token", "close_window"]);
+    expect(calls("finish_issued_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+  });
+
+  it("going back keeps the window and the token, and Done later does not close the window", async () => {
+    await showUnstoredToken();
+    closeBlocked();
+    expect($("#token-close-ask").hidden).toBe(false);
+    $("#token-close-back").click();
+    expect($("#token-close-ask").hidden).toBe(true);
+    expect(($("#token-value") as HTMLInputElement).value).toBe("wsk_only_here");
+    $("#token-done").click();
+    expect($("#token-close-confirm").textContent).toBe("Yes, I saved it — close");
+    $("#token-close-confirm").click();
+    await flush();
+    expect(calls("finish_issued_token")).toHaveLength(1);
+    expect(calls("close_window")).toEqual([]);
+  });
+
+  it("a token stored by Try again no longer holds the window", async () => {
+    on("retry_store_token", () => ({ ...notStored, stored: true, storeError: null }));
+    await showUnstoredToken();
+    $("#token-retry").click();
+    await flush();
+    closeBlocked();
+    // Nothing left to ask about: the dialog stays as it was and nothing closes behind the user.
+    expect($("#token-close-ask").hidden).toBe(true);
+    await flush();
+    expect(calls("close_window")).toEqual([]);
+  });
+
+  it("with no token on screen yet, says the token is still being saved", async () => {
+    await start([account]);
+    closeBlocked();
+    expect($("#status").textContent).toBe(
+      "A new token is still being saved to your keychain. Close the window again once it is shown.",
+    );
+    await flush();
+    expect(calls("close_window")).toEqual([]);
   });
 });

@@ -5,3 +5,4 @@ pub mod clipboard;
 pub mod keychain;
 pub mod preferences;
 pub mod secrets;
+pub mod window;

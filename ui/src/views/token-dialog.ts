@@ -1,21 +1,28 @@
 // The copy-once dialog: the token just issued by create or rotate, masked, with Reveal, one Copy
 // button (the copy itself happens in Rust) and Done. If the keychain write failed, it says so
-// plainly, offers Retry, and closing asks first whether the token was saved elsewhere: Escape or
-// Done never silently drops a token that exists nowhere else. On close the token leaves the DOM
-// and Rust is told to drop its pending copy.
+// plainly, offers Retry, and closing asks first whether the token was saved elsewhere: Escape,
+// Done or closing the window never silently drops a token that exists nowhere else. On close the
+// token leaves the DOM and Rust is told to drop its pending copy.
 
 import { call, type IpcError } from "../api";
 import type { IssuedSecret } from "../bindings";
 import { clipboard } from "../clipboard";
+import { guardUnstoredToken } from "../close-guard";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
 import { announce } from "../status";
 import type { ScreenContext } from "./context";
 
+const CONFIRM_LABEL = "Yes, I saved it — close";
+const CONFIRM_WINDOW_LABEL = "Yes, I saved it — close Wispkey";
+
 export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, how: "created" | "rotated"): Modal {
   const { did } = context.account;
   const name = issued.name;
   let stored = issued.stored;
+  /** The question was raised by closing the window: "yes" closes the window too. */
+  let closingWindow = false;
+  let releaseCloseGuard: (() => void) | null = null;
 
   const value = h("input", {
     id: "token-value",
@@ -52,7 +59,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
   const done = button("Done", { id: "token-done" }, () => requestClose());
 
   const confirmBack = button("Go back", { id: "token-close-back" }, () => hideConfirm());
-  const confirmClose = button("Yes, I saved it — close", { id: "token-close-confirm", class: "danger" }, () => finish());
+  const confirmClose = button(CONFIRM_LABEL, { id: "token-close-confirm", class: "danger" }, () => finish());
   const confirm = h(
     "div",
     { id: "token-close-ask", class: "warning-box", role: "alert", hidden: true },
@@ -98,6 +105,12 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       : "";
     notStored.hidden = stored;
     reason.textContent = stored ? "" : (storeError?.message ?? "The keychain did not confirm it.");
+    if (stored) {
+      releaseCloseGuard?.();
+      releaseCloseGuard = null;
+    } else {
+      releaseCloseGuard ??= guardUnstoredToken(() => requestClose(true));
+    }
   }
 
   async function retryStore() {
@@ -133,17 +146,20 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     }
   }
 
-  function requestClose() {
+  function requestClose(windowToo = false) {
+    closingWindow = windowToo;
     if (stored) {
       finish();
       return;
     }
+    confirmClose.textContent = windowToo ? CONFIRM_WINDOW_LABEL : CONFIRM_LABEL;
     mainActions.hidden = true;
     confirm.hidden = false;
     confirmBack.focus();
   }
 
   function hideConfirm() {
+    closingWindow = false;
     confirm.hidden = true;
     mainActions.hidden = false;
     done.focus();
@@ -154,8 +170,13 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     value.value = "";
     value.type = "password";
     clipboard().undock();
+    releaseCloseGuard?.();
+    releaseCloseGuard = null;
     modal.close();
-    call("finish_issued_token", { did, name }).catch((failure: IpcError) => announce(failure.message, "problem"));
+    const finished = call("finish_issued_token", { did, name });
+    // Only once Rust has dropped the token: until then it would refuse the close again.
+    const closed = closingWindow ? finished.then(() => call("close_window", {})) : finished;
+    closed.catch((failure: IpcError) => announce(failure.message, "problem"));
   }
 
   return modal;

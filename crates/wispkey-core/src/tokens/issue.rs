@@ -47,6 +47,8 @@ impl TokenKeeper {
             .store(did, name, &pending.token)
             .await
             .err();
+        self.pending
+            .set_stored(did, name, &pending.token, store_error.is_none());
         Ok(Issued {
             name: name.to_owned(),
             issued_at: pending.issued_at,
@@ -79,9 +81,12 @@ impl TokenKeeper {
             PendingToken {
                 token: issued.token.clone(),
                 issued_at: issued.issued_at,
+                stored: false,
             },
         );
         let store_error = self.persistence.store(did, name, &issued.token).await.err();
+        self.pending
+            .set_stored(did, name, &issued.token, store_error.is_none());
         if store_error.is_some() && operation == Operation::Rotate {
             self.persistence.drop_dead_copy(did, name).await;
         }

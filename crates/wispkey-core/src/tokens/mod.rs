@@ -111,6 +111,12 @@ impl TokenKeeper {
         }
     }
 
+    /// Whether an issued token exists only in memory: not (yet) in the keychain, its dialog not
+    /// finished. Closing the window now would lose it, so the window asks first.
+    pub fn has_unstored_pending(&self) -> bool {
+        self.pending.any_unstored()
+    }
+
     /// The dialog closed: the in-memory copy is dropped (and zeroized).
     pub fn finish(&self, did: &str, name: &str) {
         self.pending.remove(did, name);

@@ -3,7 +3,8 @@
 //! They are what `copy_issued_token` and `retry_store_token` use, so the webview never has to
 //! send a token back to Rust. Each is a [`SecretString`]: zeroized when removed or replaced.
 //! Kept whether or not the keychain write worked: the dialog is open and shows it anyway, and a
-//! copy must work even if the keychain locks while the dialog is up.
+//! copy must work even if the keychain locks while the dialog is up. Each also says whether it is
+//! in the keychain, because one that is not must not vanish when the window closes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,8 @@ use crate::secret::SecretString;
 pub(crate) struct PendingToken {
     pub token: SecretString,
     pub issued_at: DateTime<Utc>,
+    /// In the keychain (written and read back). False while the write is still under way too.
+    pub stored: bool,
 }
 
 type Key = (String, String);
@@ -47,6 +50,29 @@ impl PendingTokens {
         map.get(&key(did, name)).cloned()
     }
 
+    /// Records whether `token` is in the keychain. Only if it is still the pending token of that
+    /// name: a store that finishes after a newer token replaced it says nothing about the newer.
+    pub fn set_stored(&self, did: &str, name: &str, token: &SecretString, stored: bool) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(pending) = map.get_mut(&key(did, name))
+            && pending.token == *token
+        {
+            pending.stored = stored;
+        }
+    }
+
+    /// Whether any issued token exists only in memory (so closing the window would lose it).
+    pub fn any_unstored(&self) -> bool {
+        let map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.values().any(|pending| !pending.stored)
+    }
+
     pub fn remove(&self, did: &str, name: &str) -> bool {
         let mut map = self
             .map
@@ -72,6 +98,7 @@ mod tests {
         PendingToken {
             token: SecretString::new(value),
             issued_at: Utc::now(),
+            stored: false,
         }
     }
 
@@ -92,5 +119,48 @@ mod tests {
         );
         pending.remove_account("did:plc:b");
         assert!(pending.get("did:plc:b", "hook").is_none());
+    }
+
+    #[test]
+    fn only_tokens_missing_from_the_keychain_count_as_unstored() {
+        let pending = PendingTokens::default();
+        assert!(!pending.any_unstored(), "nothing pending");
+
+        pending.insert("did:plc:a", "hook", token("one"));
+        assert!(
+            pending.any_unstored(),
+            "the keychain write has not finished yet"
+        );
+        pending.set_stored("did:plc:a", "hook", &SecretString::new("one"), true);
+        assert!(
+            !pending.any_unstored(),
+            "a stored token does not block closing"
+        );
+
+        pending.insert("did:plc:b", "other", token("two"));
+        assert!(
+            pending.any_unstored(),
+            "one unstored token among stored ones"
+        );
+        pending.remove_account("did:plc:b");
+        assert!(!pending.any_unstored(), "signed out: nothing left to lose");
+    }
+
+    #[test]
+    fn a_late_store_result_does_not_mark_a_newer_token_stored() {
+        let pending = PendingTokens::default();
+        pending.insert("did:plc:a", "hook", token("old"));
+        pending.insert("did:plc:a", "hook", token("new"));
+        pending.set_stored("did:plc:a", "hook", &SecretString::new("old"), true);
+        assert!(pending.any_unstored());
+        pending.set_stored("did:plc:a", "hook", &SecretString::new("new"), true);
+        assert!(!pending.any_unstored());
+        pending.set_stored("did:plc:a", "hook", &SecretString::new("new"), false);
+        assert!(
+            pending.any_unstored(),
+            "a failed retry makes it unstored again"
+        );
+        assert!(pending.remove("did:plc:a", "hook"));
+        assert!(!pending.any_unstored(), "the user finished the dialog");
     }
 }

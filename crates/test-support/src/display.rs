@@ -78,9 +78,15 @@ impl PrivateDisplay {
     /// The formats the clipboard's owner offers (`TARGETS`).
     pub fn clipboard_targets(&self) -> Result<Vec<String>> {
         Ok(self
-            .xclip(&["-o", "-selection", "clipboard", "-t", "TARGETS"])?
+            .clipboard_as("TARGETS")?
             .map(|text| text.lines().map(str::to_owned).collect())
             .unwrap_or_default())
+    }
+
+    /// The clipboard's content in one format (`target`, e.g. `x-kde-passwordManagerHint`), or
+    /// `None` when nothing is on it or its owner does not offer that format.
+    pub fn clipboard_as(&self, target: &str) -> Result<Option<String>> {
+        self.xclip(&["-o", "-selection", "clipboard", "-t", target])
     }
 
     fn xclip(&self, args: &[&str]) -> Result<Option<String>> {

@@ -21,6 +21,14 @@ pub struct PrivateKeyring {
 impl PrivateKeyring {
     /// Starts the bus and an unlocked keyring on it.
     pub fn start() -> Result<PrivateKeyring> {
+        let mut keyring = PrivateKeyring::without_keyring()?;
+        keyring.start_keyring()?;
+        Ok(keyring)
+    }
+
+    /// Starts the bus alone: it answers, but nothing on it provides `org.freedesktop.secrets`
+    /// (and nothing can be auto-started) until [`PrivateKeyring::start_keyring`].
+    pub fn without_keyring() -> Result<PrivateKeyring> {
         let dir = crate::scratch_dir("wispkey-private-keyring")?;
         for sub in ["data", "runtime"] {
             std::fs::create_dir_all(dir.join(sub))?;
@@ -55,14 +63,12 @@ impl PrivateKeyring {
             .ok_or("dbus-daemon's stdout was not captured")?;
         let mut address = String::new();
         BufReader::new(stdout).read_line(&mut address)?;
-        let mut keyring = PrivateKeyring {
+        Ok(PrivateKeyring {
             bus,
             keyring: None,
             address: address.trim().to_owned(),
             dir,
-        };
-        keyring.start_keyring()?;
-        Ok(keyring)
+        })
     }
 
     /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.

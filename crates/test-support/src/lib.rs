@@ -19,8 +19,8 @@ pub use wisp::PrivateWisp;
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T = ()> = std::result::Result<T, Error>;
 
-/// A folder name no other test (or earlier run) uses.
-fn unique_name(prefix: &str) -> String {
+/// A name no other test (or earlier run) uses: `prefix`, this process's id and the time.
+pub fn unique_name(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_nanos())
@@ -29,12 +29,21 @@ fn unique_name(prefix: &str) -> String {
 }
 
 /// Scratch folders live in the desktop session's private folder when there is one, so a run
-/// leaves nothing behind in /tmp.
-fn scratch_dir(prefix: &str) -> Result<std::path::PathBuf> {
+/// leaves nothing behind in /tmp. Each call makes a new folder whose name starts with `prefix`;
+/// the caller removes it (or leaves it to the session's cleanup).
+pub fn scratch_dir(prefix: &str) -> Result<std::path::PathBuf> {
     let base = std::env::var_os("WISPKEY_SESSION_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
     let dir = base.join(unique_name(prefix));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// The string `key` of a JSON object, or an error naming `whose` object lacks it.
+fn text_field(object: &serde_json::Value, key: &str, whose: &str) -> Result<String> {
+    Ok(object[key]
+        .as_str()
+        .ok_or_else(|| format!("{whose} has no {key}"))?
+        .to_owned())
 }

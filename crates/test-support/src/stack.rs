@@ -26,20 +26,24 @@ impl Stack {
     pub fn get() -> Result<Stack> {
         let path = std::env::var(STACK_ENV).map_err(|_| {
             format!(
-                "{STACK_ENV} is not set: run the tests through scripts/test.sh (or \
-                 scripts/desktop-session.sh), which starts the local PDS stack"
+                "{STACK_ENV} is not set. These tests use the real local PDS: run them through \
+                 scripts/test.sh or scripts/desktop-session.sh (which start the stack, a D-Bus \
+                 session and an unlocked gnome-keyring), e.g.\n  \
+                 scripts/desktop-session.sh cargo nextest run -p wispkey-core\n\
+                 or start the stack yourself (scripts/stack.sh start --dir DIR) and set \
+                 {STACK_ENV}=DIR/stack.json inside a D-Bus session with an unlocked gnome-keyring."
             )
         })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read {STACK_ENV}={path}: {error}"))?;
         Ok(Stack {
-            json: serde_json::from_str(&std::fs::read_to_string(path)?)?,
+            json: serde_json::from_str(&text)
+                .map_err(|error| format!("{STACK_ENV}={path} is not JSON: {error}"))?,
         })
     }
 
     pub fn field(&self, key: &str) -> Result<String> {
-        Ok(self.json[key]
-            .as_str()
-            .ok_or_else(|| format!("stack.json has no {key}"))?
-            .to_owned())
+        crate::text_field(&self.json, key, "stack.json")
     }
 
     pub fn pds_url(&self) -> Result<String> {
@@ -57,6 +61,23 @@ impl Stack {
     /// The shared wisp-service's test-control base URL (`…/_test`).
     pub fn wisp_control(&self) -> Result<String> {
         self.field("wispTestControl")
+    }
+
+    /// One of the accounts the stack made at start (`accounts` in stack.json), by handle.
+    pub fn account(&self, handle: &str) -> Result<TestAccount> {
+        let accounts = self.json["accounts"]
+            .as_array()
+            .ok_or("stack.json has no accounts")?;
+        let account = accounts
+            .iter()
+            .find(|account| account["handle"] == handle)
+            .ok_or_else(|| format!("stack.json has no account {handle}"))?;
+        let whose = format!("stack.json's account {handle}");
+        Ok(TestAccount {
+            handle: crate::text_field(account, "handle", &whose)?,
+            password: crate::text_field(account, "password", &whose)?,
+            did: crate::text_field(account, "did", &whose)?,
+        })
     }
 
     /// A brand-new account whose handle starts with `label` (letters and digits only).

@@ -59,15 +59,10 @@ impl PrivateWisp {
         BufReader::new(stdout).read_line(&mut line)?;
         let ready: Value = serde_json::from_str(&line)
             .map_err(|error| format!("wisp-service's ready line {line:?}: {error}"))?;
-        let field = |key: &str| -> Result<String> {
-            Ok(ready[key]
-                .as_str()
-                .ok_or_else(|| format!("wisp-service's ready line has no {key}"))?
-                .to_owned())
-        };
+        let whose = "wisp-service's ready line";
         Ok(PrivateWisp {
-            url: field("url")?,
-            did: field("did")?,
+            url: crate::text_field(&ready, "url", whose)?,
+            did: crate::text_field(&ready, "did", whose)?,
             child,
             dir,
         })

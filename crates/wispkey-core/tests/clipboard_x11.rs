@@ -2,30 +2,27 @@
 //! (xclip), the way a clipboard manager or the user's next paste would see it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod display_support;
+mod support;
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use display_support::PrivateDisplay;
+use support::use_private_display;
 use wispkey_core::SecretString;
 use wispkey_core::clipboard::SecretClipboard;
+use wispkey_test_support::PrivateDisplay;
 
 /// Long enough to never fire during a test that does not wait for it.
 const NEVER: Duration = Duration::from_secs(3600);
 /// Only a guard against a hang, not a speed assertion.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
-fn xclip_out(target: Option<&str>) -> String {
-    let mut command = Command::new("xclip");
-    command.args(["-o", "-selection", "clipboard"]);
-    if let Some(target) = target {
-        command.args(["-t", target]);
-    }
-    let output = command.output().unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// What the next paste gets: the clipboard read by another client (xclip); empty when no one
+/// owns it.
+fn pasted(display: &PrivateDisplay) -> String {
+    display.clipboard_text().unwrap().unwrap_or_default()
 }
 
 /// The user copying something else: xclip in the foreground (-quiet), owned by this test and
@@ -33,8 +30,9 @@ fn xclip_out(target: Option<&str>) -> String {
 struct UserCopy(Child);
 
 impl UserCopy {
-    fn copy(text: &str) -> UserCopy {
+    fn copy(display: &PrivateDisplay, text: &str) -> UserCopy {
         let mut child = Command::new("xclip")
+            .args(["-display", display.name()])
             .args(["-quiet", "-selection", "clipboard", "-i"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -51,7 +49,7 @@ impl UserCopy {
         let copy = UserCopy(child);
         // Wait until the X server says xclip owns the clipboard (its stdin is closed now).
         for _ in 0..200 {
-            if xclip_out(None) == text {
+            if pasted(display) == text {
                 return copy;
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -73,22 +71,28 @@ fn token() -> SecretString {
 
 #[test]
 fn copy_sets_password_manager_hint_target() {
-    let _display = PrivateDisplay::start();
+    let display = use_private_display();
     let clipboard = SecretClipboard::new();
     clipboard.copy(&token(), NEVER, |_| {}).unwrap();
 
-    let targets = xclip_out(Some("TARGETS"));
+    let targets = display.clipboard_targets().unwrap();
     assert!(
-        targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
-        "{targets}"
+        targets.iter().any(|t| t == "x-kde-passwordManagerHint"),
+        "{targets:?}"
     );
-    assert_eq!(xclip_out(Some("x-kde-passwordManagerHint")), "secret");
-    assert_eq!(xclip_out(None), token().expose());
+    assert_eq!(
+        display
+            .clipboard_as("x-kde-passwordManagerHint")
+            .unwrap()
+            .unwrap_or_default(),
+        "secret"
+    );
+    assert_eq!(pasted(&display), token().expose());
 }
 
 #[test]
 fn auto_clear_clears_only_our_value() {
-    let _display = PrivateDisplay::start();
+    let display = use_private_display();
     let clipboard = SecretClipboard::new();
     let (sender, receiver) = mpsc::channel();
     clipboard
@@ -96,19 +100,19 @@ fn auto_clear_clears_only_our_value() {
             let _ = sender.send(cleared);
         })
         .unwrap();
-    assert_eq!(xclip_out(None), token().expose());
+    assert_eq!(pasted(&display), token().expose());
 
     assert!(
         receiver.recv_timeout(HANG_GUARD).unwrap(),
         "reported cleared"
     );
-    assert_eq!(xclip_out(None), "", "the token is off the clipboard");
+    assert_eq!(pasted(&display), "", "the token is off the clipboard");
     assert!(!clipboard.has_pending_value());
 }
 
 #[test]
 fn auto_clear_leaves_clipboard_alone_when_user_copied_something_else() {
-    let _display = PrivateDisplay::start();
+    let display = use_private_display();
     let clipboard = SecretClipboard::new();
     let (sender, receiver) = mpsc::channel();
     clipboard
@@ -116,33 +120,33 @@ fn auto_clear_leaves_clipboard_alone_when_user_copied_something_else() {
             let _ = sender.send(cleared);
         })
         .unwrap();
-    let _user = UserCopy::copy("the user's own text");
+    let _user = UserCopy::copy(&display, "the user's own text");
 
     assert!(
         !receiver.recv_timeout(HANG_GUARD).unwrap(),
         "reported left alone"
     );
-    assert_eq!(xclip_out(None), "the user's own text");
+    assert_eq!(pasted(&display), "the user's own text");
 }
 
 #[test]
 fn clear_on_sign_out_or_quit_clears_our_value_but_not_the_users() {
-    let _display = PrivateDisplay::start();
+    let display = use_private_display();
     let clipboard = SecretClipboard::new();
     clipboard.copy(&token(), NEVER, |_| {}).unwrap();
     assert!(clipboard.clear_if_ours());
-    assert_eq!(xclip_out(None), "");
+    assert_eq!(pasted(&display), "");
     assert!(!clipboard.clear_if_ours(), "nothing of ours left");
 
     clipboard.copy(&token(), NEVER, |_| {}).unwrap();
-    let _user = UserCopy::copy("keep me");
+    let _user = UserCopy::copy(&display, "keep me");
     assert!(!clipboard.clear_if_ours());
-    assert_eq!(xclip_out(None), "keep me");
+    assert_eq!(pasted(&display), "keep me");
 }
 
 #[test]
 fn a_newer_copy_cancels_the_older_countdown() {
-    let _display = PrivateDisplay::start();
+    let display = use_private_display();
     let clipboard = SecretClipboard::new();
     let (sender, receiver) = mpsc::channel();
     let first = sender.clone();
@@ -159,5 +163,5 @@ fn a_newer_copy_cancels_the_older_countdown() {
         .unwrap();
     // Only the second countdown reports, and it clears the second value.
     assert_eq!(receiver.recv_timeout(HANG_GUARD).unwrap(), ("second", true));
-    assert_eq!(xclip_out(None), "");
+    assert_eq!(pasted(&display), "");
 }

@@ -15,7 +15,7 @@ use wispkey_core::transport::XrpcTransport;
 use wispkey_core::vault::Vault;
 
 async fn sign_in(manager: &OAuthManager, stack: &Stack, handle: &str, label: &str) -> Account {
-    let account = stack.account(handle);
+    let account = stack.account(handle).unwrap();
     let log = scratch(label).join("consent.log");
     manager
         .sign_in(
@@ -37,7 +37,7 @@ async fn sign_in(manager: &OAuthManager, stack: &Stack, handle: &str, label: &st
 
 #[tokio::test]
 async fn a_restarted_app_restores_the_session_from_the_keychain_without_a_browser() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("restore");
     let first = manager(&stack, &vault);
     let account = sign_in(&first, &stack, "alice.test", "restore").await;
@@ -66,7 +66,7 @@ async fn a_restarted_app_restores_the_session_from_the_keychain_without_a_browse
 
 #[tokio::test]
 async fn an_account_whose_keychain_item_was_removed_is_dropped_on_restore() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("removed-item");
     let first = manager(&stack, &vault);
     let account = sign_in(&first, &stack, "alice.test", "removed-item").await;
@@ -92,7 +92,7 @@ async fn an_account_whose_keychain_item_was_removed_is_dropped_on_restore() {
 
 #[tokio::test]
 async fn a_forced_refresh_rotates_the_tokens_and_the_old_ones_stop_working() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("refresh");
     let manager = manager(&stack, &vault);
     let account = sign_in(&manager, &stack, "alice.test", "refresh").await;
@@ -134,7 +134,7 @@ async fn a_forced_refresh_rotates_the_tokens_and_the_old_ones_stop_working() {
 
 #[tokio::test]
 async fn concurrent_requests_after_expiry_share_a_single_refresh() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("one-refresh");
     let first = manager(&stack, &vault);
     let account = sign_in(&first, &stack, "alice.test", "one-refresh").await;
@@ -174,7 +174,7 @@ async fn concurrent_requests_after_expiry_share_a_single_refresh() {
 
 #[tokio::test]
 async fn signing_out_revokes_at_the_server_then_deletes_local_material() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("sign-out");
     let manager = manager(&stack, &vault);
     let account = sign_in(&manager, &stack, "alice.test", "sign-out").await;
@@ -207,7 +207,7 @@ async fn signing_out_revokes_at_the_server_then_deletes_local_material() {
 
 #[tokio::test]
 async fn two_accounts_are_signed_in_side_by_side() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("two-accounts");
     let manager = manager(&stack, &vault);
 
@@ -287,7 +287,7 @@ fn modified_files(root: &Path, since: SystemTime, skip: &[PathBuf], out: &mut Ve
 
 #[tokio::test]
 async fn no_token_or_key_reaches_any_file_in_the_clear() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let started = SystemTime::now() - Duration::from_secs(1);
     let vault = test_vault("no-plaintext");
     let manager = manager(&stack, &vault);
@@ -329,7 +329,7 @@ async fn no_token_or_key_reaches_any_file_in_the_clear() {
         }
     }
     let mut skip: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = &stack.dir {
+    if let Ok(dir) = stack.field("dir") {
         skip.push(PathBuf::from(dir));
     }
     for var in ["CARGO_TARGET_DIR", "CARGO_HOME", "RUSTUP_HOME"] {

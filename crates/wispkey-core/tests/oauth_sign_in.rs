@@ -72,10 +72,10 @@ async fn assert_nothing_stored(
 
 #[tokio::test]
 async fn signing_in_through_the_consent_page_allows_listing_secrets_through_the_proxy() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("sign-in");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
+    let alice = stack.account("alice.test").unwrap();
     let log = scratch("sign-in").join("consent.log");
 
     let account = manager
@@ -94,7 +94,7 @@ async fn signing_in_through_the_consent_page_allows_listing_secrets_through_the_
 
     assert_eq!(account.did, alice.did);
     assert_eq!(account.handle.as_deref(), Some("alice.test"));
-    assert_eq!(account.pds, stack.pds_url);
+    assert_eq!(account.pds, stack.pds_url().unwrap());
     assert_eq!(account.capabilities, Capability::ALL.to_vec());
     assert_eq!(manager.accounts().await.unwrap(), vec![account.clone()]);
 
@@ -120,10 +120,10 @@ async fn signing_in_through_the_consent_page_allows_listing_secrets_through_the_
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_by_the_page_and_the_sign_in_times_out() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("wrong-password");
     let manager = manager(&stack, &vault);
-    let mut alice = stack.account("alice.test");
+    let mut alice = stack.account("alice.test").unwrap();
     alice.password = "not-the-password".into();
     let log = scratch("wrong-password").join("consent.log");
 
@@ -147,10 +147,10 @@ async fn a_wrong_password_is_refused_by_the_page_and_the_sign_in_times_out() {
 
 #[tokio::test]
 async fn denying_access_on_the_consent_page_is_reported_as_consent_denied() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("deny");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
+    let alice = stack.account("alice.test").unwrap();
     let log = scratch("deny").join("consent.log");
 
     let error = manager
@@ -169,7 +169,7 @@ async fn denying_access_on_the_consent_page_is_reported_as_consent_denied() {
 
 #[tokio::test]
 async fn a_browser_that_never_returns_times_out_and_frees_the_port() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("timeout");
     let manager = manager(&stack, &vault);
     let opened = std::sync::Mutex::new(String::new());
@@ -195,7 +195,7 @@ async fn a_browser_that_never_returns_times_out_and_frees_the_port() {
 
 #[tokio::test]
 async fn cancelling_ends_the_sign_in_at_once_and_frees_the_port() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("cancel");
     let manager = manager(&stack, &vault);
     let cancel = CancellationToken::new();
@@ -234,11 +234,11 @@ async fn cancelling_ends_the_sign_in_at_once_and_frees_the_port() {
 
 #[tokio::test]
 async fn a_redirect_with_a_forged_state_is_rejected() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("forged-state");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
-    let issuer = stack.pds_url.clone();
+    let alice = stack.account("alice.test").unwrap();
+    let issuer = stack.pds_url().unwrap();
     let page = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let seen = std::sync::Arc::clone(&page);
     // Another program on the machine hits the listener with its own code and state.
@@ -284,7 +284,7 @@ async fn a_redirect_with_a_forged_state_is_rejected() {
 
 #[tokio::test]
 async fn a_handle_nobody_has_is_handle_not_found() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let manager = manager(&stack, &test_vault("unknown-handle"));
     let never = |_: &str| -> Result<(), String> { panic!("no browser for an unknown handle") };
 
@@ -298,15 +298,15 @@ async fn a_handle_nobody_has_is_handle_not_found() {
 
 #[tokio::test]
 async fn an_unreachable_pds_is_reported_as_such() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let mut config = stack.config();
+    let mut config = oauth_config(&stack);
     config.identity = IdentityConfig {
-        plc_directory_url: stack.plc_url.clone(),
+        plc_directory_url: stack.plc_url().unwrap(),
         handle_resolver: HandleResolverConfig::ViaPds {
             pds_url: format!("http://127.0.0.1:{closed_port}"),
         },
@@ -324,10 +324,10 @@ async fn an_unreachable_pds_is_reported_as_such() {
 
 #[tokio::test]
 async fn a_grant_without_rotate_create_and_delete_names_what_is_missing_and_keeps_nothing() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("partial-scope");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
+    let alice = stack.account("alice.test").unwrap();
     let log = scratch("partial-scope").join("consent.log");
 
     let error = manager
@@ -360,10 +360,10 @@ async fn a_grant_without_rotate_create_and_delete_names_what_is_missing_and_keep
 
 #[tokio::test]
 async fn re_authorizing_with_full_access_works_through_the_proxy() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("full-access");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
+    let alice = stack.account("alice.test").unwrap();
     let log = scratch("full-access").join("consent.log");
 
     let account = manager
@@ -399,10 +399,10 @@ async fn re_authorizing_with_full_access_works_through_the_proxy() {
 async fn a_refused_code_exchange_is_an_error_not_a_crash() {
     // atrium-oauth 0.2.0 reaches `todo!()` when the token endpoint refuses the code; the
     // sign-in must still end with an error (and the browser tab must be answered).
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("refused-code");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
+    let alice = stack.account("alice.test").unwrap();
     let log = scratch("refused-code").join("consent.log");
     let browser = consent_browser(&alice, Consent::Authorize, &log)
         .env("WISPKEY_CONSENT_MODE", "api")
@@ -429,11 +429,11 @@ async fn a_refused_code_exchange_is_an_error_not_a_crash() {
 
 #[tokio::test]
 async fn approving_another_account_than_the_one_typed_is_refused_and_nothing_is_kept() {
-    let stack = Stack::load();
+    let stack = Stack::get().unwrap();
     let vault = test_vault("other-account");
     let manager = manager(&stack, &vault);
-    let alice = stack.account("alice.test");
-    let bob = stack.account("bob.test");
+    let alice = stack.account("alice.test").unwrap();
+    let bob = stack.account("bob.test").unwrap();
     let log = scratch("other-account").join("consent.log");
     // The user typed alice.test but signs in as bob on the page (the API allows it; the
     // page's login hint is only a hint).

@@ -1,16 +1,14 @@
 //! Persist before show, against the real chain: sessions on the local PDS, the wisp-compatible
 //! service behind it, and a real gnome-keyring. Keychain failures are real: a private Secret
-//! Service this test stops and starts (`keyring_support`), never a mocked vault.
+//! Service this test stops and starts (`wispkey-test-support`), never a mocked vault.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod keyring_support;
 mod support;
 
 use std::process::Command;
 
-use keyring_support::PrivateKeyring;
 use serde_json::json;
-use support::{PrivateWisp, Stack};
+use support::{fresh_session, use_private_keyring};
 use wispkey_core::provider::SecretProvider;
 use wispkey_core::provider::wisp::{self, WispProvider};
 use wispkey_core::tokens::TokenKeeper;
@@ -19,20 +17,16 @@ use wispkey_core::transport::XrpcTransport;
 use wispkey_core::transport::password::PasswordSession;
 use wispkey_core::vault::Vault;
 use wispkey_core::{Error, ErrorCode};
+use wispkey_test_support::{PrivateWisp, Stack, unique_name};
 
 fn unique_service(label: &str) -> Vault {
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "no D-Bus session: run through scripts/desktop-session.sh"
     );
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    Vault::new(format!(
-        "place.wisp.wispkey.tokens-test.{label}.{}.{nanos}",
-        std::process::id()
-    ))
+    Vault::new(unique_name(&format!(
+        "place.wisp.wispkey.tokens-test.{label}"
+    )))
 }
 
 /// What another keychain client (libsecret's secret-tool) sees: proves the value is really in
@@ -54,14 +48,14 @@ fn secret_tool_clear(vault: &Vault, item: &str) {
 }
 
 async fn provider(stack: &Stack) -> (WispProvider<PasswordSession>, String) {
-    let provider = WispProvider::new(stack.fresh_session().await, stack.wisp_did());
+    let provider = WispProvider::new(fresh_session(stack).await, stack.wisp_did().unwrap());
     let did = provider.transport().did().to_owned();
     (provider, did)
 }
 
 #[tokio::test]
 async fn rotate_stores_token_before_returning_and_read_back_matches() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let vault = unique_service("rotate");
     let keeper = TokenKeeper::new(vault.clone());
@@ -92,8 +86,9 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
     // And it is the token the server signs with now.
     let body = r#"{"event":"create"}"#;
     let signature = stack
-        .delivery_signature(&stack.wisp_control(), &did, "deploy-hook", body)
-        .await;
+        .delivery_signature(&stack.wisp_control().unwrap(), &did, "deploy-hook", body)
+        .await
+        .unwrap();
     assert!(wispkey_core::signature::verify(
         &keeper.stored_token(&did, "deploy-hook").await.unwrap(),
         body.as_bytes(),
@@ -104,15 +99,15 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
 
 #[tokio::test]
 async fn rotate_keeps_token_when_keychain_write_fails() {
-    let mut keyring = PrivateKeyring::start();
-    let stack = Stack::get();
+    let mut keyring = use_private_keyring();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let vault = unique_service("write-fails");
     let keeper = TokenKeeper::new(vault.clone());
     let created = keeper.create(&wisp, &did, "hook").await.unwrap();
     assert!(created.stored(), "{:?}", created.store_error);
 
-    keyring.stop_keyring();
+    keyring.stop_keyring().unwrap();
     let rotated = keeper.rotate(&wisp, &did, "hook", "hook").await.unwrap();
 
     // The server rotated; the keychain could not take the token. Say so, and keep the token.
@@ -132,7 +127,7 @@ async fn rotate_keeps_token_when_keychain_write_fails() {
     assert_eq!(listed[0].last_rotated_at, Some(rotated.issued_at));
 
     // The old (now dead) stored copy is never offered as this secret's token.
-    keyring.start_keyring();
+    keyring.start_keyring().unwrap();
     assert!(!keeper.stored_names(&did).await.unwrap().contains("hook"));
     let stored = keeper.stored_token(&did, "hook").await;
     assert!(matches!(stored, Err(Error::KeychainNotFound)), "{stored:?}");
@@ -140,19 +135,19 @@ async fn rotate_keeps_token_when_keychain_write_fails() {
 
 #[tokio::test]
 async fn retry_store_token_stores_pending_token() {
-    let mut keyring = PrivateKeyring::start();
-    let stack = Stack::get();
+    let mut keyring = use_private_keyring();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let vault = unique_service("retry");
     let keeper = TokenKeeper::new(vault.clone());
 
-    keyring.stop_keyring();
+    keyring.stop_keyring().unwrap();
     let created = keeper.create(&wisp, &did, "later").await.unwrap();
     assert!(!created.stored());
     let still_down = keeper.retry_store(&did, "later").await.unwrap();
     assert!(!still_down.stored(), "no keychain yet, so still not stored");
 
-    keyring.start_keyring();
+    keyring.start_keyring().unwrap();
     let retried = keeper.retry_store(&did, "later").await.unwrap();
     assert!(retried.stored(), "{:?}", retried.store_error);
     assert_eq!(retried.token, created.token);
@@ -176,7 +171,7 @@ async fn retry_store_token_stores_pending_token() {
 
 #[tokio::test]
 async fn badges_come_from_one_index_read() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let vault = unique_service("badges");
     let keeper = TokenKeeper::new(vault.clone());
@@ -221,7 +216,7 @@ async fn badges_come_from_one_index_read() {
 
 #[tokio::test]
 async fn delete_removes_local_copy_when_asked() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let vault = unique_service("delete");
     let keeper = TokenKeeper::new(vault.clone());
@@ -256,7 +251,7 @@ async fn delete_removes_local_copy_when_asked() {
 
 #[tokio::test]
 async fn rotate_or_delete_with_a_mistyped_name_sends_nothing() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (wisp, did) = provider(&stack).await;
     let keeper = TokenKeeper::new(unique_service("confirm"));
     let created = keeper.create(&wisp, &did, "prod").await.unwrap();
@@ -285,9 +280,9 @@ async fn rotate_or_delete_with_a_mistyped_name_sends_nothing() {
 
 #[tokio::test]
 async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, true, &[]);
-    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, true, &[]).unwrap();
+    let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     let did = wisp.transport().did().to_owned();
     let vault = unique_service("unknown");
     let keeper = TokenKeeper::new(vault.clone());
@@ -299,7 +294,8 @@ async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
             "faults",
             json!({ "dropConnectionAfterCommit": wisp::nsid::ROTATE }),
         )
-        .await;
+        .await
+        .unwrap();
     let error = keeper
         .rotate(&wisp, &did, "fragile", "fragile")
         .await
@@ -323,7 +319,7 @@ async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
 
 #[tokio::test]
 async fn two_accounts_store_same_named_secrets_apart() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (first, first_did) = provider(&stack).await;
     let (second, second_did) = provider(&stack).await;
     let vault = unique_service("accounts");

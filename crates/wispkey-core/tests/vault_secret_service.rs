@@ -4,18 +4,10 @@
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use wispkey_core::vault::Vault;
 use wispkey_core::{Error, SecretString};
-
-fn unique(label: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{label}-{}-{nanos}", std::process::id())
-}
+use wispkey_test_support::unique_name as unique;
 
 fn test_vault() -> Vault {
     assert!(

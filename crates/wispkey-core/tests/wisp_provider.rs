@@ -8,25 +8,37 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{PrivateWisp, Stack, TIMEOUT};
+use support::{TIMEOUT, fresh_login, fresh_session};
 use wispkey_core::provider::wisp::{self, WispProvider, checked_name};
 use wispkey_core::provider::{Operation, SecretName, SecretProvider};
 use wispkey_core::transport::XrpcTransport;
 use wispkey_core::transport::password::PasswordSession;
 use wispkey_core::transport::service_auth::DirectToService;
 use wispkey_core::{Error, ErrorCode, SecretString, signature};
+use wispkey_test_support::{PrivateWisp, Stack};
 
 fn name(text: &str) -> SecretName {
     SecretName::parse(text).unwrap()
 }
 
 async fn provider(stack: &Stack) -> WispProvider<PasswordSession> {
-    WispProvider::new(stack.fresh_session().await, stack.wisp_did())
+    WispProvider::new(fresh_session(stack).await, stack.wisp_did().unwrap())
+}
+
+/// A brand-new account's session talking to the shared service directly (service auth).
+async fn direct_transport(stack: &Stack) -> DirectToService<PasswordSession> {
+    DirectToService::connect(
+        fresh_session(stack).await,
+        &stack.wisp_did().unwrap(),
+        TIMEOUT,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
 async fn create_list_rotate_delete_round_trip_through_the_pds_proxy() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     assert!(
         wisp.list().await.unwrap().is_empty(),
@@ -64,7 +76,7 @@ async fn create_list_rotate_delete_round_trip_through_the_pds_proxy() {
 
 #[tokio::test]
 async fn list_is_oldest_first_and_shows_last_rotated_only_after_a_rotation() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     for secret in ["b-second", "a-first-alphabetically", "c-third"] {
         wisp.create(&name(secret)).await.unwrap();
@@ -79,7 +91,7 @@ async fn list_is_oldest_first_and_shows_last_rotated_only_after_a_rotation() {
 
 #[tokio::test]
 async fn creating_a_name_that_exists_is_already_exists() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     wisp.create(&name("dup")).await.unwrap();
     let error = wisp.create(&name("dup")).await.unwrap_err();
@@ -89,7 +101,7 @@ async fn creating_a_name_that_exists_is_already_exists() {
 
 #[tokio::test]
 async fn rotating_or_deleting_a_missing_secret_is_not_found() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     let rotate = wisp.rotate(&name("never-created")).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::SecretNotFound, "{rotate:?}");
@@ -100,7 +112,7 @@ async fn rotating_or_deleting_a_missing_secret_is_not_found() {
 #[tokio::test]
 async fn the_server_refuses_a_65_character_name_as_invalid_request() {
     // The client refuses it before sending; send it anyway to prove the server's answer is read.
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     let long = "a".repeat(65);
     let answer = wisp
@@ -125,21 +137,23 @@ async fn the_client_refuses_names_the_server_would_refuse_before_sending() {
 
 #[tokio::test]
 async fn rotate_kills_the_old_token_at_once_and_the_new_one_signs() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
     let did = wisp.transport().did().to_owned();
     let body = r#"{"event":"create","rkey":"3kl2jd9s8f7g"}"#;
     let old = wisp.create(&name("signing")).await.unwrap().token;
 
     let before = stack
-        .delivery_signature(&stack.wisp_control(), &did, "signing", body)
-        .await;
+        .delivery_signature(&stack.wisp_control().unwrap(), &did, "signing", body)
+        .await
+        .unwrap();
     assert!(signature::verify(&old, body.as_bytes(), &before));
 
     let new = wisp.rotate(&name("signing")).await.unwrap().token;
     let after = stack
-        .delivery_signature(&stack.wisp_control(), &did, "signing", body)
-        .await;
+        .delivery_signature(&stack.wisp_control().unwrap(), &did, "signing", body)
+        .await
+        .unwrap();
     assert!(
         !signature::verify(&old, body.as_bytes(), &after),
         "old token still signs"
@@ -152,7 +166,7 @@ async fn rotate_kills_the_old_token_at_once_and_the_new_one_signs() {
 
 #[tokio::test]
 async fn two_accounts_keep_same_named_secrets_apart() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let (first, second) = (provider(&stack).await, provider(&stack).await);
     let first_token = first.create(&name("deploy-hook")).await.unwrap().token;
     let second_token = second.create(&name("deploy-hook")).await.unwrap().token;
@@ -168,18 +182,21 @@ async fn two_accounts_keep_same_named_secrets_apart() {
 
 #[tokio::test]
 async fn the_service_auth_path_reaches_the_same_secrets_as_the_proxy() {
-    let stack = Stack::get();
-    let (handle, password) = stack.fresh_account().await;
-    let pds = stack.pds_url();
+    let stack = Stack::get().unwrap();
+    let (handle, password) = fresh_login(&stack).await;
+    let pds = stack.pds_url().unwrap();
     let session = || PasswordSession::sign_in(&pds, &handle, &password, TIMEOUT);
-    let proxied = WispProvider::new(session().await.unwrap(), stack.wisp_did());
+    let proxied = WispProvider::new(session().await.unwrap(), stack.wisp_did().unwrap());
     proxied.create(&name("via-proxy")).await.unwrap();
 
-    let direct_transport =
-        DirectToService::connect(session().await.unwrap(), &stack.wisp_did(), TIMEOUT)
-            .await
-            .unwrap();
-    let direct = WispProvider::new(direct_transport, stack.wisp_did());
+    let direct_transport = DirectToService::connect(
+        session().await.unwrap(),
+        &stack.wisp_did().unwrap(),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    let direct = WispProvider::new(direct_transport, stack.wisp_did().unwrap());
     direct.create(&name("direct")).await.unwrap();
     let names: Vec<String> = proxied
         .list()
@@ -194,13 +211,8 @@ async fn the_service_auth_path_reaches_the_same_secrets_as_the_proxy() {
 
 #[tokio::test]
 async fn a_service_jwt_for_another_audience_is_refused_by_the_service() {
-    let stack = Stack::get();
-    let endpoint =
-        DirectToService::connect(stack.fresh_session().await, &stack.wisp_did(), TIMEOUT)
-            .await
-            .unwrap()
-            .endpoint()
-            .to_owned();
+    let stack = Stack::get().unwrap();
+    let endpoint = direct_transport(&stack).await.endpoint().to_owned();
     // A real JWT from the real PDS, minted for a different service.
     let token = wrong_audience_token(&stack).await;
     let response = reqwest::Client::new()
@@ -222,7 +234,7 @@ async fn a_service_jwt_for_another_audience_is_refused_by_the_service() {
 }
 
 async fn wrong_audience_token(stack: &Stack) -> SecretString {
-    let session = stack.fresh_session().await;
+    let session = fresh_session(stack).await;
     let expires = chrono::Utc::now().timestamp() + 60;
     let response = session
         .send(wispkey_core::transport::XrpcRequest {
@@ -245,10 +257,8 @@ async fn wrong_audience_token(stack: &Stack) -> SecretString {
 
 #[tokio::test]
 async fn a_tampered_service_jwt_is_refused_by_the_service() {
-    let stack = Stack::get();
-    let direct = DirectToService::connect(stack.fresh_session().await, &stack.wisp_did(), TIMEOUT)
-        .await
-        .unwrap();
+    let stack = Stack::get().unwrap();
+    let direct = direct_transport(&stack).await;
     let genuine = direct.service_token(wisp::nsid::LIST).await.unwrap();
     // Swap in another account's DID as issuer, keeping the original signature.
     let parts: Vec<&str> = genuine.expose().split('.').collect();
@@ -280,16 +290,17 @@ async fn a_tampered_service_jwt_is_refused_by_the_service() {
 
 #[tokio::test]
 async fn a_connection_dropped_after_a_committed_rotate_is_an_unknown_outcome() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, true, &[]);
-    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, true, &[]).unwrap();
+    let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     wisp.create(&name("fragile")).await.unwrap();
     service
         .arm(
             "faults",
             json!({ "dropConnectionAfterCommit": wisp::nsid::ROTATE }),
         )
-        .await;
+        .await
+        .unwrap();
 
     let error = wisp.rotate(&name("fragile")).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");
@@ -305,9 +316,9 @@ async fn a_connection_dropped_after_a_committed_rotate_is_an_unknown_outcome() {
 
 #[tokio::test]
 async fn a_service_without_its_encryption_key_answers_encryption_unavailable() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, false, &[]);
-    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, false, &[]).unwrap();
+    let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     let error = wisp.create(&name("no-key")).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::EncryptionUnavailable, "{error:?}");
     assert!(wisp.list().await.unwrap().is_empty());
@@ -315,11 +326,14 @@ async fn a_service_without_its_encryption_key_answers_encryption_unavailable() {
 
 #[tokio::test]
 async fn a_storage_failure_is_service_failed_and_changes_nothing() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, true, &[]);
-    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, true, &[]).unwrap();
+    let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     let original = wisp.create(&name("stable")).await.unwrap();
-    service.arm("storage", json!({ "failWrites": true })).await;
+    service
+        .arm("storage", json!({ "failWrites": true }))
+        .await
+        .unwrap();
 
     let error = wisp.rotate(&name("stable")).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::ServiceFailed, "{error:?}");
@@ -331,7 +345,8 @@ async fn a_storage_failure_is_service_failed_and_changes_nothing() {
     let body = "{}";
     let signature = stack
         .delivery_signature(&service.control(), wisp.transport().did(), "stable", body)
-        .await;
+        .await
+        .unwrap();
     assert!(signature::verify(
         &original.token,
         body.as_bytes(),
@@ -341,10 +356,10 @@ async fn a_storage_failure_is_service_failed_and_changes_nothing() {
 
 #[tokio::test]
 async fn too_many_requests_is_rate_limited_and_the_direct_path_says_how_long_to_wait() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, true, &["--rate-limit-per-minute", "2"]);
-    let (handle, password) = stack.fresh_account().await;
-    let pds = stack.pds_url();
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, true, &["--rate-limit-per-minute", "2"]).unwrap();
+    let (handle, password) = fresh_login(&stack).await;
+    let pds = stack.pds_url().unwrap();
     let session = || PasswordSession::sign_in(&pds, &handle, &password, TIMEOUT);
     let proxied = WispProvider::new(session().await.unwrap(), service.did.clone());
     proxied.list().await.unwrap();
@@ -370,9 +385,9 @@ async fn too_many_requests_is_rate_limited_and_the_direct_path_says_how_long_to_
 
 #[tokio::test]
 async fn a_stopped_service_is_unreachable_for_list_and_an_unknown_outcome_for_rotate() {
-    let stack = Stack::get();
-    let mut service = PrivateWisp::start(&stack, true, &[]);
-    let wisp = WispProvider::new(stack.fresh_session().await, service.did.clone());
+    let stack = Stack::get().unwrap();
+    let mut service = PrivateWisp::start(&stack, true, &[]).unwrap();
+    let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     wisp.create(&name("orphan")).await.unwrap();
     service.stop();
 
@@ -385,11 +400,11 @@ async fn a_stopped_service_is_unreachable_for_list_and_an_unknown_outcome_for_ro
 
 #[tokio::test]
 async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_unknown() {
-    let stack = Stack::get();
-    let service = PrivateWisp::start(&stack, true, &[]);
-    let (handle, password) = stack.fresh_account().await;
+    let stack = Stack::get().unwrap();
+    let service = PrivateWisp::start(&stack, true, &[]).unwrap();
+    let (handle, password) = fresh_login(&stack).await;
     let short = Duration::from_secs(2);
-    let session = PasswordSession::sign_in(&stack.pds_url(), &handle, &password, short)
+    let session = PasswordSession::sign_in(&stack.pds_url().unwrap(), &handle, &password, short)
         .await
         .unwrap();
     let wisp = WispProvider::new(session, service.did.clone());
@@ -400,7 +415,8 @@ async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_
             "faults",
             json!({ "delayMs": 5000, "nsid": wisp::nsid::LIST }),
         )
-        .await;
+        .await
+        .unwrap();
     let list = wisp.list().await.unwrap_err();
     assert_eq!(list.code(), ErrorCode::TimedOut, "{list:?}");
 
@@ -409,7 +425,8 @@ async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_
             "faults",
             json!({ "delayMs": 5000, "nsid": wisp::nsid::ROTATE }),
         )
-        .await;
+        .await
+        .unwrap();
     let rotate = wisp.rotate(&name("slow")).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::OutcomeUnknown, "{rotate:?}");
 }
@@ -433,9 +450,9 @@ async fn an_unreachable_pds_is_pds_unreachable() {
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_without_panicking() {
-    let stack = Stack::get();
+    let stack = Stack::get().unwrap();
     let error = PasswordSession::sign_in(
-        &stack.pds_url(),
+        &stack.pds_url().unwrap(),
         "alice.test",
         &SecretString::new("not-the-password"),
         TIMEOUT,

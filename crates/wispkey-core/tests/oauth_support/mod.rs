@@ -1,5 +1,5 @@
-//! Shared by the `oauth_*` integration tests: the real local stack (`WISPKEY_STACK_JSON`, set by
-//! `scripts/desktop-session.sh`), a real Secret Service, and the consent page driven by
+//! Shared by the `oauth_*` integration tests: the real local stack (`wispkey-test-support`'s
+//! [`Stack`], from `scripts/desktop-session.sh`), a real Secret Service, and the consent page driven by
 //! `stack/consent.mjs` through `WISPKEY_BROWSER`.
 //!
 //! Without the stack these tests fail with a message saying how to run them: a green run must
@@ -8,77 +8,37 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request};
-use serde::Deserialize;
 use wispkey_core::oauth::{
     CommandBrowser, HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, session_item,
 };
 use wispkey_core::transport::http::HttpClient;
 use wispkey_core::transport::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::vault::Vault;
+use wispkey_test_support::{scratch_dir, unique_name};
 
-pub const STACK_ENV: &str = "WISPKEY_STACK_JSON";
+pub use wispkey_test_support::{Stack, TestAccount};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stack {
-    pub dir: Option<String>,
-    pub plc_url: String,
-    pub pds_url: String,
-    pub wisp_service_did: String,
-    pub accounts: Vec<StackAccount>,
+/// The wisp service as the PDS proxies to it (`atproto-proxy`).
+pub fn wisp_proxy(stack: &Stack) -> String {
+    format!("{}#wisp_xrpc", stack.wisp_did().unwrap())
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct StackAccount {
-    pub handle: String,
-    pub did: String,
-    pub password: String,
-}
-
-impl Stack {
-    pub fn load() -> Stack {
-        let Some(path) = std::env::var_os(STACK_ENV) else {
-            panic!(
-                "{STACK_ENV} is not set. These tests sign in against the real local PDS: run them \
-                 through scripts/desktop-session.sh (it starts gnome-keyring and the stack), e.g.\n  \
-                 scripts/desktop-session.sh cargo nextest run -p wispkey-core --test 'oauth_*'\n\
-                 or start the stack yourself (scripts/stack.sh start --dir DIR) and set \
-                 {STACK_ENV}=DIR/stack.json inside a D-Bus session with an unlocked gnome-keyring."
-            )
-        };
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {STACK_ENV}={}: {e}", path.to_string_lossy()));
-        serde_json::from_str(&text).expect("stack.json has the documented shape")
-    }
-
-    pub fn account(&self, handle: &str) -> StackAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.handle == handle)
-            .cloned()
-            .unwrap_or_else(|| panic!("stack.json has no account {handle}"))
-    }
-
-    pub fn wisp_proxy(&self) -> String {
-        format!("{}#wisp_xrpc", self.wisp_service_did)
-    }
-
-    pub fn config(&self) -> OAuthConfig {
-        OAuthConfig {
-            identity: IdentityConfig {
-                plc_directory_url: self.plc_url.clone(),
-                handle_resolver: HandleResolverConfig::ViaPds {
-                    pds_url: self.pds_url.clone(),
-                },
+/// Sign-in settings for the local stack: its PLC, handles resolved by its PDS.
+pub fn oauth_config(stack: &Stack) -> OAuthConfig {
+    OAuthConfig {
+        identity: IdentityConfig {
+            plc_directory_url: stack.plc_url().unwrap(),
+            handle_resolver: HandleResolverConfig::ViaPds {
+                pds_url: stack.pds_url().unwrap(),
             },
-            wisp_service: self.wisp_proxy(),
-            sign_in_timeout: Duration::from_secs(60),
-            ..OAuthConfig::default()
-        }
+        },
+        wisp_service: wisp_proxy(stack),
+        sign_in_timeout: Duration::from_secs(60),
+        ..OAuthConfig::default()
     }
 }
 
@@ -88,18 +48,13 @@ pub fn test_vault(label: &str) -> Vault {
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "no D-Bus session: run through scripts/desktop-session.sh"
     );
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    Vault::new(format!(
-        "place.wisp.wispkey.oauth-test.{label}.{}.{nanos}",
-        std::process::id()
-    ))
+    Vault::new(unique_name(&format!(
+        "place.wisp.wispkey.oauth-test.{label}"
+    )))
 }
 
 pub fn manager(stack: &Stack, vault: &Vault) -> OAuthManager {
-    OAuthManager::new(stack.config(), vault.clone()).unwrap()
+    OAuthManager::new(oauth_config(stack), vault.clone()).unwrap()
 }
 
 pub fn repo_root() -> PathBuf {
@@ -119,7 +74,7 @@ pub enum Consent {
 /// The consent automation: `WISPKEY_BROWSER` when set, else the repository's
 /// `stack/consent-browser.sh` (playwright-core driving Debian's chromium). The account's
 /// credentials go to that process only.
-pub fn consent_browser(account: &StackAccount, consent: Consent, log: &Path) -> CommandBrowser {
+pub fn consent_browser(account: &TestAccount, consent: Consent, log: &Path) -> CommandBrowser {
     let browser = CommandBrowser::from_env()
         .unwrap_or_else(|| CommandBrowser::new(repo_root().join("stack/consent-browser.sh")));
     browser
@@ -138,19 +93,7 @@ pub fn consent_browser(account: &StackAccount, consent: Consent, log: &Path) -> 
 /// A per-test scratch folder (consent logs): inside the private desktop session's folder when
 /// there is one (deleted when the session ends), else the temp dir.
 pub fn scratch(label: &str) -> PathBuf {
-    let base = std::env::var_os("WISPKEY_SESSION_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!(
-        "wispkey-oauth-{label}-{}-{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    scratch_dir(&format!("wispkey-oauth-{label}")).unwrap()
 }
 
 pub fn list_request(stack: &Stack) -> XrpcRequest {
@@ -159,7 +102,7 @@ pub fn list_request(stack: &Stack) -> XrpcRequest {
         nsid: "place.wisp.v2.secret.list".into(),
         query: Vec::new(),
         json_body: None,
-        proxy: Some(stack.wisp_proxy()),
+        proxy: Some(wisp_proxy(stack)),
     }
 }
 

@@ -7,6 +7,7 @@
 //! listing. Create, rotate and delete are never retried here or anywhere below.
 
 mod answer;
+pub mod webhooks;
 mod wire;
 
 use zeroize::Zeroize;

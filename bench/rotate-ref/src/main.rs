@@ -5,7 +5,10 @@
 //! (`com.atproto.server.createSession`, not timed), then per run, timed: the rotate of NAME through
 //! the PDS proxy (`place.wisp.v2.secret.rotate`, `atproto-proxy: DID#wisp_xrpc`) and one keychain
 //! write of the new token (the `keyring` crate with the app's features, a fresh entry per run, as
-//! the app makes one per call). Prints one JSON line: `{"runs_ms": [..]}`. Linux only.
+//! the app makes one per call). Prints one JSON line: `{"runs_ms": [..], "http_ms": [..],
+//! "write_ms": [..], "read_ms": [..]}`: the total and its two parts, and, outside the timed
+//! total, one keychain read of the same item (what the app's read-back and index read each cost).
+//! Linux only.
 
 use std::time::Instant;
 
@@ -81,6 +84,12 @@ fn keychain_write(service: &str, user: &str, token: &str) -> Result {
 }
 
 #[cfg(target_os = "linux")]
+fn keychain_read(service: &str, user: &str) -> Result {
+    keyring::Entry::new(service, user)?.get_password()?;
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
 fn keychain_clear(service: &str, user: &str) {
     if let Ok(entry) = keyring::Entry::new(service, user) {
         let _ = entry.delete_credential();
@@ -89,6 +98,11 @@ fn keychain_clear(service: &str, user: &str) {
 
 #[cfg(not(target_os = "linux"))]
 fn keychain_write(_: &str, _: &str, _: &str) -> Result {
+    Err("rotate-ref runs on Linux only".into())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn keychain_read(_: &str, _: &str) -> Result {
     Err("rotate-ref runs on Linux only".into())
 }
 
@@ -116,26 +130,34 @@ async fn main() -> Result {
     let body = serde_json::json!({ "name": args.name });
     let user = format!("bench:{}", args.name);
 
-    let mut runs_ms = Vec::with_capacity(args.runs);
+    let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    let (mut runs_ms, mut http_ms, mut write_ms, mut read_ms) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..args.runs {
         let started = Instant::now();
         let answer = post_json(
             &client,
             &rotate_url,
-            &[
-                ("authorization", &authorization),
-                ("atproto-proxy", &proxy),
-            ],
+            &[("authorization", &authorization), ("atproto-proxy", &proxy)],
             &body,
         )
         .await?;
-        let token = answer["token"]
-            .as_str()
-            .ok_or("rotate returned no token")?;
+        let token = answer["token"].as_str().ok_or("rotate returned no token")?;
+        http_ms.push(ms(started));
+        let writing = Instant::now();
         keychain_write(&args.keychain_service, &user, token)?;
-        runs_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        write_ms.push(ms(writing));
+        runs_ms.push(ms(started));
+        let reading = Instant::now();
+        keychain_read(&args.keychain_service, &user)?;
+        read_ms.push(ms(reading));
     }
     keychain_clear(&args.keychain_service, &user);
-    println!("{}", serde_json::json!({ "runs_ms": runs_ms }));
+    println!(
+        "{}",
+        serde_json::json!({
+            "runs_ms": runs_ms, "http_ms": http_ms, "write_ms": write_ms, "read_ms": read_ms
+        })
+    );
     Ok(())
 }

@@ -80,17 +80,19 @@ impl Stack {
         })
     }
 
-    /// A brand-new account whose handle starts with `label` (letters and digits only).
+    /// A brand-new account whose handle starts with `label` (letters and digits; only its first
+    /// five are kept, because the PDS refuses a first handle segment longer than 18 characters).
     pub async fn fresh_account(&self, label: &str) -> Result<TestAccount> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?
             .subsec_nanos();
+        let label: String = label.chars().take(5).collect();
         let handle = format!(
             "{label}{}x{}x{}.test",
-            std::process::id(),
-            nanos % 100_000,
-            COUNTER.fetch_add(1, Ordering::Relaxed)
+            std::process::id() % 100_000,
+            nanos % 10_000,
+            COUNTER.fetch_add(1, Ordering::Relaxed) % 100
         );
         let password = format!("pw-{handle}-long-enough");
         let response = reqwest::Client::new()
@@ -137,6 +139,81 @@ impl Stack {
         Ok(response["signature"]
             .as_str()
             .ok_or("the sign control gave no signature")?
+            .to_owned())
+    }
+
+    /// An app-password-style access token for `account` (`createSession`), for acting as the
+    /// user from another client: writing records, calling the wisp service through the proxy.
+    pub async fn access_token(&self, account: &TestAccount) -> Result<String> {
+        let session: Value = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/com.atproto.server.createSession",
+                self.pds_url()?
+            ))
+            .json(&serde_json::json!({
+                "identifier": account.handle,
+                "password": account.password,
+            }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(session["accessJwt"]
+            .as_str()
+            .ok_or("createSession gave no accessJwt")?
+            .to_owned())
+    }
+
+    /// Writes `record` into `account`'s repo, as another client of the same user would.
+    pub async fn create_record(
+        &self,
+        account: &TestAccount,
+        collection: &str,
+        record: Value,
+    ) -> Result {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/com.atproto.repo.createRecord",
+                self.pds_url()?
+            ))
+            .bearer_auth(self.access_token(account).await?)
+            .json(&serde_json::json!({
+                "repo": account.did,
+                "collection": collection,
+                "record": record,
+            }))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(format!("createRecord: {}", response.text().await?).into());
+        }
+        Ok(())
+    }
+
+    /// Creates secret `name` through the PDS proxy as `account`, behind any app's back, and
+    /// returns the token the service issued.
+    pub async fn create_secret_elsewhere(
+        &self,
+        account: &TestAccount,
+        name: &str,
+    ) -> Result<String> {
+        let created: Value = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/place.wisp.v2.secret.create",
+                self.pds_url()?
+            ))
+            .bearer_auth(self.access_token(account).await?)
+            .header("atproto-proxy", format!("{}#wisp_xrpc", self.wisp_did()?))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(created["token"]
+            .as_str()
+            .ok_or("create gave no token")?
             .to_owned())
     }
 }

@@ -11,31 +11,10 @@ use wispkey_test_support::{Stack, TestAccount};
 
 /// Writes a webhook record into the account's repo, as the wisp.place website would.
 async fn put_webhook(stack: &Stack, account: &TestAccount, record: serde_json::Value) {
-    let http = reqwest::Client::new();
-    let pds = stack.pds_url().unwrap();
-    let session: serde_json::Value = http
-        .post(format!("{pds}/xrpc/com.atproto.server.createSession"))
-        .json(&json!({ "identifier": account.handle, "password": account.password }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
+    stack
+        .create_record(account, "place.wisp.v2.wh", record)
         .await
         .unwrap();
-    let response = http
-        .post(format!("{pds}/xrpc/com.atproto.repo.createRecord"))
-        .bearer_auth(session["accessJwt"].as_str().unwrap())
-        .json(&json!({ "repo": account.did, "collection": "place.wisp.v2.wh", "record": record }))
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "createRecord: {}",
-        response.text().await.unwrap_or_default()
-    );
 }
 
 fn webhook(url: &str, secret_id: &str, enabled: bool) -> serde_json::Value {

@@ -15,6 +15,7 @@ use crate::commands::account::SignInFinished;
 use crate::commands::clipboard::{ClipboardCleared, ClipboardCopy};
 use crate::commands::keychain::KeychainStatus;
 use crate::commands::secrets::{DeleteOutcome, IssuedSecret, SecretRow};
+use crate::commands::webhooks::WebhookRow;
 
 /// Each command: name, argument object type, and success type.
 fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
@@ -90,6 +91,11 @@ fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
             Preferences::name(cfg),
         ),
         ("close_window", none(), "null".into()),
+        (
+            "webhooks_using",
+            "{ did: string; name: string }".into(),
+            format!("{}[]", WebhookRow::name(cfg)),
+        ),
     ]
 }
 
@@ -109,6 +115,7 @@ fn render() -> String {
         ClipboardCleared::decl(&cfg),
         Preferences::decl(&cfg),
         DeleteOutcome::decl(&cfg),
+        WebhookRow::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.\n\n",

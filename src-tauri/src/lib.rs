@@ -31,6 +31,7 @@ macro_rules! app_commands {
             commands::preferences::get_preferences,
             commands::preferences::save_preferences,
             commands::window::close_window,
+            commands::webhooks::webhooks_using,
         ]
     };
 }

@@ -103,33 +103,6 @@ impl Session {
     }
 }
 
-/// Creates `name` through the PDS proxy with a password session, behind the app's back (as
-/// another device of the same user would), and returns the token the server issued.
-async fn create_elsewhere(stack: &Stack, account: &TestAccount, name: &str) -> TestResult<String> {
-    let http = reqwest::Client::new();
-    let pds = stack.pds_url()?;
-    let session: serde_json::Value = http
-        .post(format!("{pds}/xrpc/com.atproto.server.createSession"))
-        .json(&serde_json::json!({ "identifier": account.handle, "password": account.password }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let access = session["accessJwt"].as_str().ok_or("no accessJwt")?;
-    let created: serde_json::Value = http
-        .post(format!("{pds}/xrpc/place.wisp.v2.secret.create"))
-        .bearer_auth(access)
-        .header("atproto-proxy", format!("{}#wisp_xrpc", stack.wisp_did()?))
-        .json(&serde_json::json!({ "name": name }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(created["token"].as_str().ok_or("no token")?.to_owned())
-}
-
 fn signs(token: &str, header: &str) -> bool {
     signature::verify(&SecretString::new(token), BODY.as_bytes(), header)
 }
@@ -297,7 +270,10 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.wait_until_gone("#create-dialog[open]").await?;
 
     // A name created elsewhere since the list loaded: the server's AlreadyExists, shown inline.
-    let elsewhere = create_elsewhere(&session.stack, &session.account, "made-elsewhere").await?;
+    let elsewhere = session
+        .stack
+        .create_secret_elsewhere(&session.account, "made-elsewhere")
+        .await?;
     open_create_dialog(&app).await?;
     app.wait_for("#create-name")
         .await?
@@ -315,8 +291,31 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.click("#create-cancel").await?;
     app.wait_until_gone("#create-dialog[open]").await?;
 
-    // A cancelled rotate changes nothing, here or at the service.
+    // A cancelled rotate changes nothing, here or at the service. Its confirmation names the
+    // webhook (a record in the user's repo) that the secret signs.
+    session
+        .stack
+        .create_record(
+            &session.account,
+            "place.wisp.v2.wh",
+            serde_json::json!({
+                "$type": "place.wisp.v2.wh",
+                "url": "https://ci.example/deploy",
+                "secretId": "deploy-hook",
+                "events": ["create"],
+                "enabled": true,
+                "createdAt": "2026-11-23T12:00:00.000Z",
+            }),
+        )
+        .await?;
     start_rotate(&app, "deploy-hook").await?;
+    let dependents = app
+        .wait_for_text("#rotate-dependents", |text| !text.starts_with("Checking"))
+        .await?;
+    assert!(
+        dependents.contains("https://ci.example/deploy"),
+        "{dependents}"
+    );
     app.screenshot("flows-rotate-confirmation").await?;
     app.click("#rotate-cancel").await?;
     app.wait_until_gone("#rotate-dialog[open]").await?;

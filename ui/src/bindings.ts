@@ -71,6 +71,8 @@ ageWarningDays: number, };
 
 export type DeleteOutcome = { localCopyRemoved: boolean, };
 
+export type WebhookRow = { url: string, enabled: boolean, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   keychain_status: { args: Record<string, never>; returns: KeychainStatus };
@@ -91,4 +93,5 @@ export type Commands = {
   get_preferences: { args: Record<string, never>; returns: Preferences };
   save_preferences: { args: { preferences: Preferences }; returns: Preferences };
   close_window: { args: Record<string, never>; returns: null };
+  webhooks_using: { args: { did: string; name: string }; returns: WebhookRow[] };
 };

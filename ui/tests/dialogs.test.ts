@@ -344,3 +344,36 @@ describe("settings dialog", () => {
     expect($("#settings-error").textContent).toBe("The settings file could not be written.");
   });
 });
+
+describe("what a rotate or delete affects", () => {
+  it("rotate names the webhooks the secret signs, marking disabled ones", async () => {
+    on("webhooks_using", ({ name }) => [
+      { url: `https://ci.example/${name}`, enabled: true },
+      { url: "https://old.example/hook", enabled: false },
+    ]);
+    openRotateDialog(fakeContext(), secret("deploy"));
+    await flush();
+    const note = $("#rotate-dependents").textContent ?? "";
+    expect(note).toContain("2 webhooks use it");
+    expect(note).toContain("https://ci.example/deploy");
+    expect(note).toContain("https://old.example/hook (disabled)");
+  });
+
+  it("delete says when no webhook names the secret", async () => {
+    on("webhooks_using", () => []);
+    openDeleteDialog(fakeContext(), secret("deploy"));
+    await flush();
+    expect($("#delete-dependents").textContent).toMatch(/No webhook/);
+  });
+
+  it("a failed check says so and leaves the confirmation usable", async () => {
+    on("webhooks_using", () => {
+      throw { code: "pds_unreachable", message: "Your PDS could not be reached." };
+    });
+    openRotateDialog(fakeContext(), secret("deploy"));
+    await flush();
+    expect($("#rotate-dependents").textContent).toMatch(/Could not check .*could not be reached/);
+    type("#rotate-confirm-name", "deploy");
+    expect(disabled("#rotate-submit")).toBe(false);
+  });
+});

@@ -5,4 +5,5 @@ pub mod clipboard;
 pub mod keychain;
 pub mod preferences;
 pub mod secrets;
+pub mod webhooks;
 pub mod window;

@@ -7,6 +7,7 @@ import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
 import { announce } from "../status";
 import { confirmNameField } from "./confirm-name";
+import { dependentsNote } from "./dependents";
 import type { ScreenContext } from "./context";
 import { openUnknownDialog } from "./unknown-dialog";
 
@@ -32,6 +33,7 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
       quoted(name),
       " is deleted on wisp.place and its token stops working immediately.",
     ),
+    dependentsNote("delete-dependents", did, name),
     row.storedLocally &&
       h(
         "div",
@@ -48,7 +50,7 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
     id: "delete-dialog",
     title: `Delete ${quoted(name)}?`,
     role: "alertdialog",
-    describedBy: "delete-warning",
+    describedBy: "delete-warning delete-dependents",
     content: [form],
     initialFocus: () => field.input,
     fallbackFocus: () => context.fallbackFocus(),

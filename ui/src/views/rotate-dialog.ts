@@ -7,6 +7,7 @@ import type { SecretRow } from "../bindings";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
 import { confirmNameField } from "./confirm-name";
+import { dependentsNote } from "./dependents";
 import type { ScreenContext } from "./context";
 import { openTokenDialog } from "./token-dialog";
 import { openUnknownDialog } from "./unknown-dialog";
@@ -32,6 +33,7 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
       quoted(name),
       " will reject them until you paste the new token into it. The new token is saved in this computer’s keychain and then shown once.",
     ),
+    dependentsNote("rotate-dependents", did, name),
     field.label,
     error,
     actionsRow(cancel, submit),
@@ -41,7 +43,7 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
     id: "rotate-dialog",
     title: `Rotate ${quoted(name)}?`,
     role: "alertdialog",
-    describedBy: "rotate-warning rotate-explain",
+    describedBy: "rotate-warning rotate-explain rotate-dependents",
     content: [form],
     initialFocus: () => field.input,
     fallbackFocus: () => context.fallbackFocus(name),

@@ -10,6 +10,8 @@
 //   WISPKEY_CONSENT_ACTION = authorize | deny, WISPKEY_CONSENT_MODE = playwright | api
 //
 //   WISPKEY_CONSENT_TAMPER = code  (api mode, tests only: deliver a corrupted code)
+//   WISPKEY_CONSENT_FILE = a JSON file {"handle", "password"} read when the page opens, so a
+//                          test can switch accounts between two sign-ins of one app process
 //
 // Modes:
 //   playwright (default)  the real page in Debian's /usr/bin/chromium via playwright-core
@@ -50,6 +52,11 @@ function parse(argv) {
     password: process.env.WISPKEY_CONSENT_PASSWORD,
     action: process.env.WISPKEY_CONSENT_ACTION || 'authorize',
     mode: process.env.WISPKEY_CONSENT_MODE || 'playwright',
+  }
+  if (process.env.WISPKEY_CONSENT_FILE) {
+    const who = JSON.parse(fs.readFileSync(process.env.WISPKEY_CONSENT_FILE, 'utf8'))
+    options.handle = who.handle
+    options.password = who.password
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]

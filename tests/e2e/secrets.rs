@@ -503,3 +503,77 @@ async fn a_rotate_whose_answer_is_lost_opens_the_outcome_unknown_dialog() -> Tes
     session.assert_no_token_in_files(&[first]);
     Ok(())
 }
+
+/// Tells the consent automation which account to sign in as next.
+fn consent_plays(file: &std::path::Path, account: &TestAccount) -> TestResult {
+    let who = serde_json::json!({ "handle": account.handle, "password": account.password });
+    std::fs::write(file, who.to_string())?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_accounts_side_by_side_with_a_switcher() -> TestResult {
+    let probe = Profile::new("consent")?;
+    let consent_file = probe.config_dir().join("consent.json");
+    let consent_path = consent_file.display().to_string();
+    let session = Session::new("two", &[("WISPKEY_CONSENT_FILE", &consent_path)]).await?;
+    let other = session.stack.fresh_account("other").await?;
+
+    consent_plays(&consent_file, &session.account)?;
+    let app = session.sign_in().await?;
+    let alpha = create(&app, "alpha-hook").await?;
+    close_token_dialog(&app).await?;
+
+    // Add the second account from the account menu.
+    consent_plays(&consent_file, &other)?;
+    app.click("#account-menu-button").await?;
+    app.click("#add-account").await?;
+    app.wait_for("#handle")
+        .await?
+        .send_keys(&other.handle)
+        .await?;
+    app.click("#signin-button").await?;
+    app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
+        .await?;
+    assert_eq!(
+        app.wait_for("#account-name").await?.text().await?,
+        other.handle
+    );
+    let beta = create(&app, "beta-hook").await?;
+    close_token_dialog(&app).await?;
+
+    // Switch back: the first account's secrets, with their badge, and none of the second's.
+    app.click("#account-menu-button").await?;
+    app.wait_for(&format!("[data-account-did=\"{}\"]", other.did))
+        .await?;
+    app.screenshot("accounts-menu").await?;
+    app.click(&format!("[data-account-did=\"{}\"]", session.account.did))
+        .await?;
+    app.wait_for("[data-secret=\"alpha-hook\"] .badge-stored")
+        .await?;
+    assert_eq!(
+        app.wait_for("#account-name").await?.text().await?,
+        session.account.handle
+    );
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("[data-secret=\"beta-hook\"]"))
+            .await
+            .is_err()
+    );
+    app.close().await?;
+
+    // Both sessions come back after a restart.
+    let app = session.restart().await?;
+    app.wait_longer_for("[data-secret]", Duration::from_secs(30))
+        .await?;
+    app.click("#account-menu-button").await?;
+    for did in [&session.account.did, &other.did] {
+        app.wait_for(&format!("[data-account-did=\"{did}\"]"))
+            .await?;
+    }
+    app.close().await?;
+
+    session.assert_no_token_in_files(&[alpha, beta]);
+    Ok(())
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Wispkey's benchmarks beside their references (issue #6): builds what it compares (the app and an
+# empty Tauri 2 window, both release and both as .deb through the Tauri bundler; the rotate
+# reference; KeePassXC from Debian), then measures inside a private desktop session (Xvfb, D-Bus,
+# unlocked gnome-keyring, local stack) and prints one table. JSON lands in artifacts/bench/.
+#
+#   scripts/bench.sh              everything
+#   BENCH_RUNS=3 scripts/bench.sh fewer starts per app (default 5)
+#   BENCH_SKIP_BUILD=1            measure what is already built
+#
+# Builds run one at a time (two cores); each package is built on its own, so Cargo's feature
+# unification never lets one package change another's binary.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$repo_root"
+started=$(date +%s)
+
+"$repo_root/scripts/setup.sh"
+
+if ! dpkg-query -W -f='${Status}' keepassxc 2>/dev/null | grep -q "install ok installed"; then
+  step "Installing KeePassXC (the native reference)"
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    keepassxc x11-utils
+fi
+
+# The Tauri CLI (a prebuilt binary from npm) for `tauri build --bundles deb`.
+stamp=bench/node_modules/.wispkey-package-hash
+hash=$(sha256sum bench/package.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+  step "Installing npm packages in bench/"
+  (cd bench && npm install --no-audit --no-fund)
+  echo "$hash" > "$stamp"
+fi
+tauri_cli="$repo_root/bench/node_modules/.bin/tauri"
+
+declare -A deb
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  step "Front end: build"
+  (cd ui && npm run build)
+
+  # `tauri build` runs `cargo build --release` (adding Tauri's custom-protocol feature, as every
+  # shipped build has) and packs that binary: what it leaves in target/release is what we measure.
+  step "Release build + .deb: the empty reference window"
+  (cd bench/empty-window && "$tauri_cli" build --bundles deb -- --locked)
+  step "Release build + .deb: Wispkey"
+  (cd src-tauri && "$tauri_cli" build --bundles deb -- --locked)
+  step "Release build: the rotate reference; debug build: the local wisp service"
+  cargo build --release --locked -p wispkey-bench-rotate-ref
+  cargo build --locked -p wisp-service
+fi
+for d in "$CARGO_TARGET_DIR"/release/bundle/deb/Wispkey_*.deb; do [ -f "$d" ] && deb[app]=$d; done
+for d in "$CARGO_TARGET_DIR"/release/bundle/deb/wispkey-bench-empty-window_*.deb; do [ -f "$d" ] && deb[empty]=$d; done
+export BENCH_DEBS
+BENCH_DEBS=$(printf '{"app": "%s", "empty": "%s"}' "${deb[app]:-}" "${deb[empty]:-}")
+
+step "Measuring (private desktop session)"
+export WISPKEY_ARTIFACTS="${WISPKEY_ARTIFACTS:-$repo_root/artifacts}"
+"$repo_root/scripts/desktop-session.sh" python3 "$repo_root/bench/run.py"
+
+echo "Benchmarks done in $(( $(date +%s) - started )) s (builds included)."

@@ -128,6 +128,25 @@ async fn open_create_dialog(app: &App) -> TestResult {
     Ok(())
 }
 
+/// Types `name` into the create dialog (pressing Create when `submit`), returns the reason the
+/// dialog gives for refusing it after saving a screenshot as `shot`, and cancels the dialog.
+async fn refused_name(app: &App, name: &str, submit: bool, shot: &str) -> TestResult<String> {
+    open_create_dialog(app).await?;
+    app.wait_for("#create-name").await?.send_keys(name).await?;
+    if submit {
+        app.click("#create-submit").await?;
+    }
+    let problem = app
+        .wait_for_text("#create-name-problem, #create-error", |text| {
+            !text.is_empty()
+        })
+        .await?;
+    app.screenshot(shot).await?;
+    app.click("#create-cancel").await?;
+    app.wait_until_gone("#create-dialog[open]").await?;
+    Ok(problem)
+}
+
 async fn create(app: &App, name: &str) -> TestResult<String> {
     open_create_dialog(app).await?;
     app.wait_for("#create-name").await?.send_keys(name).await?;
@@ -170,21 +189,8 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.wait_until_gone("#settings-dialog[open]").await?;
 
     // A name the server would refuse is explained before anything is sent.
-    open_create_dialog(&app).await?;
-    app.wait_for("#create-name")
-        .await?
-        .send_keys("deploy hook")
-        .await?;
-    let problem = app
-        .wait_for_text("#create-name-problem", |text| !text.is_empty())
-        .await?;
-    assert!(
-        problem.contains('"') || problem.contains("space"),
-        "{problem}"
-    );
-    app.screenshot("flows-create-invalid-name").await?;
-    app.click("#create-cancel").await?;
-    app.wait_until_gone("#create-dialog[open]").await?;
+    let problem = refused_name(&app, "deploy hook", false, "flows-create-invalid-name").await?;
+    assert!(problem.contains("space"), "{problem}");
 
     // Create: the dialog's token is already in the keychain, and it is the one that signs.
     let first = create(&app, "deploy-hook").await?;
@@ -256,40 +262,22 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
         .await?;
 
     // A name already in the list is refused as it is typed, before anything is sent.
-    open_create_dialog(&app).await?;
-    app.wait_for("#create-name")
-        .await?
-        .send_keys("deploy-hook")
-        .await?;
-    let problem = app
-        .wait_for_text("#create-name-problem", |text| !text.is_empty())
-        .await?;
+    let problem = refused_name(&app, "deploy-hook", false, "flows-create-duplicate").await?;
     assert!(problem.to_lowercase().contains("already"), "{problem}");
-    app.screenshot("flows-create-duplicate").await?;
-    app.click("#create-cancel").await?;
-    app.wait_until_gone("#create-dialog[open]").await?;
 
     // A name created elsewhere since the list loaded: the server's AlreadyExists, shown inline.
     let elsewhere = session
         .stack
         .create_secret_elsewhere(&session.account, "made-elsewhere")
         .await?;
-    open_create_dialog(&app).await?;
-    app.wait_for("#create-name")
-        .await?
-        .send_keys("made-elsewhere")
-        .await?;
-    app.click("#create-submit").await?;
-    let problem = app
-        .wait_for_text("#create-name-problem, #create-error", |text| {
-            !text.is_empty()
-        })
-        .await?;
+    let problem = refused_name(
+        &app,
+        "made-elsewhere",
+        true,
+        "flows-create-already-exists-at-server",
+    )
+    .await?;
     assert!(problem.to_lowercase().contains("already"), "{problem}");
-    app.screenshot("flows-create-already-exists-at-server")
-        .await?;
-    app.click("#create-cancel").await?;
-    app.wait_until_gone("#create-dialog[open]").await?;
 
     // A cancelled rotate changes nothing, here or at the service. Its confirmation names the
     // webhook (a record in the user's repo) that the secret signs.

@@ -1,7 +1,7 @@
 // Delete: irreversible, so confirmed by typing the name. When this machine has a copy of the
 // token, a checkbox (checked) also removes it from the keychain.
 
-import { call, type IpcError } from "../api";
+import { call } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
@@ -9,7 +9,7 @@ import { announce } from "../status";
 import { confirmNameField } from "./confirm-name";
 import { dependentsNote } from "./dependents";
 import type { ScreenContext } from "./context";
-import { openUnknownDialog } from "./unknown-dialog";
+import { showConfirmationFailure } from "./unknown-dialog";
 
 export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal {
   const { did } = context.account;
@@ -82,16 +82,14 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
       );
       context.reload().catch(() => {});
     } catch (failure) {
-      const ipc = failure as IpcError;
-      if (ipc.code === "outcome_unknown") {
-        modal.close();
-        openUnknownDialog(context, { kind: "delete", name, before: row.lastRotatedAt, message: ipc.message });
-        return;
-      }
-      if (ipc.code === "permission_missing") context.permissionMissing(ipc);
-      error.textContent = ipc.message;
-      setBusy(false);
-      field.input.focus();
+      showConfirmationFailure(context, failure, { kind: "delete", name, before: row.lastRotatedAt }, {
+        modal,
+        error,
+        reopen: () => {
+          setBusy(false);
+          field.input.focus();
+        },
+      });
     }
   }
 

@@ -2,7 +2,7 @@
 // the name. Success opens the copy-once dialog; a lost answer opens the "outcome unknown" dialog.
 // Nothing is ever retried automatically.
 
-import { call, type IpcError } from "../api";
+import { call } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
@@ -10,7 +10,7 @@ import { confirmNameField } from "./confirm-name";
 import { dependentsNote } from "./dependents";
 import type { ScreenContext } from "./context";
 import { openTokenDialog } from "./token-dialog";
-import { openUnknownDialog } from "./unknown-dialog";
+import { showConfirmationFailure } from "./unknown-dialog";
 
 export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal {
   const { did } = context.account;
@@ -69,16 +69,14 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
       openTokenDialog(context, issued, "rotated");
       context.reload().catch(() => {});
     } catch (failure) {
-      const ipc = failure as IpcError;
-      if (ipc.code === "outcome_unknown") {
-        modal.close();
-        openUnknownDialog(context, { kind: "rotate", name, before, message: ipc.message });
-        return;
-      }
-      if (ipc.code === "permission_missing") context.permissionMissing(ipc);
-      error.textContent = ipc.message;
-      setBusy(false);
-      field.input.focus();
+      showConfirmationFailure(context, failure, { kind: "rotate", name, before: before }, {
+        modal,
+        error,
+        reopen: () => {
+          setBusy(false);
+          field.input.focus();
+        },
+      });
     }
   }
 

@@ -119,3 +119,34 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
 
   return modal;
 }
+
+/** Where a rotate or delete confirmation shows a failure. */
+export interface ConfirmationFailure {
+  modal: Modal;
+  /** The confirmation's error line. */
+  error: HTMLElement;
+  /** Makes the confirmation usable again, for another try. */
+  reopen(): void;
+}
+
+/**
+ * After a rotate or delete failed: a lost answer closes the confirmation and opens the "outcome
+ * unknown" dialog; any other failure is shown in the confirmation, which stays for another try.
+ */
+export function showConfirmationFailure(
+  context: ScreenContext,
+  failure: unknown,
+  outcome: Omit<UnknownOutcome, "message">,
+  confirmation: ConfirmationFailure,
+) {
+  const ipc = failure as IpcError;
+  if (ipc.code === "outcome_unknown") {
+    confirmation.modal.close();
+    openUnknownDialog(context, { ...outcome, message: ipc.message });
+    return;
+  }
+  if (ipc.code === "permission_missing") context.permissionMissing(ipc);
+  confirmation.error.textContent = ipc.message;
+  confirmation.reopen();
+}
+

@@ -95,6 +95,17 @@ impl Session {
             .await
     }
 
+    /// Fails unless `token` is both the keychain's copy of `name` and the token the service
+    /// signs deliveries with now.
+    async fn assert_current_token(&self, control: &str, name: &str, token: &str) -> TestResult {
+        assert_eq!(self.keychain_token(name).as_deref(), Some(token));
+        assert!(
+            signs(token, &self.service_signature(control, name).await?),
+            "{name}'s deliveries are not signed with this token"
+        );
+        Ok(())
+    }
+
     /// Fails if any file of the app's profile (config, data with WebKit's storage, cache, and
     /// the log of the app and its drivers) contains one of `tokens`.
     fn assert_no_token_in_files(&self, tokens: &[String]) {
@@ -202,14 +213,9 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
             .await?,
         "a stored token shows no warning"
     );
-    assert_eq!(
-        session.keychain_token("deploy-hook").as_deref(),
-        Some(first.as_str())
-    );
-    assert!(signs(
-        &first,
-        &session.service_signature(&control, "deploy-hook").await?
-    ));
+    session
+        .assert_current_token(&control, "deploy-hook", &first)
+        .await?;
     assert_eq!(
         app.wait_for("#token-value")
             .await?
@@ -307,14 +313,9 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.screenshot("flows-rotate-confirmation").await?;
     app.click("#rotate-cancel").await?;
     app.wait_until_gone("#rotate-dialog[open]").await?;
-    assert_eq!(
-        session.keychain_token("deploy-hook").as_deref(),
-        Some(first.as_str())
-    );
-    assert!(signs(
-        &first,
-        &session.service_signature(&control, "deploy-hook").await?
-    ));
+    session
+        .assert_current_token(&control, "deploy-hook", &first)
+        .await?;
 
     // A confirmed rotate: a new token, stored; the old one no longer signs.
     start_rotate(&app, "deploy-hook").await?;

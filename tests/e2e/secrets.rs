@@ -417,10 +417,17 @@ async fn rotate_with_the_keychain_gone_shows_the_token_and_says_it_is_not_stored
     assert!(warning.to_lowercase().contains("not saved"), "{warning}");
     app.screenshot("keychain-gone-token-not-stored").await?;
 
-    // Closing asks first: the token exists nowhere else yet.
+    // Closing asks first: the token exists nowhere else yet. Done asks...
     app.click("#token-done").await?;
     app.wait_for("#token-close-ask:not([hidden])").await?;
     app.click("#token-close-back").await?;
+    app.wait_for("#token-close-ask[hidden]").await?;
+    // ...and so does the window's close button; the window stays.
+    assert!(app.display().ask_windows_to_close()? >= 1);
+    app.wait_for("#token-close-ask:not([hidden])").await?;
+    app.screenshot("keychain-gone-window-close-asks").await?;
+    app.click("#token-close-back").await?;
+    assert_eq!(dialog_token(&app).await?, second);
 
     // With the keychain back, Retry stores the token the dialog shows.
     keyring.start_keyring()?;
@@ -433,7 +440,22 @@ async fn rotate_with_the_keychain_gone_shows_the_token_and_says_it_is_not_stored
     );
     app.screenshot("keychain-back-token-stored").await?;
     close_token_dialog(&app).await?;
-    app.close().await?;
+
+    // Nothing unstored is left, so the close button now closes the app.
+    assert!(app.display().ask_windows_to_close()? >= 1);
+    let mut closed = false;
+    for _ in 0..100 {
+        if app.client.title().await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        closed,
+        "the window refused to close with nothing left to lose"
+    );
+    drop(app);
 
     session.assert_no_token_in_files(&[first, second]);
     Ok(())

@@ -89,6 +89,54 @@ impl PrivateDisplay {
         self.xclip(&["-o", "-selection", "clipboard", "-t", target])
     }
 
+    /// Does what a window manager's close button does: sends `WM_DELETE_WINDOW` to every mapped
+    /// top-level window that accepts it (the app decides whether to close). There is no window
+    /// manager on the private display, and WebDriver's close-window bypasses the app's
+    /// close-requested handling, so this is the only honest way to click the title-bar X.
+    /// Returns how many windows were asked.
+    pub fn ask_windows_to_close(&self) -> Result<usize> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{
+            AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState,
+        };
+
+        let (connection, screen) = x11rb::connect(Some(&self.name))?;
+        let root = connection
+            .setup()
+            .roots
+            .get(screen)
+            .ok_or("the display has no screen")?
+            .root;
+        let protocols = connection
+            .intern_atom(false, b"WM_PROTOCOLS")?
+            .reply()?
+            .atom;
+        let delete = connection
+            .intern_atom(false, b"WM_DELETE_WINDOW")?
+            .reply()?
+            .atom;
+        let mut asked = 0;
+        for window in connection.query_tree(root)?.reply()?.children {
+            if connection.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
+                continue;
+            }
+            let accepted = connection
+                .get_property(false, window, protocols, AtomEnum::ATOM, 0, 32)?
+                .reply()?;
+            if !accepted
+                .value32()
+                .is_some_and(|mut atoms| atoms.any(|atom| atom == delete))
+            {
+                continue;
+            }
+            let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+            connection.send_event(false, window, EventMask::NO_EVENT, event)?;
+            asked += 1;
+        }
+        connection.flush()?;
+        Ok(asked)
+    }
+
     fn xclip(&self, args: &[&str]) -> Result<Option<String>> {
         let output = Command::new("xclip")
             .args(["-display", &self.name])

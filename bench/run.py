@@ -203,6 +203,15 @@ class App:
         )
         self.url = f"http://127.0.0.1:{port}"
         self.session = None
+        self.pid = None
+        try:
+            self._connect(binary, port, native)
+        except BaseException:
+            # Whatever went wrong, nothing this started may outlive it.
+            self.close()
+            raise
+
+    def _connect(self, binary: Path, port: int, native: int) -> None:
         # tauri-driver listens before its WebKitWebDriver does, and drops a session request that
         # arrives in between: wait for both, so the clock below times the app, not the drivers.
         for listening in (port, native):
@@ -213,7 +222,6 @@ class App:
                 except OSError:
                     time.sleep(0.025)
             else:
-                self.close()
                 raise WebDriverError(f"the WebDriver on port {listening} did not listen within 10 s")
         caps = {"browserName": "wry", "tauri:options": {"application": str(binary)}}
         for attempt in range(3):
@@ -225,11 +233,9 @@ class App:
                 break
             except (OSError, http.client.HTTPException) as error:
                 if attempt == 2:
-                    self.close()
                     raise WebDriverError(f"no WebDriver session: {error}") from None
                 time.sleep(0.5)
         self.session = answer["value"]["sessionId"]
-        self.pid = None
         for _ in range(100):
             self.pid = find_process(self.driver.pid, binary)
             if self.pid:

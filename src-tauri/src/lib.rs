@@ -46,7 +46,6 @@ pub fn run() -> tauri::Result<()> {
     tauri::async_runtime::set(runtime.handle().clone());
 
     tauri::Builder::default()
-        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();

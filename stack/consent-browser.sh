@@ -10,6 +10,7 @@ else
   set -- "$here/../scripts/stack.sh" node "$here/consent.mjs" "$@"
 fi
 if [ -n "${WISPKEY_CONSENT_LOG:-}" ]; then
+  mkdir -p "$(dirname "$WISPKEY_CONSENT_LOG")"
   exec "$@" >>"$WISPKEY_CONSENT_LOG" 2>&1
 fi
 exec "$@"

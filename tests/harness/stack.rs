@@ -15,9 +15,11 @@ pub fn app_env(
     keychain: &str,
 ) -> TestResult<Vec<(String, String)>> {
     let consent = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stack/consent-browser.sh");
-    let log = crate::artifacts_dir()?
-        .join("e2e")
-        .join(format!("{keychain}-consent.log"));
+    // The folder must exist before the first sign-in: the automation's output is appended there
+    // by the shell, which cannot create it (on a fresh clone nothing has made it yet).
+    let logs = crate::artifacts_dir()?.join("e2e");
+    std::fs::create_dir_all(&logs)?;
+    let log = logs.join(format!("{keychain}-consent.log"));
     Ok(vec![
         ("WISPKEY_PLC_URL".into(), stack.plc_url()?),
         ("WISPKEY_HANDLE_RESOLVER_PDS".into(), stack.pds_url()?),

@@ -473,8 +473,9 @@ impl XrpcTransport for OAuthTransport {
 mod tests {
     use super::*;
 
+    /// Panics the way atrium 0.2.0's unfinished paths do (`todo!()` says "not yet implemented").
     async fn atrium_style_todo() -> Result<()> {
-        todo!()
+        panic!("not yet implemented")
     }
 
     #[tokio::test]

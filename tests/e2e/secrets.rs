@@ -114,6 +114,17 @@ impl Session {
     }
 }
 
+/// Checks `condition` every 100 ms for up to 10 s; whether it came true.
+async fn eventually(mut condition: impl AsyncFnMut() -> TestResult<bool>) -> TestResult<bool> {
+    for _ in 0..100 {
+        if condition().await? {
+            return Ok(true);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(false)
+}
+
 fn signs(token: &str, header: &str) -> bool {
     signature::verify(&SecretString::new(token), BODY.as_bytes(), header)
 }
@@ -231,15 +242,11 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     // takes it away again.
     app.click("#token-copy").await?;
     let display = app.display();
-    let mut on_clipboard = None;
-    for _ in 0..50 {
-        on_clipboard = display.clipboard_text()?;
-        if on_clipboard.as_deref() == Some(first.as_str()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(on_clipboard.as_deref(), Some(first.as_str()));
+    assert!(
+        eventually(async || Ok(display.clipboard_text()?.as_deref() == Some(first.as_str())))
+            .await?,
+        "the token never reached the clipboard"
+    );
     assert!(
         display
             .clipboard_targets()?
@@ -251,16 +258,9 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.wait_for_text("#clipboard-countdown", |text| !text.is_empty())
         .await?;
     app.screenshot("flows-clipboard-countdown").await?;
-    let mut cleared = false;
-    for _ in 0..100 {
-        if display.clipboard_text()?.as_deref() != Some(first.as_str()) {
-            cleared = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     assert!(
-        cleared,
+        eventually(async || Ok(display.clipboard_text()?.as_deref() != Some(first.as_str())))
+            .await?,
         "the clipboard still holds the token after the countdown"
     );
     close_token_dialog(&app).await?;
@@ -358,15 +358,13 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     // Later, deliberately: copy the stored token from the keychain.
     app.click("[data-secret=\"deploy-hook\"] [data-action=\"copy-stored\"]")
         .await?;
-    let mut on_clipboard = None;
-    for _ in 0..50 {
-        on_clipboard = app.display().clipboard_text()?;
-        if on_clipboard.as_deref() == Some(second.as_str()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(on_clipboard.as_deref(), Some(second.as_str()));
+    assert!(
+        eventually(async || {
+            Ok(app.display().clipboard_text()?.as_deref() == Some(second.as_str()))
+        })
+        .await?,
+        "the stored token never reached the clipboard"
+    );
 
     // Delete, with the local copy.
     app.click("[data-secret=\"deploy-hook\"] [data-action=\"delete\"]")
@@ -443,16 +441,8 @@ async fn rotate_with_the_keychain_gone_shows_the_token_and_says_it_is_not_stored
 
     // Nothing unstored is left, so the close button now closes the app.
     assert!(app.display().ask_windows_to_close()? >= 1);
-    let mut closed = false;
-    for _ in 0..100 {
-        if app.client.title().await.is_err() {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     assert!(
-        closed,
+        eventually(async || Ok(app.client.title().await.is_err())).await?,
         "the window refused to close with nothing left to lose"
     );
     drop(app);

@@ -125,6 +125,11 @@ async fn eventually(mut condition: impl AsyncFnMut() -> TestResult<bool>) -> Tes
     Ok(false)
 }
 
+/// The account the app shows as current.
+async fn shown_account(app: &App) -> TestResult<String> {
+    Ok(app.wait_for("#account-name").await?.text().await?)
+}
+
 fn signs(token: &str, header: &str) -> bool {
     signature::verify(&SecretString::new(token), BODY.as_bytes(), header)
 }
@@ -136,12 +141,7 @@ async fn dialog_token(app: &App) -> TestResult<String> {
 }
 
 async fn open_create_dialog(app: &App) -> TestResult {
-    if app
-        .client
-        .find(fantoccini::Locator::Css("#create-first"))
-        .await
-        .is_ok()
-    {
+    if app.is_present("#create-first").await {
         app.click("#create-first").await
     } else {
         app.click("#create-button").await
@@ -340,17 +340,10 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
         Duration::from_secs(30),
     )
     .await?;
-    assert_eq!(
-        app.wait_for("#account-name").await?.text().await?,
-        session.account.handle
-    );
+    assert_eq!(shown_account(&app).await?, session.account.handle);
     assert!(
-        app.client
-            .find(fantoccini::Locator::Css(
-                "[data-secret=\"made-elsewhere\"] .badge-stored"
-            ))
-            .await
-            .is_err(),
+        !app.is_present("[data-secret=\"made-elsewhere\"] .badge-stored")
+            .await,
         "no badge for a secret whose token this machine never had"
     );
     app.screenshot("flows-list-after-restart").await?;
@@ -476,10 +469,7 @@ async fn a_rotate_whose_answer_is_lost_opens_the_outcome_unknown_dialog() -> Tes
         "{explanation}"
     );
     assert!(
-        app.client
-            .find(fantoccini::Locator::Css("#token-dialog[open]"))
-            .await
-            .is_err(),
+        !app.is_present("#token-dialog[open]").await,
         "no token can be shown: none came back"
     );
     app.screenshot("outcome-unknown-dialog").await?;
@@ -536,10 +526,7 @@ async fn two_accounts_side_by_side_with_a_switcher() -> TestResult {
     app.click("#signin-button").await?;
     app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
         .await?;
-    assert_eq!(
-        app.wait_for("#account-name").await?.text().await?,
-        other.handle
-    );
+    assert_eq!(shown_account(&app).await?, other.handle);
     let beta = create(&app, "beta-hook").await?;
     close_token_dialog(&app).await?;
 
@@ -552,16 +539,8 @@ async fn two_accounts_side_by_side_with_a_switcher() -> TestResult {
         .await?;
     app.wait_for("[data-secret=\"alpha-hook\"] .badge-stored")
         .await?;
-    assert_eq!(
-        app.wait_for("#account-name").await?.text().await?,
-        session.account.handle
-    );
-    assert!(
-        app.client
-            .find(fantoccini::Locator::Css("[data-secret=\"beta-hook\"]"))
-            .await
-            .is_err()
-    );
+    assert_eq!(shown_account(&app).await?, session.account.handle);
+    assert!(!app.is_present("[data-secret=\"beta-hook\"]").await);
     app.close().await?;
 
     // Both sessions come back after a restart.

@@ -97,10 +97,15 @@ impl App {
             .await?)
     }
 
+    /// Whether an element matches `css` right now (no waiting).
+    pub async fn is_present(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     /// Waits (up to 15 s) until no element matches `css`, e.g. a dialog closing.
     pub async fn wait_until_gone(&self, css: &str) -> TestResult {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while self.client.find(Locator::Css(css)).await.is_ok() {
+        while self.is_present(css).await {
             if tokio::time::Instant::now() > deadline {
                 return Err(format!("{css} still present after 15 s").into());
             }

@@ -454,11 +454,8 @@ async fn a_rotate_whose_answer_is_lost_opens_the_outcome_unknown_dialog() -> Tes
     close_token_dialog(&app).await?;
 
     // The service commits the rotate, then drops the connection without answering.
-    wisp.arm(
-        "faults",
-        serde_json::json!({ "dropConnectionAfterCommit": "place.wisp.v2.secret.rotate" }),
-    )
-    .await?;
+    wisp.drop_connection_after_commit("place.wisp.v2.secret.rotate")
+        .await?;
     start_rotate(&app, "hook").await?;
     app.click("#rotate-submit").await?;
     let explanation = app

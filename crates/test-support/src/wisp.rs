@@ -86,6 +86,16 @@ impl PrivateWisp {
         Ok(())
     }
 
+    /// The next successful call of `nsid` commits, then the service closes the connection
+    /// without answering (what a dropped network looks like after the server acted).
+    pub async fn drop_connection_after_commit(&self, nsid: &str) -> Result {
+        self.arm(
+            "faults",
+            serde_json::json!({ "dropConnectionAfterCommit": nsid }),
+        )
+        .await
+    }
+
     pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -7,7 +7,6 @@ mod support;
 
 use std::process::Command;
 
-use serde_json::json;
 use support::{fresh_session, use_private_keyring};
 use wispkey_core::provider::SecretProvider;
 use wispkey_core::provider::wisp::{self, WispProvider};
@@ -51,6 +50,16 @@ async fn provider(stack: &Stack) -> (WispProvider<PasswordSession>, String) {
     let provider = WispProvider::new(fresh_session(stack).await, stack.wisp_did().unwrap());
     let did = provider.transport().did().to_owned();
     (provider, did)
+}
+
+/// The names the list shows the "In keychain" badge for, in order.
+async fn badges(keeper: &TokenKeeper, did: &str) -> Vec<String> {
+    keeper
+        .stored_names(did)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
 }
 
 #[tokio::test]
@@ -192,23 +201,13 @@ async fn badges_come_from_one_index_read() {
     // items gone behind Wispkey's back, the index still answers for both.
     secret_tool_clear(&vault, &token_item(&did, "alpha"));
     secret_tool_clear(&vault, &token_item(&did, "gamma"));
-    let names: Vec<String> = keeper
-        .stored_names(&did)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let names = badges(&keeper, &did).await;
     assert_eq!(names, ["alpha", "gamma"]);
 
     // A copy attempt finds the item gone, says so, and the badge heals.
     let copy = keeper.stored_token(&did, "alpha").await;
     assert!(matches!(copy, Err(Error::KeychainNotFound)), "{copy:?}");
-    let names: Vec<String> = keeper
-        .stored_names(&did)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let names = badges(&keeper, &did).await;
     assert_eq!(names, ["gamma"]);
     keeper.forget(&did, "gamma").await.unwrap();
     assert!(secret_tool_lookup(&vault, &index_item(&did)).is_empty());
@@ -238,12 +237,7 @@ async fn delete_removes_local_copy_when_asked() {
     assert!(!secret_tool_lookup(&vault, &token_item(&did, "keep-copy")).is_empty());
 
     assert!(wisp.list().await.unwrap().is_empty());
-    let names: Vec<String> = keeper
-        .stored_names(&did)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let names = badges(&keeper, &did).await;
     assert_eq!(names, ["keep-copy"]);
     keeper.forget(&did, "keep-copy").await.unwrap();
     assert!(secret_tool_lookup(&vault, &token_item(&did, "keep-copy")).is_empty());
@@ -290,10 +284,7 @@ async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
     assert!(created.stored());
 
     service
-        .arm(
-            "faults",
-            json!({ "dropConnectionAfterCommit": wisp::nsid::ROTATE }),
-        )
+        .drop_connection_after_commit(wisp::nsid::ROTATE)
         .await
         .unwrap();
     let error = keeper

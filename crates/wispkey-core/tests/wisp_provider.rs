@@ -295,10 +295,7 @@ async fn a_connection_dropped_after_a_committed_rotate_is_an_unknown_outcome() {
     let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     wisp.create(&name("fragile")).await.unwrap();
     service
-        .arm(
-            "faults",
-            json!({ "dropConnectionAfterCommit": wisp::nsid::ROTATE }),
-        )
+        .drop_connection_after_commit(wisp::nsid::ROTATE)
         .await
         .unwrap();
 

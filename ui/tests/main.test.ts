@@ -20,15 +20,20 @@ async function start(accounts: Account[]) {
   await flush();
 }
 
+/** An empty #app, the fake IPC, and Tauri events caught in `listeners`. */
+function freshWindow() {
+  document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
+  installFakeIpc();
+  listeners.clear();
+  vi.mocked(listen).mockImplementation(async (event, handler) => {
+    listeners.set(event, handler as (event: { payload: unknown }) => void);
+    return () => listeners.delete(event);
+  });
+}
+
 describe("app", () => {
   beforeEach(() => {
-    document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
-    installFakeIpc();
-    listeners.clear();
-    vi.mocked(listen).mockImplementation(async (event, handler) => {
-      listeners.set(event, handler as (event: { payload: unknown }) => void);
-      return () => listeners.delete(event);
-    });
+    freshWindow();
   });
 
   it("restores every account and switches between them", async () => {
@@ -117,13 +122,7 @@ describe("closing the window with a token that is not stored", () => {
   };
 
   beforeEach(() => {
-    document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
-    installFakeIpc();
-    listeners.clear();
-    vi.mocked(listen).mockImplementation(async (event, handler) => {
-      listeners.set(event, handler as (event: { payload: unknown }) => void);
-      return () => listeners.delete(event);
-    });
+    freshWindow();
     on("finish_issued_token", () => null);
     on("close_window", () => null);
   });

@@ -1,136 +1,126 @@
-//! TypeScript bindings for everything that crosses IPC, generated from the Rust types.
+//! TypeScript bindings for everything that crosses IPC, generated from the Rust side: the types
+//! by ts-rs, the commands from their signatures in `src/commands/` (`command_list`).
 //!
 //! The test below renders them and compares with the committed `ui/src/bindings.ts`, so CI fails
-//! when Rust and TypeScript drift apart. Regenerate with:
-//! `UPDATE_BINDINGS=1 cargo test -p wispkey bindings`.
+//! when Rust and TypeScript drift apart (a renamed argument included); the front end's
+//! typecheck then fails at every call site that still uses the old shape. Regenerate with:
+//! `UPDATE_BINDINGS=1 cargo test -p wispkey-desktop bindings`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use ts_rs::{Config, TS};
-use wispkey_core::ErrorCode;
-
-use wispkey_core::oauth::{Account, Capability, SignOutOutcome};
+use wispkey_app::views::{
+    ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow,
+};
 use wispkey_core::preferences::Preferences;
+use wispkey_core::provider::{
+    Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecretIdentity,
+    SignInMethod, SignOutOutcome,
+};
+use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
-use crate::IpcError;
+use crate::command_list::{self, Command, camel_case};
 use crate::commands::account::SignInFinished;
-use crate::commands::clipboard::{ClipboardCleared, ClipboardCopy};
-use crate::commands::keychain::KeychainStatus;
-use crate::commands::secrets::{DeleteOutcome, IssuedSecret, SecretRow};
-use crate::commands::webhooks::WebhookRow;
+use crate::commands::clipboard::ClipboardCleared;
 
-/// Each command: name, argument object type, and success type.
-fn command_table(cfg: &Config) -> Vec<(&'static str, String, String)> {
-    let none = || "Record<string, never>".to_owned();
-    vec![
-        ("keychain_status", none(), KeychainStatus::name(cfg)),
-        (
-            "restore_accounts",
-            none(),
-            format!("{}[]", Account::name(cfg)),
-        ),
-        (
-            "sign_in",
-            "{ identity: string; fullAccess: boolean }".into(),
-            "null".into(),
-        ),
-        ("cancel_sign_in", none(), "null".into()),
-        (
-            "sign_out",
-            "{ did: string }".into(),
-            SignOutOutcome::name(cfg),
-        ),
-        (
-            "list_secrets",
-            "{ did: string }".into(),
-            format!("{}[]", SecretRow::name(cfg)),
-        ),
-        (
-            "create_secret",
-            "{ did: string; name: string }".into(),
-            IssuedSecret::name(cfg),
-        ),
-        (
-            "rotate_secret",
-            "{ did: string; name: string; confirmName: string }".into(),
-            IssuedSecret::name(cfg),
-        ),
-        (
-            "delete_secret",
-            "{ did: string; name: string; confirmName: string; removeLocalCopy: boolean }".into(),
-            DeleteOutcome::name(cfg),
-        ),
-        (
-            "retry_store_token",
-            "{ did: string; name: string }".into(),
-            IssuedSecret::name(cfg),
-        ),
-        (
-            "copy_issued_token",
-            "{ did: string; name: string }".into(),
-            ClipboardCopy::name(cfg),
-        ),
-        (
-            "copy_stored_token",
-            "{ did: string; name: string }".into(),
-            ClipboardCopy::name(cfg),
-        ),
-        (
-            "forget_stored_token",
-            "{ did: string; name: string }".into(),
-            "null".into(),
-        ),
-        ("clear_clipboard", none(), "null".into()),
-        (
-            "finish_issued_token",
-            "{ did: string; name: string }".into(),
-            "null".into(),
-        ),
-        ("get_preferences", none(), Preferences::name(cfg)),
-        (
-            "save_preferences",
-            format!("{{ preferences: {} }}", Preferences::name(cfg)),
-            Preferences::name(cfg),
-        ),
-        ("close_window", none(), "null".into()),
-        (
-            "webhooks_using",
-            "{ did: string; name: string }".into(),
-            format!("{}[]", WebhookRow::name(cfg)),
-        ),
+fn declarations(cfg: &Config) -> Vec<(String, String)> {
+    macro_rules! decls {
+        ($($ty:ty),* $(,)?) => { vec![$((<$ty>::name(cfg), <$ty>::decl(cfg))),*] };
+    }
+    decls![
+        ErrorCode,
+        IpcError,
+        Operation,
+        AccountRef,
+        AccountView,
+        SignInMethod,
+        SecretIdentity,
+        NameReasons,
+        NameRule,
+        ProviderWords,
+        ProviderDescriptor,
+        KeychainStatus,
+        SignOutOutcome,
+        SecretRow,
+        SignInFinished,
+        IssuedSecret,
+        ClipboardCopy,
+        ClipboardCleared,
+        Preferences,
+        DeleteOutcome,
+        Dependent,
     ]
+}
+
+/// The TypeScript for a Rust argument or return type. Types of our own must be declared above.
+fn ts_type(ty: &syn::Type, declared: &BTreeSet<String>) -> String {
+    let syn::Type::Path(path) = ty else {
+        panic!("command type {} has no TypeScript form", quote::quote!(#ty));
+    };
+    let Some(segment) = path.path.segments.last() else {
+        panic!("empty type path");
+    };
+    let inner = || match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => ts_type(inner, declared),
+            _ => panic!("{} needs a type argument", segment.ident),
+        },
+        _ => panic!("{} needs a type argument", segment.ident),
+    };
+    match segment.ident.to_string().as_str() {
+        "String" | "str" => "string".into(),
+        "bool" => "boolean".into(),
+        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" | "f64" => "number".into(),
+        "Option" => format!("{} | null", inner()),
+        "Vec" => format!("Array<{}>", inner()),
+        own if declared.contains(own) => own.to_owned(),
+        other => panic!("command type {other} is not declared in bindings.rs"),
+    }
+}
+
+fn command_entry(command: &Command, declared: &BTreeSet<String>) -> String {
+    let args = if command.args.is_empty() {
+        "Record<string, never>".to_owned()
+    } else {
+        let fields: Vec<String> = command
+            .args
+            .iter()
+            .map(|(name, ty)| format!("{}: {}", camel_case(name), ts_type(ty, declared)))
+            .collect();
+        format!("{{ {} }}", fields.join("; "))
+    };
+    let returns = command
+        .returns
+        .as_ref()
+        .map_or_else(|| "null".to_owned(), |ty| ts_type(ty, declared));
+    format!("  {}: {{ args: {args}; returns: {returns} }};\n", command.name)
+}
+
+fn commands() -> Vec<Command> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    command_list::read(&dir).unwrap()
 }
 
 fn render() -> String {
     let cfg = Config::new();
-    let declarations = [
-        ErrorCode::decl(&cfg),
-        IpcError::decl(&cfg),
-        KeychainStatus::decl(&cfg),
-        Capability::decl(&cfg),
-        Account::decl(&cfg),
-        SignOutOutcome::decl(&cfg),
-        SecretRow::decl(&cfg),
-        SignInFinished::decl(&cfg),
-        IssuedSecret::decl(&cfg),
-        ClipboardCopy::decl(&cfg),
-        ClipboardCleared::decl(&cfg),
-        Preferences::decl(&cfg),
-        DeleteOutcome::decl(&cfg),
-        WebhookRow::decl(&cfg),
-    ];
+    let declarations = declarations(&cfg);
+    let declared: BTreeSet<String> = declarations.iter().map(|(name, _)| name.clone()).collect();
     let mut out = String::from(
-        "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.\n\n",
+        "// Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.\n\
+         // Do not edit by hand.\n\n",
     );
-    for declaration in declarations {
+    for (_, declaration) in &declarations {
         out.push_str("export ");
-        out.push_str(&declaration);
+        out.push_str(declaration);
         out.push_str("\n\n");
     }
     out.push_str("/** Every command: its arguments and what it returns on success. */\n");
     out.push_str("export type Commands = {\n");
-    for (name, args, returns) in command_table(&cfg) {
-        out.push_str(&format!(
-            "  {name}: {{ args: {args}; returns: {returns} }};\n"
-        ));
+    let mut commands = commands();
+    commands.sort_by(|a, b| a.name.cmp(&b.name));
+    for command in &commands {
+        out.push_str(&command_entry(command, &declared));
     }
     out.push_str("};\n");
     out
@@ -138,7 +128,7 @@ fn render() -> String {
 
 #[test]
 fn typescript_bindings_match_the_committed_file() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
     let rendered = render();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &rendered).unwrap();
@@ -146,7 +136,44 @@ fn typescript_bindings_match_the_committed_file() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == rendered,
-        "ui/src/bindings.ts is out of date with the Rust types; run \
-         `UPDATE_BINDINGS=1 cargo test -p wispkey bindings` and commit the result"
+        "ui/src/bindings.ts is out of date with the Rust types or command signatures; run \
+         `UPDATE_BINDINGS=1 cargo test -p wispkey-desktop bindings` and commit the result"
     );
+}
+
+#[test]
+fn a_renamed_argument_changes_the_generated_binding() {
+    let declared: BTreeSet<String> = declarations(&Config::new())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let rotate = commands()
+        .into_iter()
+        .find(|command| command.name == "rotate_secret")
+        .unwrap();
+    let entry = command_entry(&rotate, &declared);
+    assert_eq!(
+        entry,
+        "  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string }; \
+         returns: IssuedSecret };\n"
+    );
+    let mut renamed = rotate.clone();
+    renamed.args[1].0 = "id".into();
+    assert_ne!(command_entry(&renamed, &declared), entry);
+}
+
+#[test]
+fn the_window_may_call_every_command_and_nothing_else() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+    let capability: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|permission| permission.as_str()?.strip_prefix("allow-"))
+        .map(|name| name.replace('-', "_"))
+        .collect();
+    let commands: BTreeSet<String> = commands().into_iter().map(|c| c.name).collect();
+    assert_eq!(granted, commands, "capabilities/main.json vs src/commands");
 }

@@ -8,7 +8,7 @@
 
 use tauri::{Emitter, Manager, Runtime, Window, WindowEvent};
 
-use crate::state::AppState;
+use wispkey_app::App;
 
 /// Sent (no payload) when a close request was refused because a token is not stored.
 pub const CLOSE_BLOCKED: &str = "close-blocked";
@@ -18,8 +18,8 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         return;
     };
     let unstored = window
-        .try_state::<AppState>()
-        .is_some_and(|state| state.tokens.has_unstored_pending());
+        .try_state::<App>()
+        .is_some_and(|state| state.tokens().has_unstored_pending());
     if unstored {
         api.prevent_close();
         // If the UI cannot hear it, the window stays open: better than losing the token.

@@ -1,40 +1,8 @@
-//! The Tauri layer: window, state, and commands that each call into `wispkey-core` in a few lines.
-//! Everything worth testing without a webview lives in the core crate.
+//! The Tauri layer: window, state, and commands that each call `wispkey_app::App` in a few
+//! lines. Everything worth testing without a webview lives in the crates under `crates/`.
 
 mod close_guard;
 mod commands;
-mod ipc_error;
-mod state;
-
-pub use ipc_error::IpcError;
-
-/// Every command the front end may invoke. `build.rs` lists the same names for
-/// `AppManifest::commands`, which is what generates their permissions.
-macro_rules! app_commands {
-    () => {
-        tauri::generate_handler![
-            commands::keychain::keychain_status,
-            commands::account::restore_accounts,
-            commands::account::sign_in,
-            commands::account::cancel_sign_in,
-            commands::account::sign_out,
-            commands::secrets::list_secrets,
-            commands::secrets::create_secret,
-            commands::secrets::rotate_secret,
-            commands::secrets::delete_secret,
-            commands::secrets::retry_store_token,
-            commands::secrets::forget_stored_token,
-            commands::secrets::finish_issued_token,
-            commands::clipboard::copy_issued_token,
-            commands::clipboard::copy_stored_token,
-            commands::clipboard::clear_clipboard,
-            commands::preferences::get_preferences,
-            commands::preferences::save_preferences,
-            commands::window::close_window,
-            commands::webhooks::webhooks_using,
-        ]
-    };
-}
 
 pub fn run() -> tauri::Result<()> {
     // The OAuth flow (atrium's resolver, PAR, DPoP retries) nests deep futures; in debug builds
@@ -49,11 +17,12 @@ pub fn run() -> tauri::Result<()> {
         .setup(|app| {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();
-            app.manage(state::AppState::load(config_dir.as_deref())?);
+            app.manage(wispkey_app::App::load(config_dir.as_deref())?);
             Ok(())
         })
         .on_window_event(close_guard::on_window_event)
-        .invoke_handler(app_commands!())
+        // Every `#[tauri::command]` in src/commands, listed by build.rs.
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/invoke_handler.rs")))
         .build(tauri::generate_context!())?
         .run(|app, event| {
             // Quitting takes our token off the clipboard (only if it is still ours). Both
@@ -64,8 +33,8 @@ pub fn run() -> tauri::Result<()> {
                 tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit
             ) {
                 use tauri::Manager;
-                if let Some(state) = app.try_state::<state::AppState>() {
-                    state.clipboard.clear_if_ours();
+                if let Some(state) = app.try_state::<wispkey_app::App>() {
+                    state.clipboard().clear_if_ours();
                 }
             }
         });
@@ -74,3 +43,5 @@ pub fn run() -> tauri::Result<()> {
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_list;

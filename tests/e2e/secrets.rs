@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use wispkey_core::SecretString;
-use wispkey_core::signature;
+use wispkey_wisp::signature;
 use wispkey_e2e::{
     App, PrivateKeyring, PrivateWisp, Profile, Stack, TestAccount, TestResult, app_env, with_env,
 };

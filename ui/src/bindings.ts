@@ -1,26 +1,138 @@
-// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit by hand.
+// Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
+// Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider";
 
 export type IpcError = { code: ErrorCode, message: string, };
+
+export type Operation = "list" | "create" | "rotate" | "delete";
+
+export type AccountRef = { 
+/**
+ * A provider's [`crate::provider::ProviderDescriptor::id`], e.g. `wisp`.
+ */
+provider: string, 
+/**
+ * The provider's own account id (wisp.place: the DID).
+ */
+id: string, };
+
+export type AccountView = { account: AccountRef, 
+/**
+ * The provider's label (e.g. "wisp.place"), shown beside the account.
+ */
+providerLabel: string, 
+/**
+ * What the user knows the account by (a handle, an email), else its id.
+ */
+label: string, 
+/**
+ * A second line: the id when the label is something else, a server address…
+ */
+detail: string, 
+/**
+ * The operations this sign-in may perform (a narrower grant than the provider offers is
+ * possible: the UI then says what is missing).
+ */
+capabilities: Array<Operation>, 
+/**
+ * When set, signing in again with broader access would grant what is missing; the text
+ * explains what was granted and what re-authorizing asks for.
+ */
+reauthorizeNote: string | null, };
+
+export type SignInMethod = { "kind": "oauth", 
+/**
+ * The field's label ("Handle or DID").
+ */
+identityLabel: string, identityPlaceholder: string, identityHelp: string, 
+/**
+ * Shown while the browser is open.
+ */
+waiting: string, 
+/**
+ * Sign-in can ask for broader access when a narrow grant lacks an operation.
+ */
+offersFullAccess: boolean, } | { "kind": "credentials", serverLabel: string, } | { "kind": "apiKey", keyLabel: string, };
+
+export type SecretIdentity = { 
+/**
+ * "Name", "Token id", "Webhook id".
+ */
+label: string, 
+/**
+ * True when the id is the name (wisp.place): then names are unique and the dialogs show
+ * one of them; otherwise they show the name and the id.
+ */
+idIsName: boolean, };
+
+export type NameReasons = { empty: string, reserved: string, 
+/**
+ * Follows the list of refused characters: "… is not allowed: use letters A–Z, …".
+ */
+charactersAllowed: string, tooLong: string, };
+
+export type NameRule = { maxLength: number, 
+/**
+ * The allowed characters as the body of a regular-expression character class
+ * (`A-Za-z0-9._-`), the same in Rust and JavaScript.
+ */
+allowedCharacters: string, 
+/**
+ * Names refused although their characters are allowed (`.`, `..`).
+ */
+reserved: Array<string>, 
+/**
+ * The help line under the field.
+ */
+help: string, reasons: NameReasons, };
+
+export type ProviderWords = { 
+/**
+ * Under the empty list: what a secret is for.
+ */
+listIntro: string, 
+/**
+ * The create dialog's first line.
+ */
+createIntro: string, 
+/**
+ * Completes "“name” …" in the delete dialog.
+ */
+deleteConsequence: string, 
+/**
+ * The forget dialog's explanation.
+ */
+forgetConsequence: string, 
+/**
+ * What the dependents check looks for ("webhooks"), or `None` when the provider cannot say.
+ */
+dependentsNoun: string | null, };
+
+export type ProviderDescriptor = { 
+/**
+ * Stable id, part of every [`crate::account::AccountRef`] and keychain item: never rename.
+ */
+id: string, 
+/**
+ * What users call the service ("wisp.place").
+ */
+label: string, signIn: SignInMethod, 
+/**
+ * What this provider's API offers. An account may be granted less
+ * ([`crate::account::AccountView::capabilities`]).
+ */
+operations: Array<Operation>, secretId: SecretIdentity, 
+/**
+ * `None` when the provider names new secrets itself (or cannot create them).
+ */
+nameRule: NameRule | null, words: ProviderWords, };
 
 export type KeychainStatus = { 
 /**
  * Where tokens are kept, for the UI to name it ("Secret Service", "macOS Keychain"…).
  */
 store: string, };
-
-export type Capability = "list" | "create" | "rotate" | "delete";
-
-export type Account = { did: string, handle: string | null, pds: string, 
-/**
- * The granted scope, verbatim.
- */
-scope: string, 
-/**
- * What the granted scope allows with secrets.
- */
-capabilities: Array<Capability>, };
 
 export type SignOutOutcome = { 
 /**
@@ -29,15 +141,19 @@ export type SignOutOutcome = {
  */
 revokedAtServer: boolean, };
 
-export type SecretRow = { name: string, createdAt: string, lastRotatedAt: string | null, 
+export type SecretRow = { 
+/**
+ * The provider's id: what rotate, delete and the keychain use.
+ */
+id: string, name: string, createdAt: string, lastRotatedAt: string | null, 
 /**
  * A token for this secret is in this machine's keychain.
  */
 storedLocally: boolean, };
 
-export type SignInFinished = { account: Account | null, error: IpcError | null, };
+export type SignInFinished = { account: AccountView | null, error: IpcError | null, };
 
-export type IssuedSecret = { name: string, 
+export type IssuedSecret = { id: string, name: string, 
 /**
  * RFC 3339.
  */
@@ -71,27 +187,28 @@ ageWarningDays: number, };
 
 export type DeleteOutcome = { localCopyRemoved: boolean, };
 
-export type WebhookRow = { url: string, enabled: boolean, };
+export type Dependent = { url: string, enabled: boolean, };
 
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
-  keychain_status: { args: Record<string, never>; returns: KeychainStatus };
-  restore_accounts: { args: Record<string, never>; returns: Account[] };
-  sign_in: { args: { identity: string; fullAccess: boolean }; returns: null };
   cancel_sign_in: { args: Record<string, never>; returns: null };
-  sign_out: { args: { did: string }; returns: SignOutOutcome };
-  list_secrets: { args: { did: string }; returns: SecretRow[] };
-  create_secret: { args: { did: string; name: string }; returns: IssuedSecret };
-  rotate_secret: { args: { did: string; name: string; confirmName: string }; returns: IssuedSecret };
-  delete_secret: { args: { did: string; name: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
-  retry_store_token: { args: { did: string; name: string }; returns: IssuedSecret };
-  copy_issued_token: { args: { did: string; name: string }; returns: ClipboardCopy };
-  copy_stored_token: { args: { did: string; name: string }; returns: ClipboardCopy };
-  forget_stored_token: { args: { did: string; name: string }; returns: null };
   clear_clipboard: { args: Record<string, never>; returns: null };
-  finish_issued_token: { args: { did: string; name: string }; returns: null };
-  get_preferences: { args: Record<string, never>; returns: Preferences };
-  save_preferences: { args: { preferences: Preferences }; returns: Preferences };
   close_window: { args: Record<string, never>; returns: null };
-  webhooks_using: { args: { did: string; name: string }; returns: WebhookRow[] };
+  copy_issued_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
+  copy_stored_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
+  create_secret: { args: { account: AccountRef; name: string }; returns: IssuedSecret };
+  delete_secret: { args: { account: AccountRef; secretId: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
+  finish_issued_token: { args: { account: AccountRef; secretId: string }; returns: null };
+  forget_stored_token: { args: { account: AccountRef; secretId: string }; returns: null };
+  get_preferences: { args: Record<string, never>; returns: Preferences };
+  keychain_status: { args: Record<string, never>; returns: KeychainStatus };
+  list_secrets: { args: { account: AccountRef }; returns: Array<SecretRow> };
+  providers: { args: Record<string, never>; returns: Array<ProviderDescriptor> };
+  restore_accounts: { args: Record<string, never>; returns: Array<AccountView> };
+  retry_store_token: { args: { account: AccountRef; secretId: string }; returns: IssuedSecret };
+  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string }; returns: IssuedSecret };
+  save_preferences: { args: { preferences: Preferences }; returns: Preferences };
+  secret_dependents: { args: { account: AccountRef; secretId: string }; returns: Array<Dependent> };
+  sign_in: { args: { provider: string; identity: string; fullAccess: boolean }; returns: null };
+  sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
 };

@@ -44,10 +44,12 @@ pub enum ErrorCode {
     BrowserUnavailable,
     IssuedTokenGone,
     ClipboardUnavailable,
+    Unsupported,
+    UnknownProvider,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 35] = [
+    pub const ALL: [ErrorCode; 37] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -83,6 +85,8 @@ impl ErrorCode {
         ErrorCode::BrowserUnavailable,
         ErrorCode::IssuedTokenGone,
         ErrorCode::ClipboardUnavailable,
+        ErrorCode::Unsupported,
+        ErrorCode::UnknownProvider,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +126,8 @@ impl ErrorCode {
             ErrorCode::BrowserUnavailable => "browser_unavailable",
             ErrorCode::IssuedTokenGone => "issued_token_gone",
             ErrorCode::ClipboardUnavailable => "clipboard_unavailable",
+            ErrorCode::Unsupported => "unsupported",
+            ErrorCode::UnknownProvider => "unknown_provider",
         }
     }
 }
@@ -190,25 +196,24 @@ pub enum Error {
     SecretNotFound { name: String },
 
     #[error(
-        "The wisp service did not accept your sign-in ({message}). Sign in again; if this keeps \
-         happening, check the wisp service address in the settings."
+        "The service did not accept your sign-in ({message}). Sign in again; if this keeps \
+         happening, check the service's address in the settings."
     )]
     AuthenticationRequired { message: String },
 
     #[error(
-        "The wisp service cannot store secrets right now (its encryption is unavailable). \
+        "The service cannot store secrets right now (its encryption is unavailable). \
          Nothing was changed; try again later."
     )]
     EncryptionUnavailable,
 
     #[error(
-        "The wisp service failed to complete the request and nothing was changed. Try again later."
+        "The service failed to complete the request and nothing was changed. Try again later."
     )]
     ServiceFailed,
 
     #[error(
-        "The wisp service could not be reached through your PDS. Check the service's status, \
-         then try again."
+        "The service could not be reached. Check the service's status, then try again."
     )]
     ServiceUnreachable { detail: String },
 
@@ -233,7 +238,7 @@ pub enum Error {
     /// Sent, but no usable answer: never retried automatically (design invariant 2).
     #[error("{}", outcome_unknown_sentence(operation, name))]
     OutcomeUnknown {
-        operation: crate::provider::Operation,
+        operation: crate::operation::Operation,
         name: String,
         detail: String,
     },
@@ -273,10 +278,10 @@ pub enum Error {
     #[error(
         "Your account did not grant Wispkey permission to {} secrets. Sign in again and approve \
          every requested permission, or choose full access.",
-        crate::oauth::Capability::list_for_sentence(missing)
+        crate::operation::Operation::verbs_for_sentence(missing)
     )]
     ScopeNotGranted {
-        missing: Vec<crate::oauth::Capability>,
+        missing: Vec<crate::operation::Operation>,
     },
 
     #[error(
@@ -317,6 +322,18 @@ pub enum Error {
          yourself, or try again."
     )]
     ClipboardUnavailable { detail: String },
+
+    #[error("{provider} does not let Wispkey {} its secrets.", operation.verb())]
+    Unsupported {
+        provider: String,
+        operation: crate::operation::Operation,
+    },
+
+    #[error(
+        "This Wispkey does not know the provider \"{provider}\". Update Wispkey, or sign the \
+         account out."
+    )]
+    UnknownProvider { provider: String },
 
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
@@ -363,6 +380,8 @@ impl Error {
             Error::IssuedTokenGone { .. } => ErrorCode::IssuedTokenGone,
             Error::ClipboardUnavailable { .. } => ErrorCode::ClipboardUnavailable,
             Error::InvalidPreferences { .. } => ErrorCode::InvalidSettings,
+            Error::Unsupported { .. } => ErrorCode::Unsupported,
+            Error::UnknownProvider { .. } => ErrorCode::UnknownProvider,
         }
     }
 }
@@ -374,8 +393,8 @@ fn rate_limited_sentence(retry_after_seconds: Option<u64>) -> String {
     }
 }
 
-fn outcome_unknown_sentence(operation: &crate::provider::Operation, name: &str) -> String {
-    use crate::provider::Operation;
+fn outcome_unknown_sentence(operation: &crate::operation::Operation, name: &str) -> String {
+    use crate::operation::Operation;
     match operation {
         Operation::Rotate => format!(
             "The rotation of \"{name}\" was sent but no answer came back, so it may have \
@@ -471,17 +490,17 @@ mod tests {
                 detail: String::new(),
             },
             Error::OutcomeUnknown {
-                operation: crate::provider::Operation::Rotate,
+                operation: crate::operation::Operation::Rotate,
                 name: "n".into(),
                 detail: String::new(),
             },
             Error::OutcomeUnknown {
-                operation: crate::provider::Operation::Create,
+                operation: crate::operation::Operation::Create,
                 name: "n".into(),
                 detail: String::new(),
             },
             Error::OutcomeUnknown {
-                operation: crate::provider::Operation::Delete,
+                operation: crate::operation::Operation::Delete,
                 name: "n".into(),
                 detail: String::new(),
             },
@@ -495,7 +514,7 @@ mod tests {
             Error::SignInCancelled,
             Error::StateMismatch,
             Error::ScopeNotGranted {
-                missing: vec![crate::oauth::Capability::Rotate],
+                missing: vec![crate::operation::Operation::Rotate],
             },
             Error::AccountMismatch {
                 expected: String::new(),
@@ -517,6 +536,13 @@ mod tests {
             },
             Error::InvalidPreferences {
                 reason: "Clear the clipboard after 0 to 600 seconds.".into(),
+            },
+            Error::Unsupported {
+                provider: "Phala Cloud".into(),
+                operation: crate::operation::Operation::Create,
+            },
+            Error::UnknownProvider {
+                provider: "x".into(),
             },
         ];
         for error in errors {

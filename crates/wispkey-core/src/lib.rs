@@ -1,28 +1,28 @@
-//! Wispkey's core: everything that is not UI glue, testable without a webview.
+//! Wispkey's core: the provider-neutral token lifecycle, testable without a webview and
+//! without naming any provider.
 //!
 //! - [`vault`]: the OS keychain, the only place a token is kept.
 //! - [`secret`]: the type every token, key and session lives in while in memory.
-//! - [`transport`]: how providers reach a server as the signed-in account.
-//! - [`oauth`]: AT Protocol OAuth sign-in; its sessions implement [`transport::XrpcTransport`].
-//! - [`provider`]: the services whose signing secrets Wispkey manages (wisp.place first).
-//! - [`signature`]: checks a webhook delivery's `X-Webhook-Signature` against a token.
-//! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
+//! - [`account`], [`operation`]: who (provider + account id) and what (list/create/rotate/delete).
+//! - [`provider`]: the seam every provider implements, and the descriptor it publishes.
 //! - [`tokens`]: persist-before-show for issued tokens, stored copies, the badges' index.
+//! - [`browser`]: how a sign-in page is opened (the system browser, or a program tests name).
+//! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
-//! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
+pub mod account;
+pub mod browser;
 pub mod clipboard;
 pub mod error;
-pub mod oauth;
+pub mod operation;
 pub mod preferences;
 pub mod provider;
 pub mod secret;
-pub mod settings;
-pub mod signature;
 pub mod tokens;
-pub mod transport;
 pub mod vault;
 
-pub use error::{Error, ErrorCode};
+pub use account::{AccountRef, AccountView};
+pub use error::{Error, ErrorCode, Result};
+pub use operation::Operation;
 pub use secret::SecretString;

@@ -1,14 +1,11 @@
-//! Sign in, restore, sign out. The OAuth work is in `wispkey_core::oauth`.
+//! Providers, accounts, sign-in and sign-out. The work is in `wispkey_app::App`.
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
-use wispkey_core::oauth::{
-    Account, BrowserOpener, CancellationToken, CommandBrowser, ScopeRequest, SignInOptions,
-    SignOutOutcome,
-};
-
-use crate::IpcError;
-use crate::state::AppState;
+use wispkey_app::{App, IpcError};
+use wispkey_core::browser::{BrowserOpener, CommandBrowser};
+use wispkey_core::provider::{ProviderDescriptor, SignInRequest, SignOutOutcome};
+use wispkey_core::{AccountRef, AccountView};
 
 /// The system browser, unless `WISPKEY_BROWSER` names a program to receive the URL instead
 /// (tests point it at the automation that plays the user on the PDS consent page). The `open`
@@ -21,10 +18,16 @@ fn browser() -> Box<dyn BrowserOpener> {
     }
 }
 
-/// Accounts whose sessions are in the keychain, refreshed where needed. No browser.
+/// Every provider this build can manage, described for the UI to render from.
 #[tauri::command]
-pub async fn restore_accounts(state: State<'_, AppState>) -> Result<Vec<Account>, IpcError> {
-    Ok(state.oauth.restore().await?)
+pub fn providers(app: State<'_, App>) -> Vec<ProviderDescriptor> {
+    app.providers()
+}
+
+/// Accounts whose sessions are in the keychain, across providers. No browser.
+#[tauri::command]
+pub async fn restore_accounts(app: State<'_, App>) -> Result<Vec<AccountView>, IpcError> {
+    Ok(app.restore_accounts().await?)
 }
 
 /// The event that carries a sign-in's outcome to the window.
@@ -33,40 +36,24 @@ pub const SIGN_IN_FINISHED: &str = "sign-in-finished";
 /// Payload of [`SIGN_IN_FINISHED`]: exactly one of the two is set.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SignInFinished {
-    pub account: Option<Account>,
+    pub account: Option<AccountView>,
     pub error: Option<IpcError>,
 }
 
 /// Starts signing in and returns at once; the outcome arrives as a [`SIGN_IN_FINISHED`] event.
 /// Waiting for the browser can take minutes, and an IPC request held open that long blocks
-/// more than it should (WebDriver, for one, waits on it). `full_access` asks for
-/// `atproto transition:generic` instead of the four secret methods (the re-authorize offer).
+/// more than it should (WebDriver, for one, waits on it). `full_access` asks for broad access
+/// instead of the narrow default (the re-authorize offer).
 #[tauri::command]
-pub fn sign_in(app: AppHandle, state: State<'_, AppState>, identity: String, full_access: bool) {
-    let cancel = CancellationToken::new();
-    if let Ok(mut current) = state.sign_in_cancel.lock() {
-        // A new sign-in replaces one still waiting (the user gave up on that browser tab).
-        if let Some(previous) = current.replace(cancel.clone()) {
-            previous.cancel();
-        }
-    }
+pub fn sign_in(handle: AppHandle, provider: String, identity: String, full_access: bool) {
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        let options = SignInOptions {
-            cancel,
-            scope: if full_access {
-                ScopeRequest::FullAccess
-            } else {
-                ScopeRequest::Granular
-            },
-            ..SignInOptions::default()
+        let app = handle.state::<App>();
+        let request = SignInRequest::OAuth {
+            identity,
+            full_access,
         };
         let opener = browser();
-        let finished = match state
-            .oauth
-            .sign_in(&identity, opener.as_ref(), options)
-            .await
-        {
+        let finished = match app.sign_in(&provider, request, opener.as_ref()).await {
             Ok(account) => SignInFinished {
                 account: Some(account),
                 error: None,
@@ -77,29 +64,23 @@ pub fn sign_in(app: AppHandle, state: State<'_, AppState>, identity: String, ful
             },
         };
         // Nothing to do if the window is gone: the session (if any) is in the keychain.
-        let _ = app.emit(SIGN_IN_FINISHED, finished);
+        let _ = handle.emit(SIGN_IN_FINISHED, finished);
     });
 }
 
 #[tauri::command]
-pub fn cancel_sign_in(state: State<'_, AppState>) {
-    if let Ok(mut current) = state.sign_in_cancel.lock()
-        && let Some(cancel) = current.take()
-    {
-        cancel.cancel();
-    }
+pub fn cancel_sign_in(app: State<'_, App>) {
+    app.cancel_sign_in();
 }
 
-/// Signs out, drops the account's in-memory tokens, and clears the clipboard if it still holds
-/// a token we put there. Stored copies stay in the keychain (they are the user's).
+/// Signs out; the clipboard is cleared if it still holds a token we put there.
 #[tauri::command]
 pub async fn sign_out(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    did: String,
+    handle: AppHandle,
+    app: State<'_, App>,
+    account: AccountRef,
 ) -> Result<SignOutOutcome, IpcError> {
-    state.tokens.forget_account_in_memory(&did);
-    let cleared = state.clipboard.clear_if_ours();
-    crate::commands::clipboard::emit_cleared(&app, cleared);
-    Ok(state.oauth.sign_out(&did).await?)
+    let (outcome, cleared) = app.sign_out(&account).await?;
+    crate::commands::clipboard::emit_cleared(&handle, cleared);
+    Ok(outcome)
 }

@@ -1,9 +1,9 @@
-//! The window itself.
+//! The window itself, and what it asks of the keychain before anything else.
 
-use tauri::Window;
+use tauri::{State, Window};
+use wispkey_app::views::KeychainStatus;
+use wispkey_app::{App, IpcError};
 use wispkey_core::Error;
-
-use crate::IpcError;
 
 /// The user answered the question a blocked close raised (see `close_guard`): close again.
 /// The guard still checks, so this never closes over a token that is still only in memory.
@@ -14,4 +14,10 @@ pub fn close_window(window: Window) -> Result<(), IpcError> {
             detail: error.to_string(),
         })
     })
+}
+
+/// Whether the OS keychain answers, so the UI can warn before a token is created.
+#[tauri::command]
+pub async fn keychain_status(app: State<'_, App>) -> Result<KeychainStatus, IpcError> {
+    Ok(app.keychain_status().await?)
 }

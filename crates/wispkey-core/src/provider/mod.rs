@@ -1,50 +1,38 @@
-//! Providers: the services whose webhook signing secrets Wispkey manages.
+//! Providers: the services whose webhook signing secrets Wispkey manages, behind one seam.
 //!
-//! wisp.place is the first ([`wisp`]). Slate and Phala Cloud offer the same "rotate, shown once"
-//! operation with fewer verbs (Phala: rotate only; Slate: rotate on an API token), so the trait
-//! lets each provider say which [`Operation`]s it supports instead of pretending to all four.
+//! A [`ProviderKind`] is one service (wisp.place, Slate, Phala Cloud): it describes itself
+//! ([`ProviderDescriptor`]), signs accounts in and out, and opens a [`SecretProvider`] for one
+//! signed-in account. Nothing in this crate names a provider; the app layer keeps a registry of
+//! kinds chosen at run time. A secret is identified by a provider-owned id (wisp.place: the name;
+//! Slate: the API token's id; Phala: the webhook id).
 
-pub mod name;
-pub mod wisp;
+mod descriptor;
 
 use std::future::Future;
+use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
+use crate::account::AccountView;
+use crate::browser::BrowserOpener;
 use crate::error::Result;
 use crate::secret::SecretString;
 
-pub use name::{NameProblem, SecretName};
+pub use descriptor::{
+    NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecretIdentity, SignInMethod,
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation {
-    List,
-    Create,
-    Rotate,
-    Delete,
-}
-
-impl Operation {
-    /// Create, rotate and delete change state on the server: never retried automatically, and an
-    /// unanswered request is reported as an unknown outcome.
-    pub fn changes_state(self) -> bool {
-        !matches!(self, Operation::List)
-    }
-
-    /// For sentences like "Wispkey was not granted permission to {action}".
-    pub fn action(self) -> &'static str {
-        match self {
-            Operation::List => "list your signing secrets",
-            Operation::Create => "create signing secrets",
-            Operation::Rotate => "rotate signing secrets",
-            Operation::Delete => "delete signing secrets",
-        }
-    }
-}
+/// Providers are chosen at run time, so their methods return boxed futures.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What the list shows for one secret. Never contains a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretSummary {
+    /// The provider's id for it: what rotate, delete and the keychain items use.
+    pub id: String,
+    /// What the user reads and types to confirm (wisp.place: the same as the id).
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub last_rotated_at: Option<DateTime<Utc>>,
@@ -53,23 +41,90 @@ pub struct SecretSummary {
 /// A token the server has just shown for the only time.
 #[derive(Debug)]
 pub struct IssuedToken {
+    pub id: String,
     pub name: String,
     pub token: SecretString,
     /// `createdAt` for a create, `rotatedAt` for a rotate.
     pub issued_at: DateTime<Utc>,
 }
 
-/// One service's signing-secret API, as the signed-in account.
+/// Something that stops working when a secret is rotated or deleted (a webhook using it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Dependent {
+    pub url: String,
+    pub enabled: bool,
+}
+
+/// One signed-in account's secrets at one service.
+///
+/// Create, rotate and delete are sent once: an unanswered request returns
+/// `Error::OutcomeUnknown`, and nothing here or above retries it.
 pub trait SecretProvider: Send + Sync {
-    fn supports(&self, operation: Operation) -> bool;
+    fn list(&self) -> BoxFuture<'_, Result<Vec<SecretSummary>>>;
 
-    fn list(&self) -> impl Future<Output = Result<Vec<SecretSummary>>> + Send;
+    /// `name` is what the user typed; the provider checks it against its [`NameRule`].
+    fn create<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<IssuedToken>>;
 
-    fn create(&self, name: &SecretName) -> impl Future<Output = Result<IssuedToken>> + Send;
+    /// The old token stops working the moment this succeeds.
+    fn rotate<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<IssuedToken>>;
 
-    /// The old token stops working the moment this succeeds. An unanswered request returns
-    /// `Error::OutcomeUnknown`; callers must not retry on their own.
-    fn rotate(&self, name: &SecretName) -> impl Future<Output = Result<IssuedToken>> + Send;
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<()>>;
 
-    fn delete(&self, name: &SecretName) -> impl Future<Output = Result<()>> + Send;
+    /// What uses the secret (shown in rotate and delete confirmations). Empty when unknown.
+    fn dependents<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Vec<Dependent>>>;
+}
+
+/// What the user gave to add an account, by [`SignInMethod`].
+#[derive(Debug, Clone)]
+pub enum SignInRequest {
+    OAuth {
+        /// A handle or DID, as typed.
+        identity: String,
+        /// Ask for broad access instead of the narrow default.
+        full_access: bool,
+    },
+}
+
+/// Everything a sign-in may need besides the request: how to show a page, how to stop.
+pub struct SignInContext<'a> {
+    pub browser: &'a dyn BrowserOpener,
+    pub cancel: CancellationToken,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutOutcome {
+    /// False when the server could not be told (offline): local material is gone either way,
+    /// and the server-side session expires on its own.
+    pub revoked_at_server: bool,
+}
+
+/// One service Wispkey can manage secrets at. Its accounts' credentials live in the keychain,
+/// written and named by the kind itself.
+pub trait ProviderKind: Send + Sync {
+    fn descriptor(&self) -> &ProviderDescriptor;
+
+    /// The accounts signed in on this machine, from the keychain. No browser, no prompt.
+    fn restore(&self) -> BoxFuture<'_, Result<Vec<AccountView>>>;
+
+    fn sign_in<'a>(
+        &'a self,
+        request: SignInRequest,
+        context: SignInContext<'a>,
+    ) -> BoxFuture<'a, Result<AccountView>>;
+
+    /// Ends the session at the server where it can, then deletes the local credentials.
+    fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignOutOutcome>>;
+
+    /// The account's secrets API. Fails with `SessionExpired` when it is not signed in here.
+    fn open<'a>(&'a self, account_id: &'a str)
+    -> BoxFuture<'a, Result<Box<dyn SecretProvider>>>;
+
+    /// Whether this provider's accounts may still have token items in the format used before
+    /// there were several providers (see `tokens::legacy`). Only the first provider does.
+    fn had_legacy_token_items(&self) -> bool {
+        false
+    }
 }

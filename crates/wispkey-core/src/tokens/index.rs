@@ -1,4 +1,4 @@
-//! The per-account index: which secret names have a token stored on this machine.
+//! The per-account index: which secret ids have a token stored on this machine.
 //!
 //! One keychain item per account, so the list's badges cost one keychain read however many
 //! secrets there are (10,000 names are about 0.7 MB of JSON; one read, versus 10,000 D-Bus round
@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::item::index_item;
+use crate::account::AccountRef;
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use crate::vault::Vault;
@@ -50,9 +51,9 @@ pub(crate) fn decode(text: &str) -> Result<BTreeSet<String>> {
     Ok(record.names)
 }
 
-/// The names with a stored token for `did`: one keychain read. No index yet = nothing stored.
-pub(crate) async fn read(vault: &Vault, did: &str) -> Result<BTreeSet<String>> {
-    match vault.read_async(&index_item(did)).await {
+/// The ids with a stored token for `account`: one keychain read. No index yet = nothing stored.
+pub(crate) async fn read(vault: &Vault, account: &AccountRef) -> Result<BTreeSet<String>> {
+    match vault.read_async(&index_item(account)).await {
         Ok(text) => decode(text.expose()),
         Err(Error::KeychainNotFound) => Ok(BTreeSet::new()),
         Err(other) => Err(other),
@@ -60,14 +61,18 @@ pub(crate) async fn read(vault: &Vault, did: &str) -> Result<BTreeSet<String>> {
 }
 
 /// Replaces the index (the vault reads it back and compares). An empty index is deleted.
-pub(crate) async fn write(vault: &Vault, did: &str, names: &BTreeSet<String>) -> Result<()> {
+pub(crate) async fn write(
+    vault: &Vault,
+    account: &AccountRef,
+    names: &BTreeSet<String>,
+) -> Result<()> {
     if names.is_empty() {
-        return match vault.delete_async(&index_item(did)).await {
+        return match vault.delete_async(&index_item(account)).await {
             Ok(()) | Err(Error::KeychainNotFound) => Ok(()),
             Err(other) => Err(other),
         };
     }
-    vault.store_async(&index_item(did), &encode(names)?).await
+    vault.store_async(&index_item(account), &encode(names)?).await
 }
 
 #[cfg(test)]

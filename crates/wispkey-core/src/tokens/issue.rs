@@ -3,95 +3,103 @@
 use super::confirm::confirmed;
 use super::pending::PendingToken;
 use super::{Issued, TokenKeeper};
+use crate::account::AccountRef;
 use crate::error::{Error, Result};
-use crate::provider::wisp::checked_name;
-use crate::provider::{IssuedToken, Operation, SecretProvider};
+use crate::operation::Operation;
+use crate::provider::{IssuedToken, SecretProvider};
 
 impl TokenKeeper {
-    pub async fn create<P: SecretProvider>(
+    /// The provider checks `name` against its rule before anything is sent.
+    pub async fn create(
         &self,
-        provider: &P,
-        did: &str,
+        provider: &dyn SecretProvider,
+        account: &AccountRef,
         name: &str,
     ) -> Result<Issued> {
-        let name = checked_name(name)?;
-        let outcome = provider.create(&name).await;
-        self.keep(did, name.as_str(), Operation::Create, outcome)
-            .await
+        let outcome = provider.create(name).await;
+        self.keep(account, name, Operation::Create, outcome).await
     }
 
-    /// Checks `confirm_name == name` before anything is sent; never retries.
-    pub async fn rotate<P: SecretProvider>(
+    /// Checks `confirm_name == name` (the secret's name as listed) before anything is sent;
+    /// never retries.
+    pub async fn rotate(
         &self,
-        provider: &P,
-        did: &str,
+        provider: &dyn SecretProvider,
+        account: &AccountRef,
+        id: &str,
         name: &str,
         confirm_name: &str,
     ) -> Result<Issued> {
         confirmed(name, confirm_name)?;
-        let name = checked_name(name)?;
-        let outcome = provider.rotate(&name).await;
-        self.keep(did, name.as_str(), Operation::Rotate, outcome)
-            .await
+        let outcome = provider.rotate(id).await;
+        self.keep(account, id, Operation::Rotate, outcome).await
     }
 
     /// Stores the in-memory token of the open dialog again; the webview sends no token.
-    pub async fn retry_store(&self, did: &str, name: &str) -> Result<Issued> {
-        let Some(pending) = self.pending.get(did, name) else {
-            return Err(Error::IssuedTokenGone {
-                name: name.to_owned(),
-            });
+    pub async fn retry_store(&self, account: &AccountRef, id: &str) -> Result<Issued> {
+        let Some(pending) = self.pending.get(account, id) else {
+            return Err(Error::IssuedTokenGone { name: id.to_owned() });
         };
         let store_error = self
             .persistence
-            .store(did, name, &pending.token)
+            .store(account, id, &pending.token)
             .await
             .err();
         self.pending
-            .set_stored(did, name, &pending.token, store_error.is_none());
+            .set_stored(account, id, &pending.token, store_error.is_none());
         Ok(Issued {
-            name: name.to_owned(),
+            id: id.to_owned(),
+            name: pending.name,
             issued_at: pending.issued_at,
             token: pending.token,
             store_error,
         })
     }
 
+    /// `key` is the secret's id for a rotate; for a create, the name asked for (the id is only
+    /// known from the answer, and an unanswered create has none).
     async fn keep(
         &self,
-        did: &str,
-        name: &str,
+        account: &AccountRef,
+        key: &str,
         operation: Operation,
         outcome: Result<IssuedToken>,
     ) -> Result<Issued> {
         let issued = match outcome {
             Ok(issued) => issued,
             Err(error @ Error::OutcomeUnknown { .. }) => {
-                // Whatever was pending for this name may be dead now, and nothing new is known:
-                // leave nothing behind that a copy or retry could present as the current token.
-                self.pending.remove(did, name);
+                // Whatever was pending for this secret may be dead now, and nothing new is
+                // known: leave nothing behind that a copy or retry could present as current.
+                self.pending.remove(account, key);
                 return Err(error);
             }
             Err(error) => return Err(error),
         };
+        let id = issued.id.as_str();
         // Memory first, so the token survives whatever the keychain does next.
         self.pending.insert(
-            did,
-            name,
+            account,
+            id,
             PendingToken {
+                name: issued.name.clone(),
                 token: issued.token.clone(),
                 issued_at: issued.issued_at,
                 stored: false,
             },
         );
-        let store_error = self.persistence.store(did, name, &issued.token).await.err();
+        let store_error = self
+            .persistence
+            .store(account, id, &issued.token)
+            .await
+            .err();
         self.pending
-            .set_stored(did, name, &issued.token, store_error.is_none());
+            .set_stored(account, id, &issued.token, store_error.is_none());
         if store_error.is_some() && operation == Operation::Rotate {
-            self.persistence.drop_dead_copy(did, name).await;
+            self.persistence.drop_dead_copy(account, id).await;
         }
         Ok(Issued {
-            name: issued.name.clone(),
+            id: issued.id.clone(),
+            name: issued.name,
             issued_at: issued.issued_at,
             token: issued.token,
             store_error,

@@ -5,15 +5,17 @@
 //!   ([`Issued::store_error`]). The token also stays in memory until the dialog is finished, so
 //!   retry and copy never need the webview to send it back.
 //! - [`TokenKeeper::delete`]: delete at the server, optionally the local copy too.
-//! - [`TokenKeeper::stored_names`]: the list's badges, from one keychain read per account.
+//! - [`TokenKeeper::stored_ids`]: the list's badges, from one keychain read per account.
+//! - [`TokenKeeper::migrate_legacy`]: moves items written before there were several providers.
 //!
-//! Keychain items (vault service = the app's): `token:<did>:<name>` (the token) and
-//! `token-index:<did>` (the names with a stored token). See [`item`].
+//! Everything is keyed by an [`AccountRef`] and the provider's secret id; nothing here knows
+//! which provider it is. Keychain items: see [`item`].
 
 mod confirm;
 mod index;
 mod issue;
 pub mod item;
+pub mod legacy;
 mod pending;
 mod persist;
 mod remove;
@@ -22,6 +24,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::account::AccountRef;
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use crate::vault::Vault;
@@ -32,6 +35,8 @@ use persist::Persistence;
 /// A token the server just issued, and whether it is safely in the keychain.
 #[derive(Debug)]
 pub struct Issued {
+    /// The provider's id for the secret.
+    pub id: String,
     pub name: String,
     pub issued_at: DateTime<Utc>,
     pub token: SecretString,
@@ -69,29 +74,29 @@ impl TokenKeeper {
         }
     }
 
-    /// Names of `did`'s secrets that have a token stored here: one keychain read.
-    pub async fn stored_names(&self, did: &str) -> Result<BTreeSet<String>> {
-        let mut names = index::read(&self.persistence.vault, did).await?;
-        for stale in self.persistence.stale_names(did) {
-            names.remove(&stale);
+    /// Ids of `account`'s secrets that have a token stored here: one keychain read.
+    pub async fn stored_ids(&self, account: &AccountRef) -> Result<BTreeSet<String>> {
+        let mut ids = index::read(&self.persistence.vault, account).await?;
+        for stale in self.persistence.stale_ids(account) {
+            ids.remove(&stale);
         }
-        Ok(names)
+        Ok(ids)
     }
 
     /// The stored copy (the deliberate "Copy stored token" action). `KeychainNotFound` if none.
-    pub async fn stored_token(&self, did: &str, name: &str) -> Result<SecretString> {
-        if self.persistence.is_stale(did, name) {
+    pub async fn stored_token(&self, account: &AccountRef, id: &str) -> Result<SecretString> {
+        if self.persistence.is_stale(account, id) {
             return Err(Error::KeychainNotFound);
         }
         match self
             .persistence
             .vault
-            .read_async(&item::token_item(did, name))
+            .read_async(&item::token_item(account, id))
             .await
         {
             Err(Error::KeychainNotFound) => {
                 // Removed behind our back (another keychain client): drop the badge too.
-                let _ = self.persistence.unlist(did, name).await;
+                let _ = self.persistence.unlist(account, id).await;
                 Err(Error::KeychainNotFound)
             }
             other => other,
@@ -99,13 +104,13 @@ impl TokenKeeper {
     }
 
     /// The token just issued for the open dialog: from memory, else from the keychain.
-    pub async fn issued_token(&self, did: &str, name: &str) -> Result<SecretString> {
-        if let Some(pending) = self.pending.get(did, name) {
+    pub async fn issued_token(&self, account: &AccountRef, id: &str) -> Result<SecretString> {
+        if let Some(pending) = self.pending.get(account, id) {
             return Ok(pending.token);
         }
-        match self.stored_token(did, name).await {
+        match self.stored_token(account, id).await {
             Err(Error::KeychainNotFound) => Err(Error::IssuedTokenGone {
-                name: name.to_owned(),
+                name: id.to_owned(),
             }),
             other => other,
         }
@@ -118,12 +123,19 @@ impl TokenKeeper {
     }
 
     /// The dialog closed: the in-memory copy is dropped (and zeroized).
-    pub fn finish(&self, did: &str, name: &str) {
-        self.pending.remove(did, name);
+    pub fn finish(&self, account: &AccountRef, id: &str) {
+        self.pending.remove(account, id);
     }
 
     /// Sign-out: drop every in-memory token of the account. Stored copies stay in the keychain.
-    pub fn forget_account_in_memory(&self, did: &str) {
-        self.pending.remove_account(did);
+    pub fn forget_account_in_memory(&self, account: &AccountRef) {
+        self.pending.remove_account(account);
+    }
+}
+
+impl TokenKeeper {
+    /// The vault the tokens are kept in (the app's keychain namespace).
+    pub fn vault(&self) -> &Vault {
+        &self.persistence.vault
     }
 }

@@ -11,53 +11,56 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
+use crate::account::AccountRef;
 use crate::secret::SecretString;
 
 #[derive(Clone)]
 pub(crate) struct PendingToken {
+    /// The secret's name, for the dialog (the key is its id).
+    pub name: String,
     pub token: SecretString,
     pub issued_at: DateTime<Utc>,
     /// In the keychain (written and read back). False while the write is still under way too.
     pub stored: bool,
 }
 
-type Key = (String, String);
+type Key = (AccountRef, String);
 
 #[derive(Clone, Default)]
 pub(crate) struct PendingTokens {
     map: Arc<Mutex<HashMap<Key, PendingToken>>>,
 }
 
-fn key(did: &str, name: &str) -> Key {
-    (did.to_owned(), name.to_owned())
+fn key(account: &AccountRef, id: &str) -> Key {
+    (account.clone(), id.to_owned())
 }
 
 impl PendingTokens {
-    pub fn insert(&self, did: &str, name: &str, token: PendingToken) {
+    pub fn insert(&self, account: &AccountRef, id: &str, token: PendingToken) {
         // A poisoned lock only means another thread panicked mid-insert; the map is still usable.
         let mut map = self
             .map
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.insert(key(did, name), token);
+        map.insert(key(account, id), token);
     }
 
-    pub fn get(&self, did: &str, name: &str) -> Option<PendingToken> {
+    pub fn get(&self, account: &AccountRef, id: &str) -> Option<PendingToken> {
         let map = self
             .map
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.get(&key(did, name)).cloned()
+        map.get(&key(account, id)).cloned()
     }
 
     /// Records whether `token` is in the keychain. Only if it is still the pending token of that
     /// name: a store that finishes after a newer token replaced it says nothing about the newer.
-    pub fn set_stored(&self, did: &str, name: &str, token: &SecretString, stored: bool) {
+    pub fn set_stored(&self, account: &AccountRef, id: &str, token: &SecretString, stored: bool) {
         let mut map = self
             .map
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(pending) = map.get_mut(&key(did, name))
+        if let Some(pending) = map.get_mut(&key(account, id))
             && pending.token == *token
         {
             pending.stored = stored;
@@ -73,20 +76,20 @@ impl PendingTokens {
         map.values().any(|pending| !pending.stored)
     }
 
-    pub fn remove(&self, did: &str, name: &str) -> bool {
+    pub fn remove(&self, account: &AccountRef, id: &str) -> bool {
         let mut map = self
             .map
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.remove(&key(did, name)).is_some()
+        map.remove(&key(account, id)).is_some()
     }
 
-    pub fn remove_account(&self, did: &str) {
+    pub fn remove_account(&self, account: &AccountRef) {
         let mut map = self
             .map
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.retain(|(pending_did, _), _| pending_did != did);
+        map.retain(|(pending_account, _), _| pending_account != account);
     }
 }
 
@@ -94,8 +97,17 @@ impl PendingTokens {
 mod tests {
     use super::*;
 
+    fn a() -> AccountRef {
+        AccountRef::new("wisp", "did:plc:a")
+    }
+
+    fn b() -> AccountRef {
+        AccountRef::new("wisp", "did:plc:b")
+    }
+
     fn token(value: &str) -> PendingToken {
         PendingToken {
+            name: "hook".into(),
             token: SecretString::new(value),
             issued_at: Utc::now(),
             stored: false,
@@ -105,20 +117,20 @@ mod tests {
     #[test]
     fn pending_tokens_are_per_account_and_name() {
         let pending = PendingTokens::default();
-        pending.insert("did:plc:a", "hook", token("one"));
-        pending.insert("did:plc:b", "hook", token("two"));
+        pending.insert(&a(), "hook", token("one"));
+        pending.insert(&b(), "hook", token("two"));
         assert_eq!(
-            pending.get("did:plc:a", "hook").unwrap().token.expose(),
+            pending.get(&a(), "hook").unwrap().token.expose(),
             "one"
         );
-        assert!(pending.remove("did:plc:a", "hook"));
-        assert!(pending.get("did:plc:a", "hook").is_none());
+        assert!(pending.remove(&a(), "hook"));
+        assert!(pending.get(&a(), "hook").is_none());
         assert_eq!(
-            pending.get("did:plc:b", "hook").unwrap().token.expose(),
+            pending.get(&b(), "hook").unwrap().token.expose(),
             "two"
         );
-        pending.remove_account("did:plc:b");
-        assert!(pending.get("did:plc:b", "hook").is_none());
+        pending.remove_account(&b());
+        assert!(pending.get(&b(), "hook").is_none());
     }
 
     #[test]
@@ -126,41 +138,41 @@ mod tests {
         let pending = PendingTokens::default();
         assert!(!pending.any_unstored(), "nothing pending");
 
-        pending.insert("did:plc:a", "hook", token("one"));
+        pending.insert(&a(), "hook", token("one"));
         assert!(
             pending.any_unstored(),
             "the keychain write has not finished yet"
         );
-        pending.set_stored("did:plc:a", "hook", &SecretString::new("one"), true);
+        pending.set_stored(&a(), "hook", &SecretString::new("one"), true);
         assert!(
             !pending.any_unstored(),
             "a stored token does not block closing"
         );
 
-        pending.insert("did:plc:b", "other", token("two"));
+        pending.insert(&b(), "other", token("two"));
         assert!(
             pending.any_unstored(),
             "one unstored token among stored ones"
         );
-        pending.remove_account("did:plc:b");
+        pending.remove_account(&b());
         assert!(!pending.any_unstored(), "signed out: nothing left to lose");
     }
 
     #[test]
     fn a_late_store_result_does_not_mark_a_newer_token_stored() {
         let pending = PendingTokens::default();
-        pending.insert("did:plc:a", "hook", token("old"));
-        pending.insert("did:plc:a", "hook", token("new"));
-        pending.set_stored("did:plc:a", "hook", &SecretString::new("old"), true);
+        pending.insert(&a(), "hook", token("old"));
+        pending.insert(&a(), "hook", token("new"));
+        pending.set_stored(&a(), "hook", &SecretString::new("old"), true);
         assert!(pending.any_unstored());
-        pending.set_stored("did:plc:a", "hook", &SecretString::new("new"), true);
+        pending.set_stored(&a(), "hook", &SecretString::new("new"), true);
         assert!(!pending.any_unstored());
-        pending.set_stored("did:plc:a", "hook", &SecretString::new("new"), false);
+        pending.set_stored(&a(), "hook", &SecretString::new("new"), false);
         assert!(
             pending.any_unstored(),
             "a failed retry makes it unstored again"
         );
-        assert!(pending.remove("did:plc:a", "hook"));
+        assert!(pending.remove(&a(), "hook"));
         assert!(!pending.any_unstored(), "the user finished the dialog");
     }
 }

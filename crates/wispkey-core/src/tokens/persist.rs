@@ -3,11 +3,12 @@
 //! A token counts as stored only when its item was written, read back equal (the vault does the
 //! read-back), and its name is in the index the list's badges come from.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::index;
 use super::item::token_item;
+use crate::account::AccountRef;
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use crate::vault::Vault;
@@ -19,7 +20,7 @@ pub(crate) struct Persistence {
     index_lock: Arc<tokio::sync::Mutex<()>>,
     /// Stored copies known to be dead (rotated at the server, but the new token could not be
     /// written and the old item could not be removed either): never shown as stored or copied.
-    stale: Arc<Mutex<HashSet<(String, String)>>>,
+    stale: Arc<Mutex<HashSet<(AccountRef, String)>>>,
 }
 
 impl Persistence {
@@ -31,9 +32,9 @@ impl Persistence {
         }
     }
 
-    fn set_stale(&self, did: &str, name: &str, stale: bool) {
+    fn set_stale(&self, account: &AccountRef, id: &str, stale: bool) {
         let mut set = self.stale.lock().unwrap_or_else(|p| p.into_inner());
-        let key = (did.to_owned(), name.to_owned());
+        let key = (account.clone(), id.to_owned());
         if stale {
             set.insert(key);
         } else {
@@ -41,59 +42,73 @@ impl Persistence {
         }
     }
 
-    pub fn is_stale(&self, did: &str, name: &str) -> bool {
+    pub fn is_stale(&self, account: &AccountRef, id: &str) -> bool {
         let set = self.stale.lock().unwrap_or_else(|p| p.into_inner());
-        set.contains(&(did.to_owned(), name.to_owned()))
+        set.contains(&(account.clone(), id.to_owned()))
     }
 
-    pub fn stale_names(&self, did: &str) -> Vec<String> {
+    pub fn stale_ids(&self, account: &AccountRef) -> Vec<String> {
         let set = self.stale.lock().unwrap_or_else(|p| p.into_inner());
         set.iter()
-            .filter(|(stale_did, _)| stale_did == did)
-            .map(|(_, name)| name.clone())
+            .filter(|(stale_account, _)| stale_account == account)
+            .map(|(_, id)| id.clone())
             .collect()
     }
 
-    /// Stores the token (write + read-back compare), then lists its name in the index.
-    pub async fn store(&self, did: &str, name: &str, token: &SecretString) -> Result<()> {
+    /// Stores the token (write + read-back compare), then lists its id in the index.
+    pub async fn store(&self, account: &AccountRef, id: &str, token: &SecretString) -> Result<()> {
         self.vault
-            .store_async(&token_item(did, name), token)
+            .store_async(&token_item(account, id), token)
             .await?;
-        self.set_stale(did, name, false);
+        self.set_stale(account, id, false);
         let _guard = self.index_lock.lock().await;
-        let mut names = index::read(&self.vault, did).await?;
-        if names.insert(name.to_owned()) {
-            index::write(&self.vault, did, &names).await?;
+        let mut names = index::read(&self.vault, account).await?;
+        if names.insert(id.to_owned()) {
+            index::write(&self.vault, account, &names).await?;
         }
         Ok(())
     }
 
     /// After a rotate whose new token could not be stored: the keychain may still hold the old,
     /// now dead token. Remove it if the keychain lets us; otherwise remember it is dead.
-    pub async fn drop_dead_copy(&self, did: &str, name: &str) {
-        if self.remove(did, name).await.is_err() {
-            self.set_stale(did, name, true);
+    pub async fn drop_dead_copy(&self, account: &AccountRef, id: &str) {
+        if self.remove(account, id).await.is_err() {
+            self.set_stale(account, id, true);
         }
     }
 
     /// Removes the stored copy and its index entry. `Ok(true)` if a token item was there.
-    pub async fn remove(&self, did: &str, name: &str) -> Result<bool> {
-        let removed = match self.vault.delete_async(&token_item(did, name)).await {
+    pub async fn remove(&self, account: &AccountRef, id: &str) -> Result<bool> {
+        let removed = match self.vault.delete_async(&token_item(account, id)).await {
             Ok(()) => true,
             Err(Error::KeychainNotFound) => false,
             Err(other) => return Err(other),
         };
-        self.set_stale(did, name, false);
-        self.unlist(did, name).await?;
+        self.set_stale(account, id, false);
+        self.unlist(account, id).await?;
         Ok(removed)
     }
 
-    /// Takes a name out of the index (its item is gone, or is being removed).
-    pub async fn unlist(&self, did: &str, name: &str) -> Result<()> {
+    /// Takes an id out of the index (its item is gone, or is being removed).
+    pub async fn unlist(&self, account: &AccountRef, id: &str) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut names = index::read(&self.vault, did).await?;
-        if names.remove(name) {
-            index::write(&self.vault, did, &names).await?;
+        let mut names = index::read(&self.vault, account).await?;
+        if names.remove(id) {
+            index::write(&self.vault, account, &names).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Persistence {
+    /// Adds several ids to the index in one write (their items are already stored).
+    pub async fn list_all(&self, account: &AccountRef, ids: &BTreeSet<String>) -> Result<()> {
+        let _guard = self.index_lock.lock().await;
+        let mut names = index::read(&self.vault, account).await?;
+        let before = names.len();
+        names.extend(ids.iter().cloned());
+        if names.len() != before {
+            index::write(&self.vault, account, &names).await?;
         }
         Ok(())
     }

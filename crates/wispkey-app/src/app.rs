@@ -1,0 +1,363 @@
+//! [`App`]: what the window's commands and the CLI's verbs call. Each does the whole job —
+//! choose the provider for the account, talk to it, keep the token lifecycle's invariants, merge
+//! the list with the keychain's badges — so a Tauri command or a CLI verb is a few lines.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use wispkey_atproto::oauth::{OAuthConfig, OAuthManager};
+use wispkey_core::browser::BrowserOpener;
+use wispkey_core::clipboard::SecretClipboard;
+use wispkey_core::error::{Error, Result};
+use wispkey_core::preferences::Preferences;
+use wispkey_core::provider::{
+    Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
+    SignOutOutcome,
+};
+use wispkey_core::tokens::{Issued, TokenKeeper};
+use wispkey_core::vault::{self, Vault};
+use wispkey_core::{AccountRef, AccountView, Operation, SecretString};
+use wispkey_wisp::{WispKind, proxy_header};
+
+pub use tokio_util::sync::CancellationToken;
+
+use crate::registry::Registry;
+use crate::settings::NetworkSettings;
+use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
+
+/// Names the keychain service Wispkey's items are stored under (default `place.wisp.wispkey`).
+pub const KEYCHAIN_SERVICE_ENV: &str = "WISPKEY_KEYCHAIN_SERVICE";
+
+/// The folder the desktop app and the CLI share for `settings.json` and `preferences.json`
+/// (the app's identifier under the platform's config folder, as Tauri resolves it).
+pub fn default_config_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|dir| dir.join("place.wisp.wispkey"))
+}
+
+type SecretKey = (AccountRef, String);
+
+pub struct App {
+    vault: Vault,
+    registry: Registry,
+    tokens: TokenKeeper,
+    /// One for the process's lifetime: on X11 the clipboard's owner must stay alive to serve it.
+    clipboard: SecretClipboard,
+    preferences: Mutex<Preferences>,
+    config_dir: Option<PathBuf>,
+    /// The sign-in in progress, so Cancel can stop it.
+    sign_in_cancel: Mutex<Option<CancellationToken>>,
+    /// Opened secrets APIs, one per account: opening one can cost keychain reads.
+    open: Mutex<HashMap<AccountRef, Arc<dyn SecretProvider>>>,
+    /// Each secret's name from the last list, for the type-the-name confirmations.
+    names: Mutex<HashMap<SecretKey, String>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("vault", &self.vault.service())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned lock only means another thread panicked while holding it; the data is usable.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl App {
+    /// Settings come from `config_dir/settings.json` and the environment (see [`crate::settings`]);
+    /// an unreadable file stops start-up with a sentence saying so.
+    pub fn load(config_dir: Option<&Path>) -> Result<App> {
+        // A separate keychain namespace per profile (and per end-to-end test, so parallel
+        // tests never restore each other's sessions).
+        let vault = match std::env::var(KEYCHAIN_SERVICE_ENV) {
+            Ok(service) if !service.trim().is_empty() => Vault::new(service),
+            _ => Vault::default(),
+        };
+        let settings = NetworkSettings::load(config_dir)?;
+        let oauth = OAuthManager::new(
+            OAuthConfig {
+                identity: settings.identity(),
+                wisp_service: proxy_header(&settings.wisp_service_did),
+                ..OAuthConfig::default()
+            },
+            vault.clone(),
+        )?;
+        let registry =
+            Registry::default().with(WispKind::new(oauth, settings.wisp_service_did.clone())?);
+        Ok(App::new(vault, registry, config_dir))
+    }
+
+    /// An app over the given providers (tests build one with private keychains and services).
+    pub fn new(vault: Vault, registry: Registry, config_dir: Option<&Path>) -> App {
+        App {
+            tokens: TokenKeeper::new(vault.clone()),
+            vault,
+            registry,
+            clipboard: SecretClipboard::new(),
+            preferences: Mutex::new(Preferences::load(config_dir)),
+            config_dir: config_dir.map(Path::to_path_buf),
+            sign_in_cancel: Mutex::new(None),
+            open: Mutex::default(),
+            names: Mutex::default(),
+        }
+    }
+
+    pub fn providers(&self) -> Vec<ProviderDescriptor> {
+        self.registry.descriptors()
+    }
+
+    pub fn tokens(&self) -> &TokenKeeper {
+        &self.tokens
+    }
+
+    pub fn clipboard(&self) -> &SecretClipboard {
+        &self.clipboard
+    }
+
+    /// Checks that the OS keychain answers, so the UI can warn before the user creates a token
+    /// it could not keep. Reads an item that normally does not exist: no write, no prompt.
+    pub async fn keychain_status(&self) -> Result<KeychainStatus> {
+        self.vault.contains_async("keychain-probe").await?;
+        Ok(KeychainStatus {
+            store: vault::STORE_NAME.to_owned(),
+        })
+    }
+
+    /// Every account signed in on this machine, across providers, from the keychain (no
+    /// browser). Tokens stored by earlier versions are moved to today's item names first.
+    pub async fn restore_accounts(&self) -> Result<Vec<AccountView>> {
+        let mut all = Vec::new();
+        for kind in self.registry.kinds() {
+            let accounts = kind.restore().await?;
+            if kind.had_legacy_token_items() {
+                for account in &accounts {
+                    // A move cut short leaves the old items in place (nothing is lost) and is
+                    // finished on the next start; until then the badges may be missing.
+                    let _ = self.tokens.migrate_legacy(&account.account).await;
+                }
+            }
+            all.extend(accounts);
+        }
+        Ok(all)
+    }
+
+    /// Adds an account; returns once the provider is done (for OAuth: the browser came back).
+    /// [`App::cancel_sign_in`] stops it. A new sign-in replaces one still waiting.
+    pub async fn sign_in(
+        &self,
+        provider: &str,
+        request: SignInRequest,
+        browser: &dyn BrowserOpener,
+    ) -> Result<AccountView> {
+        let kind = self.registry.get(provider)?;
+        let cancel = CancellationToken::new();
+        if let Some(previous) = lock(&self.sign_in_cancel).replace(cancel.clone()) {
+            previous.cancel();
+        }
+        let context = SignInContext { browser, cancel };
+        let account = kind.sign_in(request, context).await?;
+        // A session signed in again replaces the one an opened API was built on.
+        lock(&self.open).remove(&account.account);
+        Ok(account)
+    }
+
+    pub fn cancel_sign_in(&self) {
+        if let Some(cancel) = lock(&self.sign_in_cancel).take() {
+            cancel.cancel();
+        }
+    }
+
+    /// Signs out: drops the account's in-memory tokens, clears the clipboard if it still holds
+    /// a token we put there, ends the session. Stored copies stay in the keychain (they are the
+    /// user's). Returns whether the clipboard was cleared, too.
+    pub async fn sign_out(&self, account: &AccountRef) -> Result<(SignOutOutcome, bool)> {
+        let kind = self.registry.get(&account.provider)?;
+        self.tokens.forget_account_in_memory(account);
+        let cleared = self.clipboard.clear_if_ours();
+        lock(&self.open).remove(account);
+        lock(&self.names).retain(|(owner, _), _| owner != account);
+        Ok((kind.sign_out(&account.id).await?, cleared))
+    }
+
+    fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
+        self.registry.get(&account.provider)
+    }
+
+    /// The account's secrets API, opened once per process.
+    async fn provider(
+        &self,
+        account: &AccountRef,
+        operation: Operation,
+    ) -> Result<Arc<dyn SecretProvider>> {
+        let kind = self.kind(account)?;
+        let descriptor = kind.descriptor();
+        if !descriptor.supports(operation) {
+            return Err(Error::Unsupported {
+                provider: descriptor.label.clone(),
+                operation,
+            });
+        }
+        if let Some(open) = lock(&self.open).get(account) {
+            return Ok(Arc::clone(open));
+        }
+        let opened: Arc<dyn SecretProvider> = Arc::from(kind.open(&account.id).await?);
+        lock(&self.open)
+            .entry(account.clone())
+            .or_insert_with(|| Arc::clone(&opened));
+        Ok(opened)
+    }
+
+    /// The list, sorted for the UI, with badges from one keychain read. A keychain that does
+    /// not answer leaves the badges off rather than hiding the list.
+    pub async fn list_secrets(&self, account: &AccountRef) -> Result<Vec<SecretRow>> {
+        let provider = self.provider(account, Operation::List).await?;
+        let (listed, stored) = tokio::join!(provider.list(), self.tokens.stored_ids(account));
+        let listed = listed?;
+        let stored = stored.unwrap_or_default();
+        {
+            let mut names = lock(&self.names);
+            names.retain(|(owner, _), _| owner != account);
+            for summary in &listed {
+                names.insert(
+                    (account.clone(), summary.id.clone()),
+                    summary.name.clone(),
+                );
+            }
+        }
+        let mut rows: Vec<SecretRow> = listed
+            .into_iter()
+            .map(|summary| {
+                let badge = stored.contains(&summary.id);
+                SecretRow::new(summary, badge)
+            })
+            .collect();
+        sort_for_list(&mut rows);
+        Ok(rows)
+    }
+
+    /// The secret's name, as the confirmation must be typed: from the last list, else listed
+    /// now. `SecretNotFound` if the provider has no such secret.
+    pub async fn secret_name(&self, account: &AccountRef, id: &str) -> Result<String> {
+        let key = (account.clone(), id.to_owned());
+        if let Some(name) = lock(&self.names).get(&key) {
+            return Ok(name.clone());
+        }
+        self.list_secrets(account).await?;
+        lock(&self.names)
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| Error::SecretNotFound { name: id.to_owned() })
+    }
+
+    pub async fn create_secret(&self, account: &AccountRef, name: &str) -> Result<Issued> {
+        let provider = self.provider(account, Operation::Create).await?;
+        let issued = self.tokens.create(provider.as_ref(), account, name).await?;
+        lock(&self.names).insert((account.clone(), issued.id.clone()), issued.name.clone());
+        Ok(issued)
+    }
+
+    /// `confirm_name` must equal the secret's name exactly; checked before anything is sent.
+    pub async fn rotate_secret(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        confirm_name: &str,
+    ) -> Result<Issued> {
+        let provider = self.provider(account, Operation::Rotate).await?;
+        let name = self.secret_name(account, id).await?;
+        self.tokens
+            .rotate(provider.as_ref(), account, id, &name, confirm_name)
+            .await
+    }
+
+    /// Returns whether a local copy was removed.
+    pub async fn delete_secret(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        confirm_name: &str,
+        remove_local_copy: bool,
+    ) -> Result<bool> {
+        let provider = self.provider(account, Operation::Delete).await?;
+        let name = self.secret_name(account, id).await?;
+        let removed = self
+            .tokens
+            .delete(
+                provider.as_ref(),
+                account,
+                id,
+                &name,
+                confirm_name,
+                remove_local_copy,
+            )
+            .await?;
+        lock(&self.names).remove(&(account.clone(), id.to_owned()));
+        Ok(removed)
+    }
+
+    /// What the rotate and delete confirmations list as depending on the secret.
+    pub async fn dependents(&self, account: &AccountRef, id: &str) -> Result<Vec<Dependent>> {
+        let provider = self.provider(account, Operation::List).await?;
+        provider.dependents(id).await
+    }
+
+    /// Copies `token` with the clipboard rules (history exclusion, countdown clear of only our
+    /// value); `on_cleared` hears the countdown's end.
+    pub fn copy(
+        &self,
+        token: &SecretString,
+        on_cleared: impl FnOnce(bool) + Send + 'static,
+    ) -> Result<ClipboardCopy> {
+        let seconds = lock(&self.preferences).clipboard_clear_seconds;
+        self.clipboard.copy(
+            token,
+            Duration::from_secs(u64::from(seconds)),
+            on_cleared,
+        )?;
+        Ok(ClipboardCopy {
+            clears_in_seconds: seconds,
+        })
+    }
+
+    /// Copies the token of the open copy-once dialog (from memory, else the keychain).
+    pub async fn copy_issued_token(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        on_cleared: impl FnOnce(bool) + Send + 'static,
+    ) -> Result<ClipboardCopy> {
+        let token = self.tokens.issued_token(account, id).await?;
+        self.copy(&token, on_cleared)
+    }
+
+    /// The deliberate later action: copies the stored copy from the keychain.
+    pub async fn copy_stored_token(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        on_cleared: impl FnOnce(bool) + Send + 'static,
+    ) -> Result<ClipboardCopy> {
+        let token = self.tokens.stored_token(account, id).await?;
+        self.copy(&token, on_cleared)
+    }
+
+    pub fn preferences(&self) -> Preferences {
+        *lock(&self.preferences)
+    }
+
+    /// Validates and saves to `preferences.json`; the new values apply to the next copy.
+    pub fn save_preferences(&self, preferences: Preferences) -> Result<Preferences> {
+        let Some(dir) = self.config_dir.as_deref() else {
+            return Err(Error::InvalidSettings {
+                detail: "the platform reported no config folder".into(),
+            });
+        };
+        preferences.save(dir)?;
+        *lock(&self.preferences) = preferences;
+        Ok(preferences)
+    }
+}

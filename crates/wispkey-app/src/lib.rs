@@ -1,0 +1,18 @@
+//! Wispkey's app layer: the functions the desktop window's commands and the `wispkey` CLI's
+//! verbs both call, so neither does more than forward. It loads the settings, builds the
+//! registry of providers, and keeps what a running process holds (opened provider APIs, the
+//! last listed names, the sign-in in progress, the clipboard, the preferences).
+//!
+//! - [`app`]: [`App`], one per process.
+//! - [`registry`]: the providers chosen at run time by an account's provider id.
+//! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
+//! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
+
+pub mod app;
+pub mod registry;
+pub mod settings;
+pub mod views;
+
+pub use app::{App, KEYCHAIN_SERVICE_ENV, default_config_dir};
+pub use registry::Registry;
+pub use views::IpcError;

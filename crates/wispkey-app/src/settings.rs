@@ -1,0 +1,142 @@
+//! Where Wispkey looks for things on the network. The defaults are production; the local test
+//! stack and self-hosters override them with environment variables (which win) or the settings
+//! file `settings.json` in the app's config folder. No secret is ever stored here.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use wispkey_core::error::{Error, Result};
+use wispkey_atproto::oauth::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
+use wispkey_wisp::DEFAULT_SERVICE_DID;
+
+pub const ENV_PLC_URL: &str = "WISPKEY_PLC_URL";
+pub const ENV_HANDLE_RESOLVER_PDS: &str = "WISPKEY_HANDLE_RESOLVER_PDS";
+pub const ENV_WISP_SERVICE_DID: &str = "WISPKEY_WISP_SERVICE_DID";
+pub const FILE_NAME: &str = "settings.json";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSettings {
+    pub plc_directory_url: String,
+    /// `None`: resolve handles the standard way (DNS TXT, then HTTPS well-known).
+    pub handle_resolver_pds: Option<String>,
+    pub wisp_service_did: String,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            plc_directory_url: DEFAULT_PLC_DIRECTORY.to_owned(),
+            handle_resolver_pds: None,
+            wisp_service_did: DEFAULT_SERVICE_DID.to_owned(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SettingsFile {
+    plc_directory_url: Option<String>,
+    handle_resolver_pds: Option<String>,
+    wisp_service_did: Option<String>,
+}
+
+impl NetworkSettings {
+    /// Defaults, then `config_dir/settings.json` if it exists, then the environment.
+    pub fn load(config_dir: Option<&Path>) -> Result<NetworkSettings> {
+        let file = match config_dir.map(|dir| dir.join(FILE_NAME)) {
+            Some(path) if path.is_file() => {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|error| Error::InvalidSettings {
+                        detail: format!("{}: {error}", path.display()),
+                    })?;
+                serde_json::from_str(&text).map_err(|error| Error::InvalidSettings {
+                    detail: format!("{}: {error}", path.display()),
+                })?
+            }
+            _ => SettingsFile::default(),
+        };
+        Ok(NetworkSettings::merge(file, |key| std::env::var(key).ok()))
+    }
+
+    fn merge(file: SettingsFile, env: impl Fn(&str) -> Option<String>) -> NetworkSettings {
+        let defaults = NetworkSettings::default();
+        let pick = |key: &str, from_file: Option<String>| {
+            env(key)
+                .filter(|value| !value.trim().is_empty())
+                .or(from_file)
+        };
+        NetworkSettings {
+            plc_directory_url: pick(ENV_PLC_URL, file.plc_directory_url)
+                .unwrap_or(defaults.plc_directory_url),
+            handle_resolver_pds: pick(ENV_HANDLE_RESOLVER_PDS, file.handle_resolver_pds),
+            wisp_service_did: pick(ENV_WISP_SERVICE_DID, file.wisp_service_did)
+                .unwrap_or(defaults.wisp_service_did),
+        }
+    }
+
+    pub fn identity(&self) -> IdentityConfig {
+        IdentityConfig {
+            plc_directory_url: self.plc_directory_url.clone(),
+            handle_resolver: match &self.handle_resolver_pds {
+                Some(pds_url) => HandleResolverConfig::ViaPds {
+                    pds_url: pds_url.clone(),
+                },
+                None => HandleResolverConfig::Standard,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_production() {
+        let settings = NetworkSettings::merge(SettingsFile::default(), |_| None);
+        assert_eq!(settings.plc_directory_url, "https://plc.directory");
+        assert_eq!(settings.wisp_service_did, "did:web:wisp.place");
+        assert_eq!(
+            settings.identity().handle_resolver,
+            HandleResolverConfig::Standard
+        );
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file() {
+        let file = SettingsFile {
+            wisp_service_did: Some("did:web:from-file.example".into()),
+            plc_directory_url: Some("http://localhost:1".into()),
+            handle_resolver_pds: None,
+        };
+        let settings = NetworkSettings::merge(file, |key| {
+            (key == ENV_WISP_SERVICE_DID).then(|| "did:web:localhost%3A9".to_owned())
+        });
+        assert_eq!(settings.wisp_service_did, "did:web:localhost%3A9");
+        assert_eq!(settings.plc_directory_url, "http://localhost:1");
+    }
+
+    #[test]
+    fn a_handle_resolver_pds_switches_resolution_to_that_pds() {
+        let settings = NetworkSettings::merge(SettingsFile::default(), |key| {
+            (key == ENV_HANDLE_RESOLVER_PDS).then(|| "http://localhost:2583".to_owned())
+        });
+        assert_eq!(
+            settings.identity().handle_resolver,
+            HandleResolverConfig::ViaPds {
+                pds_url: "http://localhost:2583".into()
+            }
+        );
+    }
+
+    #[test]
+    fn an_unreadable_settings_file_is_a_clear_error() {
+        let dir = std::env::temp_dir().join(format!("wispkey-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(FILE_NAME), "{ not json").unwrap();
+        let error = NetworkSettings::load(Some(&dir)).unwrap_err();
+        assert_eq!(error.code().as_str(), "invalid_settings");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

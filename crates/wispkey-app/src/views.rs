@@ -1,0 +1,269 @@
+//! What crosses to the window (as IPC) and to scripts (as `wispkey … --json`): rows, issued
+//! tokens, outcomes, and errors as `{code, message}`. Shapes are pinned by tests.
+
+use serde::Serialize;
+use zeroize::Zeroize;
+
+use wispkey_core::ErrorCode;
+use wispkey_core::provider::SecretSummary;
+use wispkey_core::tokens::Issued;
+
+/// An error as the window and `--json` see it: a stable code the UI branches on and a sentence
+/// for the user. Nothing else — no platform detail, no parameters — so a secret passed in can
+/// never come back in an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<wispkey_core::Error> for IpcError {
+    fn from(error: wispkey_core::Error) -> Self {
+        IpcError {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// One row of the list. Times are RFC 3339 strings; the UI formats them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SecretRow {
+    /// The provider's id: what rotate, delete and the keychain use.
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_rotated_at: Option<String>,
+    /// A token for this secret is in this machine's keychain.
+    pub stored_locally: bool,
+}
+
+impl SecretRow {
+    pub fn new(summary: SecretSummary, stored_locally: bool) -> Self {
+        SecretRow {
+            id: summary.id,
+            name: summary.name,
+            created_at: summary.created_at.to_rfc3339(),
+            last_rotated_at: summary.last_rotated_at.map(|at| at.to_rfc3339()),
+            stored_locally,
+        }
+    }
+}
+
+/// The list's order: by lower-cased name, ties by name, then id (names need not be unique).
+/// The UI checks this order in one pass and only sorts itself when it is broken, so 10,000
+/// rows render without a sort.
+pub fn sort_for_list(rows: &mut [SecretRow]) {
+    rows.sort_by_cached_key(|row| (row.name.to_lowercase(), row.name.clone(), row.id.clone()));
+}
+
+/// A just-issued token for the copy-once dialog (or `wispkey … --show`). The token crosses only
+/// here, for display; `Debug` never shows it and the string is zeroized when dropped.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedSecret {
+    pub id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub issued_at: String,
+    pub token: String,
+    /// Written to the keychain and read back equal before this was returned.
+    pub stored: bool,
+    /// Why it is not stored (when `stored` is false).
+    pub store_error: Option<IpcError>,
+}
+
+impl From<Issued> for IssuedSecret {
+    fn from(issued: Issued) -> Self {
+        IssuedSecret {
+            stored: issued.stored(),
+            id: issued.id,
+            name: issued.name,
+            issued_at: issued.issued_at.to_rfc3339(),
+            token: issued.token.expose().to_owned(),
+            store_error: issued.store_error.map(IpcError::from),
+        }
+    }
+}
+
+impl std::fmt::Debug for IssuedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedSecret")
+            .field("id", &self.id)
+            .field("stored", &self.stored)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for IssuedSecret {
+    fn drop(&mut self) {
+        self.token.zeroize();
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteOutcome {
+    pub local_copy_removed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClipboardCopy {
+    /// 0 = auto-clear is off.
+    pub clears_in_seconds: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    /// Where tokens are kept, for the UI to name it ("Secret Service", "macOS Keychain"…).
+    pub store: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use wispkey_core::{Error, SecretString};
+
+    fn issued(store_error: Option<Error>) -> IssuedSecret {
+        Issued {
+            id: "deploy-hook".into(),
+            name: "deploy-hook".into(),
+            issued_at: Utc.with_ymd_and_hms(2024, 1, 15, 10, 30, 0).unwrap(),
+            token: SecretString::new("wsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"),
+            store_error,
+        }
+        .into()
+    }
+
+    #[test]
+    fn an_issued_secret_crosses_in_the_contract_shape() {
+        let not_stored = issued(Some(Error::KeychainMissing {
+            detail: "platform detail".into(),
+        }));
+        let json = serde_json::to_value(&not_stored).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "id": "deploy-hook",
+                "name": "deploy-hook",
+                "issuedAt": "2024-01-15T10:30:00+00:00",
+                "token": "wsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX",
+                "stored": false,
+                "storeError": {
+                    "code": "keychain_missing",
+                    "message": Error::KeychainMissing { detail: String::new() }.to_string(),
+                },
+            })
+        );
+        let stored = serde_json::to_value(issued(None)).unwrap();
+        assert_eq!(stored["stored"], true);
+        assert_eq!(stored["storeError"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn debug_of_an_issued_secret_never_shows_the_token() {
+        let printed = format!("{:?}", issued(None));
+        assert!(!printed.contains("wsk_"), "{printed}");
+    }
+
+    fn row(name: &str) -> SecretRow {
+        SecretRow {
+            id: name.into(),
+            name: name.into(),
+            created_at: "2024-01-15T10:30:00+00:00".into(),
+            last_rotated_at: None,
+            stored_locally: false,
+        }
+    }
+
+    fn names(rows: &[SecretRow]) -> Vec<&str> {
+        rows.iter().map(|row| row.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_list_is_sorted_by_lower_cased_name_then_by_name() {
+        let mut rows: Vec<SecretRow> = [
+            "beta", "Alpha", "alpha", "_x", "ALPHA", "a.b", "a-b", "9", "Zulu",
+        ]
+        .into_iter()
+        .map(row)
+        .collect();
+        sort_for_list(&mut rows);
+        // Byte order of the lower-cased names ('_' sorts before letters), then case breaks ties.
+        assert_eq!(
+            names(&rows),
+            [
+                "9", "_x", "a-b", "a.b", "ALPHA", "Alpha", "alpha", "beta", "Zulu"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_names_are_ordered_by_id() {
+        let mut rows = vec![row("hook"), row("hook")];
+        rows[0].id = "9".into();
+        rows[1].id = "10".into();
+        sort_for_list(&mut rows);
+        assert_eq!(rows[0].id, "10");
+    }
+
+    #[test]
+    fn ten_thousand_rows_come_out_in_the_order_the_ui_checks() {
+        let mut rows: Vec<SecretRow> = (0..10_000)
+            .rev()
+            .map(|i| {
+                row(&if i % 2 == 0 {
+                    format!("Hook-{i:05}")
+                } else {
+                    format!("hook-{i:05}")
+                })
+            })
+            .collect();
+        sort_for_list(&mut rows);
+        let lower: Vec<String> = rows.iter().map(|row| row.name.to_lowercase()).collect();
+        assert!(lower.windows(2).all(|pair| pair[0] <= pair[1]));
+        assert_eq!(rows[0].name, "Hook-00000");
+        assert_eq!(rows[9_999].name, "hook-09999");
+    }
+
+    #[test]
+    fn errors_cross_as_code_and_message_only() {
+        let error = IpcError::from(Error::KeychainFailed {
+            detail: "internal detail 1234".into(),
+        });
+        let json = serde_json::to_string(&error).unwrap();
+        assert!(!json.contains("1234"), "{json}");
+        let error = IpcError::from(Error::KeychainMissing {
+            detail: "DBus error: org.freedesktop.secrets was not provided".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({
+                "code": "keychain_missing",
+                "message": "No keychain is available. Install and start a Secret Service provider \
+                            (GNOME Keyring or KWallet), then try again."
+            })
+        );
+    }
+
+    #[test]
+    fn a_mistyped_confirmation_crosses_as_invalid_request() {
+        let error = IpcError::from(Error::NameNotConfirmed {
+            name: "prod".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(&error).unwrap()["code"],
+            "invalid_request"
+        );
+    }
+}

@@ -1,0 +1,592 @@
+//! [`OAuthManager`]: sign in, restore, list, refresh, sign out — the API the app calls.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atrium_oauth::{
+    AtprotoClientMetadata, AtprotoLocalhostClientMetadata, AuthMethod, AuthorizeOptions,
+    CallbackParams, GrantType, OAuthClient, OAuthClientConfig, OAuthResolverConfig,
+};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use wispkey_core::browser::BrowserOpener;
+use super::client_id::{ClientConfig, ClientParams};
+use super::loopback::{LoopbackListener, Page, PendingCallback};
+use super::resolve::{DidDocResolver, HandleResolver, IdentityConfig, IdentityResolver};
+use super::scopes::{GrantedScope, ScopeRequest};
+use wispkey_core::Operation;
+use super::session::{LiveSession, OAuthTransport, Shared, contain};
+use super::session_store::{
+    FlowExpectation, FlowSessionStore, FlowStateStore, IndexEntry, SessionRecord, read_index,
+    session_item, write_index,
+};
+use wispkey_core::error::{Error, Result};
+use crate::http::HttpClient;
+use wispkey_core::vault::Vault;
+
+/// The service the PDS proxies to (wisp.place's, as it addresses it) unless configured.
+pub const DEFAULT_WISP_SERVICE: &str = "did:web:wisp.place#wisp_xrpc";
+
+#[derive(Debug, Clone)]
+pub struct OAuthConfig {
+    pub identity: IdentityConfig,
+    pub client: ClientConfig,
+    /// `<service DID>#wisp_xrpc`: the `atproto-proxy` target, and the audience a granular scope
+    /// must allow.
+    pub wisp_service: String,
+    /// How long to wait for the browser to come back (default 5 minutes).
+    pub sign_in_timeout: Duration,
+    /// Per HTTP request (default 30 s).
+    pub http_timeout: Duration,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        OAuthConfig {
+            identity: IdentityConfig::default(),
+            client: ClientConfig::default(),
+            wisp_service: DEFAULT_WISP_SERVICE.to_owned(),
+            sign_in_timeout: Duration::from_secs(300),
+            http_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Per sign-in choices. `cancel` is what the UI's Cancel button triggers.
+#[derive(Debug, Clone, Default)]
+pub struct SignInOptions {
+    pub scope: ScopeRequest,
+    /// Overrides [`OAuthConfig::sign_in_timeout`].
+    pub timeout: Option<Duration>,
+    pub cancel: CancellationToken,
+}
+
+/// A signed-in account as the UI sees it. No secret in here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub did: String,
+    pub handle: Option<String>,
+    pub pds: String,
+    /// The granted scope, verbatim.
+    pub scope: String,
+    /// What the granted scope allows with secrets.
+    pub capabilities: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutOutcome {
+    /// False when the server could not be told (offline): local material is gone either way,
+    /// and the server-side session expires on its own.
+    pub revoked_at_server: bool,
+}
+
+type AtriumClient =
+    OAuthClient<FlowStateStore, FlowSessionStore, DidDocResolver, HandleResolver, HttpClient>;
+
+/// Everything OAuth for the app. Cheap to clone; one per process.
+#[derive(Clone)]
+pub struct OAuthManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: OAuthConfig,
+    shared: Arc<Shared>,
+    live: Mutex<HashMap<String, Arc<LiveSession>>>,
+    /// Serializes read-modify-write of the account index.
+    index_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for OAuthManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthManager")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OAuthManager {
+    pub fn new(config: OAuthConfig, vault: Vault) -> Result<Self> {
+        let http = HttpClient::new(config.http_timeout)?;
+        let resolver = Arc::new(IdentityResolver::new(config.identity.clone(), http.clone()));
+        let shared = Arc::new(Shared {
+            vault,
+            http,
+            resolver,
+            service_aud: config.wisp_service.clone(),
+        });
+        Ok(OAuthManager {
+            inner: Arc::new(Inner {
+                config,
+                shared,
+                live: Mutex::default(),
+                index_lock: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &OAuthConfig {
+        &self.inner.config
+    }
+
+    /// Signs in the account named by `input` (handle or DID): opens the browser on the PDS's
+    /// consent page, waits for the loopback redirect, stores the session in the keychain.
+    pub async fn sign_in(
+        &self,
+        input: &str,
+        browser: &dyn BrowserOpener,
+        options: SignInOptions,
+    ) -> Result<Account> {
+        let cancel = options.cancel.clone();
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(Error::SignInCancelled),
+            result = contain(self.sign_in_inner(input, browser, options), "signing in") => result,
+        }
+    }
+
+    async fn sign_in_inner(
+        &self,
+        input: &str,
+        browser: &dyn BrowserOpener,
+        options: SignInOptions,
+    ) -> Result<Account> {
+        let shared = &self.inner.shared;
+        let identity = shared.resolver.resolve_input(input).await?;
+        let auth_server = shared
+            .resolver
+            .authorization_server_for(&identity.pds)
+            .await?;
+
+        let mut listener = LoopbackListener::bind().await?;
+        let params = self
+            .inner
+            .config
+            .client
+            .params(listener.port(), options.scope.scope_string());
+        params.validate()?;
+        let state_store = FlowStateStore::default();
+        let session_store = FlowSessionStore::new(
+            shared.vault.clone(),
+            FlowExpectation {
+                did: identity.did.clone(),
+                handle: identity.handle.clone(),
+                client: params.clone(),
+                service_aud: shared.service_aud.clone(),
+                required: Operation::ALL.to_vec(),
+            },
+        );
+        let client = self.atrium_client(&params, state_store.clone(), session_store.clone())?;
+        if client.client_metadata.client_id != params.client_id() {
+            // Refresh and restore rebuild the id from port + scope; if that ever diverged from
+            // what atrium sends, every refresh would be refused. Fail now instead.
+            return Err(Error::SignInFailed {
+                detail: "the client id Wispkey rebuilds differs from atrium's".into(),
+            });
+        }
+
+        // atrium resolves again through our resolvers (cached): pass the handle when there is
+        // one, so the consent page can prefill it as login_hint.
+        let hint = identity
+            .handle
+            .clone()
+            .unwrap_or_else(|| identity.did.clone());
+        // Boxed: atrium's futures are large (see `contain`).
+        let authorize_url = Box::pin(client.authorize(
+            &hint,
+            AuthorizeOptions {
+                redirect_uri: Some(params.redirect_uri()),
+                scopes: params.atrium_scopes(),
+                prompt: None,
+                state: None,
+            },
+        ))
+        .await
+        .map_err(map_authorize_error)?;
+        let Some(expected_state) = state_store.issued_state() else {
+            return Err(Error::SignInFailed {
+                detail: "no authorization state was recorded".into(),
+            });
+        };
+
+        browser
+            .open(&authorize_url)
+            .map_err(|detail| Error::BrowserUnavailable { detail })?;
+
+        let timeout = options.timeout.unwrap_or(self.inner.config.sign_in_timeout);
+        let callback = match tokio::time::timeout(timeout, listener.next_callback()).await {
+            Ok(callback) => callback?,
+            Err(_) => {
+                return Err(Error::SignInTimedOut {
+                    seconds: timeout.as_secs(),
+                });
+            }
+        };
+        // No second redirect is useful now: close the port.
+        drop(listener);
+
+        let outcome = self
+            .finish(
+                &client,
+                &session_store,
+                &callback,
+                &expected_state,
+                &auth_server.issuer,
+            )
+            .await;
+        callback
+            .respond(match &outcome {
+                Ok(_) => Page::SignedIn,
+                Err(Error::ConsentDenied { .. }) => Page::Denied,
+                Err(Error::StateMismatch) => Page::Rejected,
+                Err(_) => Page::Failed,
+            })
+            .await;
+
+        // Tokens issued but refused (wrong account, too little scope, keychain failure) are
+        // revoked so they do not stay valid at the server with nobody holding them.
+        if let Some(rejected) = session_store.take_rejected() {
+            self.revoke_detached(SessionRecord::from_atrium(&rejected, None, params.clone()))
+                .await;
+        }
+        let account = outcome?;
+        if let Some(replaced) = session_store.take_replaced() {
+            self.revoke_detached(Ok(replaced)).await;
+        }
+        Ok(account)
+    }
+
+    /// Checks the redirect, exchanges the code (atrium), then indexes the account.
+    async fn finish(
+        &self,
+        client: &AtriumClient,
+        session_store: &FlowSessionStore,
+        callback: &PendingCallback,
+        expected_state: &str,
+        issuer: &str,
+    ) -> Result<Account> {
+        let query = &callback.query;
+        if query.state.as_deref() != Some(expected_state) {
+            return Err(Error::StateMismatch);
+        }
+        if query.iss.as_deref().is_some_and(|iss| iss != issuer) {
+            return Err(Error::SignInFailed {
+                detail: format!("the redirect came from issuer {:?}", query.iss),
+            });
+        }
+        if let Some(error) = &query.error {
+            let detail = format!(
+                "{error}: {}",
+                query.error_description.as_deref().unwrap_or_default()
+            );
+            return Err(if error == "access_denied" {
+                Error::ConsentDenied { detail }
+            } else {
+                Error::SignInFailed { detail }
+            });
+        }
+        let Some(code) = &query.code else {
+            return Err(Error::SignInFailed {
+                detail: "the redirect carried neither a code nor an error".into(),
+            });
+        };
+        let params = CallbackParams {
+            code: code.expose().to_owned(),
+            state: query.state.clone(),
+            iss: query.iss.clone(),
+        };
+        // atrium 0.2.0 panics (todo!) when the token endpoint refuses the code: contained here
+        // and reported as a failed sign-in.
+        let exchanged = contain(
+            async { client.callback(params).await.map_err(map_callback_error) },
+            "exchanging the authorization code",
+        )
+        .await;
+        match exchanged {
+            Ok(_) => {}
+            Err(Error::SignInFailed { detail }) if detail.contains("inside the OAuth library") => {
+                return Err(Error::SignInFailed {
+                    detail: format!(
+                        "the authorization server refused the code exchange ({detail})"
+                    ),
+                });
+            }
+            Err(other) => return Err(other),
+        }
+        let Some(record) = session_store.take_record() else {
+            return Err(Error::SignInFailed {
+                detail: "the token exchange finished without storing a session".into(),
+            });
+        };
+        self.activate(record).await
+    }
+
+    /// Makes a stored record the account's live session and lists it in the index.
+    async fn activate(&self, record: SessionRecord) -> Result<Account> {
+        let entry = IndexEntry {
+            did: record.did.clone(),
+            handle: record.handle.clone(),
+            pds: record.pds.clone(),
+            scope: record.scope.clone(),
+        };
+        let live = Arc::new(LiveSession::new(record, Arc::clone(&self.inner.shared))?);
+        {
+            let _guard = self.inner.index_lock.lock().await;
+            let vault = &self.inner.shared.vault;
+            let mut entries = read_index(vault).await?;
+            match entries.iter_mut().find(|e| e.did == entry.did) {
+                Some(existing) => *existing = entry.clone(),
+                None => entries.push(entry.clone()),
+            }
+            write_index(vault, &entries).await?;
+        }
+        if let Ok(mut map) = self.inner.live.lock() {
+            map.insert(entry.did.clone(), live);
+        }
+        Ok(self.account(&entry))
+    }
+
+    async fn revoke_detached(&self, record: Result<SessionRecord>) {
+        let Ok(record) = record else { return };
+        let Ok(session) = LiveSession::new(record, Arc::clone(&self.inner.shared)) else {
+            return;
+        };
+        // Best effort, bounded: the user is waiting for the sign-in result.
+        let _ = tokio::time::timeout(Duration::from_secs(10), session.revoke()).await;
+    }
+
+    fn atrium_client(
+        &self,
+        params: &ClientParams,
+        state_store: FlowStateStore,
+        session_store: FlowSessionStore,
+    ) -> Result<AtriumClient> {
+        let shared = &self.inner.shared;
+        let resolver = OAuthResolverConfig {
+            did_resolver: DidDocResolver(Arc::clone(&shared.resolver)),
+            handle_resolver: HandleResolver(Arc::clone(&shared.resolver)),
+            authorization_server_metadata: Default::default(),
+            protected_resource_metadata: Default::default(),
+        };
+        let built = match params {
+            ClientParams::Loopback { .. } => OAuthClient::new(OAuthClientConfig {
+                client_metadata: AtprotoLocalhostClientMetadata {
+                    redirect_uris: Some(vec![params.redirect_uri()]),
+                    scopes: Some(params.atrium_scopes()),
+                },
+                keys: None,
+                state_store,
+                session_store,
+                resolver,
+                http_client: shared.http.clone(),
+            }),
+            ClientParams::Hosted { client_id, .. } => OAuthClient::new(OAuthClientConfig {
+                client_metadata: AtprotoClientMetadata {
+                    client_id: client_id.clone(),
+                    client_uri: None,
+                    // The document registers the portless loopback URI; the one sent carries
+                    // the listener's port, which the server accepts for native clients.
+                    redirect_uris: vec![params.redirect_uri()],
+                    token_endpoint_auth_method: AuthMethod::None,
+                    grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+                    scopes: params.atrium_scopes(),
+                    jwks_uri: None,
+                    token_endpoint_auth_signing_alg: None,
+                },
+                keys: None,
+                state_store,
+                session_store,
+                resolver,
+                http_client: shared.http.clone(),
+            }),
+        };
+        built.map_err(|e| Error::SignInFailed {
+            detail: format!("invalid OAuth client configuration: {e}"),
+        })
+    }
+
+    fn account(&self, entry: &IndexEntry) -> Account {
+        Account {
+            did: entry.did.clone(),
+            handle: entry.handle.clone(),
+            pds: entry.pds.clone(),
+            scope: entry.scope.clone(),
+            capabilities: GrantedScope::new(&entry.scope)
+                .capabilities(&self.inner.config.wisp_service),
+        }
+    }
+
+    /// The accounts in the keychain's index. No network, no token read.
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let entries = read_index(&self.inner.shared.vault).await?;
+        Ok(entries.iter().map(|entry| self.account(entry)).collect())
+    }
+
+    /// Loads every stored session (app start). No browser, no network: tokens are refreshed
+    /// when first used. Accounts whose material is gone from the keychain are dropped from the
+    /// index; an unreadable record is skipped (sign in again to replace it).
+    pub async fn restore(&self) -> Result<Vec<Account>> {
+        let _guard = self.inner.index_lock.lock().await;
+        let vault = &self.inner.shared.vault;
+        let entries = read_index(vault).await?;
+        let listed = entries.len();
+        let mut kept = Vec::with_capacity(listed);
+        let mut accounts = Vec::new();
+        for entry in entries {
+            match SessionRecord::load(vault, &entry.did).await {
+                Ok(record) => {
+                    if let Ok(live) = LiveSession::new(record, Arc::clone(&self.inner.shared)) {
+                        if let Ok(mut map) = self.inner.live.lock() {
+                            map.insert(entry.did.clone(), Arc::new(live));
+                        }
+                        accounts.push(self.account(&entry));
+                    }
+                    kept.push(entry);
+                }
+                Err(Error::KeychainNotFound) => {}
+                Err(
+                    error @ (Error::KeychainMissing { .. }
+                    | Error::KeychainLocked { .. }
+                    | Error::KeychainDenied { .. }
+                    | Error::KeychainFailed { .. }),
+                ) => return Err(error),
+                Err(_) => kept.push(entry),
+            }
+        }
+        if kept.len() != listed {
+            write_index(vault, &kept).await?;
+        }
+        Ok(accounts)
+    }
+
+    async fn live(&self, did: &str) -> Result<Arc<LiveSession>> {
+        if let Some(live) = self
+            .inner
+            .live
+            .lock()
+            .ok()
+            .and_then(|map| map.get(did).cloned())
+        {
+            return Ok(live);
+        }
+        let record = match SessionRecord::load(&self.inner.shared.vault, did).await {
+            Ok(record) => record,
+            Err(Error::KeychainNotFound) => {
+                return Err(Error::SessionExpired {
+                    detail: format!("{did} is not signed in on this device"),
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        let live = Arc::new(LiveSession::new(record, Arc::clone(&self.inner.shared))?);
+        if let Ok(mut map) = self.inner.live.lock() {
+            map.entry(did.to_owned())
+                .or_insert_with(|| Arc::clone(&live));
+        }
+        Ok(live)
+    }
+
+    /// The XRPC transport for a signed-in account (what providers use).
+    pub async fn transport(&self, did: &str) -> Result<OAuthTransport> {
+        Ok(OAuthTransport::new(self.live(did).await?))
+    }
+
+    /// Refreshes the account's tokens now (normally automatic).
+    pub async fn refresh(&self, did: &str) -> Result<()> {
+        self.live(did).await?.refresh().await
+    }
+
+    /// Revokes the session at the server, then deletes the local material and index entry.
+    pub async fn sign_out(&self, did: &str) -> Result<SignOutOutcome> {
+        let revoked = match self.live(did).await {
+            Ok(live) => live.revoke().await.is_ok(),
+            Err(Error::SessionExpired { .. }) => false,
+            Err(other) => return Err(other),
+        };
+        let vault = &self.inner.shared.vault;
+        match vault.delete_async(&session_item(did)).await {
+            Ok(()) | Err(Error::KeychainNotFound) => {}
+            Err(other) => return Err(other),
+        }
+        if let Ok(mut map) = self.inner.live.lock() {
+            map.remove(did);
+        }
+        let _guard = self.inner.index_lock.lock().await;
+        let mut entries = read_index(vault).await?;
+        entries.retain(|entry| entry.did != did);
+        write_index(vault, &entries).await?;
+        Ok(SignOutOutcome {
+            revoked_at_server: revoked,
+        })
+    }
+}
+
+fn map_authorize_error(error: atrium_oauth::Error) -> Error {
+    match error {
+        atrium_oauth::Error::Identity(atrium_identity::Error::NotFound) => Error::HandleNotFound {
+            detail: "not found during authorization".into(),
+        },
+        atrium_oauth::Error::Identity(atrium_identity::Error::HttpClient(e)) => {
+            crate::http::classify(&*e)
+        }
+        other => {
+            let detail = other.to_string();
+            if detail.contains("request not sent") {
+                Error::PdsUnreachable { detail }
+            } else {
+                Error::SignInFailed {
+                    detail: format!("pushed authorization request failed: {detail}"),
+                }
+            }
+        }
+    }
+}
+
+fn map_callback_error(error: atrium_oauth::Error) -> Error {
+    match error {
+        atrium_oauth::Error::SessionStore(inner) => match inner.downcast::<Error>() {
+            Ok(ours) => *ours,
+            Err(other) => Error::SignInFailed {
+                detail: other.to_string(),
+            },
+        },
+        atrium_oauth::Error::Callback(message)
+            if message.contains("unknown authorization state") =>
+        {
+            Error::StateMismatch
+        }
+        other => {
+            let detail = other.to_string();
+            if detail.contains("request not sent") {
+                Error::PdsUnreachable { detail }
+            } else {
+                Error::SignInFailed { detail }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sign_in_futures_stay_small_enough_to_nest() {
+        // atrium's futures run to hundreds of KiB in debug builds; unboxed, a few layers of
+        // them overflowed a 2 MiB thread stack. The public futures must stay small.
+        let manager = OAuthManager::new(OAuthConfig::default(), Vault::new("size-check")).unwrap();
+        let browser = |_: &str| Ok(());
+        let sign_in = manager.sign_in("alice.test", &browser, SignInOptions::default());
+        assert!(
+            std::mem::size_of_val(&sign_in) < 16 * 1024,
+            "{}",
+            std::mem::size_of_val(&sign_in)
+        );
+        let refresh = manager.refresh("did:plc:abc");
+        assert!(std::mem::size_of_val(&refresh) < 16 * 1024);
+    }
+}

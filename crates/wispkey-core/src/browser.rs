@@ -1,0 +1,105 @@
+//! Opening a sign-in page. The core never decides which browser: the caller does (the app and
+//! the CLI open the system browser, tests name a program through `WISPKEY_BROWSER`).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// Opens `url` in a browser and returns without waiting for the user.
+pub trait BrowserOpener: Send + Sync {
+    fn open(&self, url: &str) -> Result<(), String>;
+}
+
+impl<F> BrowserOpener for F
+where
+    F: Fn(&str) -> Result<(), String> + Send + Sync,
+{
+    fn open(&self, url: &str) -> Result<(), String> {
+        self(url)
+    }
+}
+
+/// Runs a program with the URL as its last argument, like `xdg-open <url>`.
+#[derive(Debug, Clone)]
+pub struct CommandBrowser {
+    program: PathBuf,
+    args: Vec<OsString>,
+    envs: Vec<(OsString, OsString)>,
+}
+
+impl CommandBrowser {
+    /// Names the program that receives the authorization URL (tests point it at the consent
+    /// automation in `stack/`).
+    pub const ENV: &'static str = "WISPKEY_BROWSER";
+
+    pub fn new(program: impl Into<PathBuf>) -> Self {
+        CommandBrowser {
+            program: program.into(),
+            args: Vec::new(),
+            envs: Vec::new(),
+        }
+    }
+
+    /// The program named by `WISPKEY_BROWSER`, if set and non-empty.
+    pub fn from_env() -> Option<Self> {
+        std::env::var_os(Self::ENV)
+            .filter(|value| !value.is_empty())
+            .map(CommandBrowser::new)
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// An environment variable for this program only (per-instance, so parallel tests can each
+    /// pass their own account without touching the process environment).
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+}
+
+impl BrowserOpener for CommandBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .arg(url)
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", self.program.display()))?;
+        // Reap the child when it exits so it does not linger as a zombie; its exit status says
+        // nothing about the sign-in (real browsers return at once).
+        std::thread::Builder::new()
+            .name("wispkey-browser-reaper".into())
+            .spawn(move || {
+                let _ = child.wait();
+            })
+            .map(|_| ())
+            .map_err(|e| format!("could not watch the browser process: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_program_is_an_error_not_a_panic() {
+        let browser = CommandBrowser::new("/nonexistent/wispkey-browser");
+        let error = browser.open("http://localhost/").unwrap_err();
+        assert!(error.contains("could not start"), "{error}");
+    }
+
+    #[test]
+    fn a_closure_is_a_browser() {
+        let seen = std::sync::Mutex::new(String::new());
+        let browser = |url: &str| {
+            *seen.lock().unwrap() = url.to_owned();
+            Ok(())
+        };
+        BrowserOpener::open(&browser, "http://localhost/x").unwrap();
+        assert_eq!(*seen.lock().unwrap(), "http://localhost/x");
+    }
+}

@@ -1,0 +1,114 @@
+//! What a provider tells the window and the CLI about itself, so neither names a provider in its
+//! code: how one signs in, which operations exist, what identifies a secret, the rule for new
+//! names (with the sentences that explain a refusal), and the words its dialogs need.
+
+use serde::Serialize;
+
+use crate::operation::Operation;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderDescriptor {
+    /// Stable id, part of every [`crate::account::AccountRef`] and keychain item: never rename.
+    pub id: String,
+    /// What users call the service ("wisp.place").
+    pub label: String,
+    pub sign_in: SignInMethod,
+    /// What this provider's API offers. An account may be granted less
+    /// ([`crate::account::AccountView::capabilities`]).
+    pub operations: Vec<Operation>,
+    pub secret_id: SecretIdentity,
+    /// `None` when the provider names new secrets itself (or cannot create them).
+    pub name_rule: Option<NameRule>,
+    pub words: ProviderWords,
+}
+
+impl ProviderDescriptor {
+    pub fn supports(&self, operation: Operation) -> bool {
+        self.operations.contains(&operation)
+    }
+}
+
+/// How an account of this provider is added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SignInMethod {
+    /// The system browser opens the provider's consent page; the app catches the redirect.
+    #[serde(rename = "oauth", rename_all = "camelCase")]
+    OAuth {
+        /// The field's label ("Handle or DID").
+        identity_label: String,
+        identity_placeholder: String,
+        identity_help: String,
+        /// Shown while the browser is open.
+        waiting: String,
+        /// Sign-in can ask for broader access when a narrow grant lacks an operation.
+        offers_full_access: bool,
+    },
+    /// A server address, an email and a password (and a second factor when the server asks).
+    #[serde(rename_all = "camelCase")]
+    Credentials { server_label: String },
+    /// A key the user pastes; checked by listing before it is kept.
+    #[serde(rename_all = "camelCase")]
+    ApiKey { key_label: String },
+}
+
+/// What identifies one secret at the provider, and whether that is also what the user reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SecretIdentity {
+    /// "Name", "Token id", "Webhook id".
+    pub label: String,
+    /// True when the id is the name (wisp.place): then names are unique and the dialogs show
+    /// one of them; otherwise they show the name and the id.
+    pub id_is_name: bool,
+}
+
+/// The provider's rule for a new secret's name, as data: the UI checks as the user types, the
+/// provider checks again before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NameRule {
+    pub max_length: u32,
+    /// The allowed characters as the body of a regular-expression character class
+    /// (`A-Za-z0-9._-`), the same in Rust and JavaScript.
+    pub allowed_characters: String,
+    /// Names refused although their characters are allowed (`.`, `..`).
+    pub reserved: Vec<String>,
+    /// The help line under the field.
+    pub help: String,
+    pub reasons: NameReasons,
+}
+
+/// The sentences that explain a refused name. `{name}`, `{length}` and `{max}` are filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NameReasons {
+    pub empty: String,
+    pub reserved: String,
+    /// Follows the list of refused characters: "… is not allowed: use letters A–Z, …".
+    pub characters_allowed: String,
+    pub too_long: String,
+}
+
+/// The provider-specific sentences of the list and the dialogs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderWords {
+    /// Under the empty list: what a secret is for.
+    pub list_intro: String,
+    /// The create dialog's first line.
+    pub create_intro: String,
+    /// Completes "“name” …" in the delete dialog.
+    pub delete_consequence: String,
+    /// The forget dialog's explanation.
+    pub forget_consequence: String,
+    /// What the dependents check looks for ("webhooks"), or `None` when the provider cannot say.
+    pub dependents_noun: Option<String>,
+}

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib/common.sh"
 "$repo_root/scripts/setup.sh"
 step "Building the front end, the app and the local wisp service"
 (cd "$repo_root/ui" && npm run build)
-(cd "$repo_root" && cargo build --locked -p wispkey -p wisp-service)
+(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wisp-service)
 
 stack_dir="$repo_root/.stack/demo"
 mkdir -p "$stack_dir"
@@ -41,4 +41,4 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): Wispkey needs a desktop session." >&2
   exit 1
 fi
-"$CARGO_TARGET_DIR/debug/wispkey"
+"$CARGO_TARGET_DIR/debug/wispkey-desktop"

@@ -12,4 +12,4 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): Wispkey needs a desktop session." >&2
   exit 1
 fi
-exec cargo run --release --locked -p wispkey
+exec cargo run --release --locked -p wispkey-desktop

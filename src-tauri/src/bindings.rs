@@ -94,7 +94,10 @@ fn command_entry(command: &Command, declared: &BTreeSet<String>) -> String {
         .returns
         .as_ref()
         .map_or_else(|| "null".to_owned(), |ty| ts_type(ty, declared));
-    format!("  {}: {{ args: {args}; returns: {returns} }};\n", command.name)
+    format!(
+        "  {}: {{ args: {args}; returns: {returns} }};\n",
+        command.name
+    )
 }
 
 fn commands() -> Vec<Command> {

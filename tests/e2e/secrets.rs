@@ -10,10 +10,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use wispkey_core::SecretString;
-use wispkey_wisp::signature;
 use wispkey_e2e::{
     App, PrivateKeyring, PrivateWisp, Profile, Stack, TestAccount, TestResult, app_env, with_env,
 };
+use wispkey_wisp::signature;
 
 const BODY: &str = r#"{"event":"e2e-delivery"}"#;
 

@@ -9,20 +9,20 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The built app: `WISPKEY_APP_BIN`, else `debug/wispkey` in Cargo's target folder.
+/// The built app: `WISPKEY_APP_BIN`, else `debug/wispkey-desktop` in Cargo's target folder.
 pub fn app_binary() -> TestResult<PathBuf> {
     let path = match std::env::var_os("WISPKEY_APP_BIN") {
         Some(path) => PathBuf::from(path),
         None => std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target"))
-            .join("debug/wispkey"),
+            .join("debug/wispkey-desktop"),
     };
     if path.is_file() {
         Ok(path)
     } else {
         Err(format!(
-            "the app is not built at {} (build it with `cargo build -p wispkey`, or run scripts/test.sh)",
+            "the app is not built at {} (build it with `cargo build -p wispkey-desktop`, or run scripts/test.sh)",
             path.display()
         )
         .into())

@@ -29,7 +29,7 @@ impl Stack {
                 "{STACK_ENV} is not set. These tests use the real local PDS: run them through \
                  scripts/test.sh or scripts/desktop-session.sh (which start the stack, a D-Bus \
                  session and an unlocked gnome-keyring), e.g.\n  \
-                 scripts/desktop-session.sh cargo nextest run -p wispkey-core\n\
+                 scripts/desktop-session.sh cargo nextest run -p wispkey-atproto\n\
                  or start the stack yourself (scripts/stack.sh start --dir DIR) and set \
                  {STACK_ENV}=DIR/stack.json inside a D-Bus session with an unlocked gnome-keyring."
             )

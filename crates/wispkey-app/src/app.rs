@@ -64,7 +64,9 @@ impl std::fmt::Debug for App {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A poisoned lock only means another thread panicked while holding it; the data is usable.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl App {
@@ -222,10 +224,7 @@ impl App {
             let mut names = lock(&self.names);
             names.retain(|(owner, _), _| owner != account);
             for summary in &listed {
-                names.insert(
-                    (account.clone(), summary.id.clone()),
-                    summary.name.clone(),
-                );
+                names.insert((account.clone(), summary.id.clone()), summary.name.clone());
             }
         }
         let mut rows: Vec<SecretRow> = listed
@@ -250,7 +249,9 @@ impl App {
         lock(&self.names)
             .get(&key)
             .cloned()
-            .ok_or_else(|| Error::SecretNotFound { name: id.to_owned() })
+            .ok_or_else(|| Error::SecretNotFound {
+                name: id.to_owned(),
+            })
     }
 
     pub async fn create_secret(&self, account: &AccountRef, name: &str) -> Result<Issued> {
@@ -313,11 +314,8 @@ impl App {
         on_cleared: impl FnOnce(bool) + Send + 'static,
     ) -> Result<ClipboardCopy> {
         let seconds = lock(&self.preferences).clipboard_clear_seconds;
-        self.clipboard.copy(
-            token,
-            Duration::from_secs(u64::from(seconds)),
-            on_cleared,
-        )?;
+        self.clipboard
+            .copy(token, Duration::from_secs(u64::from(seconds)), on_cleared)?;
         Ok(ClipboardCopy {
             clears_in_seconds: seconds,
         })

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use wispkey_core::error::{Error, Result};
 use wispkey_atproto::oauth::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
+use wispkey_core::error::{Error, Result};
 use wispkey_wisp::DEFAULT_SERVICE_DID;
 
 pub const ENV_PLC_URL: &str = "WISPKEY_PLC_URL";

@@ -3,20 +3,22 @@
 //! Service this test stops and starts (`wispkey-test-support`), never a mocked vault.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../wispkey-wisp/tests/support/mod.rs"]
 mod support;
 
 use std::process::Command;
 
 use support::{fresh_session, use_private_keyring};
+use wispkey_atproto::xrpc::XrpcTransport;
+use wispkey_atproto::xrpc::password::PasswordSession;
+use wispkey_core::AccountRef;
 use wispkey_core::provider::SecretProvider;
-use wispkey_core::provider::wisp::{self, WispProvider};
 use wispkey_core::tokens::TokenKeeper;
 use wispkey_core::tokens::item::{index_item, token_item};
-use wispkey_core::transport::XrpcTransport;
-use wispkey_core::transport::password::PasswordSession;
 use wispkey_core::vault::Vault;
 use wispkey_core::{Error, ErrorCode};
 use wispkey_test_support::{PrivateWisp, Stack, unique_name};
+use wispkey_wisp::WispProvider;
 
 fn unique_service(label: &str) -> Vault {
     assert!(
@@ -46,20 +48,15 @@ fn secret_tool_clear(vault: &Vault, item: &str) {
     assert!(status.success());
 }
 
-async fn provider(stack: &Stack) -> (WispProvider<PasswordSession>, String) {
+async fn provider(stack: &Stack) -> (WispProvider<PasswordSession>, AccountRef) {
     let provider = WispProvider::new(fresh_session(stack).await, stack.wisp_did().unwrap());
-    let did = provider.transport().did().to_owned();
-    (provider, did)
+    let account = AccountRef::new(wispkey_wisp::PROVIDER_ID, provider.transport().did());
+    (provider, account)
 }
 
 /// The names the list shows the "In keychain" badge for, in order.
-async fn badges(keeper: &TokenKeeper, did: &str) -> Vec<String> {
-    keeper
-        .stored_names(did)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect()
+async fn badges(keeper: &TokenKeeper, did: &AccountRef) -> Vec<String> {
+    keeper.stored_ids(did).await.unwrap().into_iter().collect()
 }
 
 #[tokio::test]
@@ -72,7 +69,7 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
     let created = keeper.create(&wisp, &did, "deploy-hook").await.unwrap();
     assert!(created.stored(), "{:?}", created.store_error);
     let rotated = keeper
-        .rotate(&wisp, &did, "deploy-hook", "deploy-hook")
+        .rotate(&wisp, &did, "deploy-hook", "deploy-hook", "deploy-hook")
         .await
         .unwrap();
     assert!(rotated.stored(), "{:?}", rotated.store_error);
@@ -87,7 +84,7 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
     );
     assert!(
         keeper
-            .stored_names(&did)
+            .stored_ids(&did)
             .await
             .unwrap()
             .contains("deploy-hook")
@@ -95,10 +92,10 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
     // And it is the token the server signs with now.
     let body = r#"{"event":"create"}"#;
     let signature = stack
-        .delivery_signature(&stack.wisp_control().unwrap(), &did, "deploy-hook", body)
+        .delivery_signature(&stack.wisp_control().unwrap(), &did.id, "deploy-hook", body)
         .await
         .unwrap();
-    assert!(wispkey_core::signature::verify(
+    assert!(wispkey_wisp::signature::verify(
         &keeper.stored_token(&did, "deploy-hook").await.unwrap(),
         body.as_bytes(),
         &signature
@@ -117,7 +114,10 @@ async fn rotate_keeps_token_when_keychain_write_fails() {
     assert!(created.stored(), "{:?}", created.store_error);
 
     keyring.stop_keyring().unwrap();
-    let rotated = keeper.rotate(&wisp, &did, "hook", "hook").await.unwrap();
+    let rotated = keeper
+        .rotate(&wisp, &did, "hook", "hook", "hook")
+        .await
+        .unwrap();
 
     // The server rotated; the keychain could not take the token. Say so, and keep the token.
     assert!(!rotated.stored());
@@ -137,7 +137,7 @@ async fn rotate_keeps_token_when_keychain_write_fails() {
 
     // The old (now dead) stored copy is never offered as this secret's token.
     keyring.start_keyring().unwrap();
-    assert!(!keeper.stored_names(&did).await.unwrap().contains("hook"));
+    assert!(!keeper.stored_ids(&did).await.unwrap().contains("hook"));
     let stored = keeper.stored_token(&did, "hook").await;
     assert!(matches!(stored, Err(Error::KeychainNotFound)), "{stored:?}");
 }
@@ -165,7 +165,7 @@ async fn retry_store_token_stores_pending_token() {
         secret_tool_lookup(&vault, &token_item(&did, "later")),
         created.token.expose()
     );
-    assert!(keeper.stored_names(&did).await.unwrap().contains("later"));
+    assert!(keeper.stored_ids(&did).await.unwrap().contains("later"));
 
     // Once the dialog is finished, retry has nothing left to store, and says so.
     keeper.finish(&did, "later");
@@ -223,14 +223,14 @@ async fn delete_removes_local_copy_when_asked() {
     keeper.create(&wisp, &did, "keep-copy").await.unwrap();
 
     let removed = keeper
-        .delete(&wisp, &did, "drop-me", "drop-me", true)
+        .delete(&wisp, &did, "drop-me", "drop-me", "drop-me", true)
         .await
         .unwrap();
     assert!(removed);
     assert!(secret_tool_lookup(&vault, &token_item(&did, "drop-me")).is_empty());
 
     let removed = keeper
-        .delete(&wisp, &did, "keep-copy", "keep-copy", false)
+        .delete(&wisp, &did, "keep-copy", "keep-copy", "keep-copy", false)
         .await
         .unwrap();
     assert!(!removed);
@@ -251,12 +251,12 @@ async fn rotate_or_delete_with_a_mistyped_name_sends_nothing() {
     let created = keeper.create(&wisp, &did, "prod").await.unwrap();
 
     let rotate = keeper
-        .rotate(&wisp, &did, "prod", "Prod")
+        .rotate(&wisp, &did, "prod", "prod", "Prod")
         .await
         .unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::InvalidRequest, "{rotate:?}");
     let delete = keeper
-        .delete(&wisp, &did, "prod", "prod ", true)
+        .delete(&wisp, &did, "prod", "prod", "prod ", true)
         .await
         .unwrap_err();
     assert_eq!(delete.code(), ErrorCode::InvalidRequest, "{delete:?}");
@@ -277,18 +277,18 @@ async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
     let stack = Stack::get().unwrap();
     let service = PrivateWisp::start(&stack, true, &[]).unwrap();
     let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
-    let did = wisp.transport().did().to_owned();
+    let did = AccountRef::new(wispkey_wisp::PROVIDER_ID, wisp.transport().did());
     let vault = unique_service("unknown");
     let keeper = TokenKeeper::new(vault.clone());
     let created = keeper.create(&wisp, &did, "fragile").await.unwrap();
     assert!(created.stored());
 
     service
-        .drop_connection_after_commit(wisp::nsid::ROTATE)
+        .drop_connection_after_commit(wispkey_wisp::nsid::ROTATE)
         .await
         .unwrap();
     let error = keeper
-        .rotate(&wisp, &did, "fragile", "fragile")
+        .rotate(&wisp, &did, "fragile", "fragile", "fragile")
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");
@@ -326,10 +326,10 @@ async fn two_accounts_store_same_named_secrets_apart() {
         two.token
     );
     keeper.forget(&first_did, "hook").await.unwrap();
-    assert!(keeper.stored_names(&first_did).await.unwrap().is_empty());
+    assert!(keeper.stored_ids(&first_did).await.unwrap().is_empty());
     assert!(
         keeper
-            .stored_names(&second_did)
+            .stored_ids(&second_did)
             .await
             .unwrap()
             .contains("hook")

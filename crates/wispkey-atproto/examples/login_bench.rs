@@ -4,7 +4,7 @@
 //! Needs the local stack and a Secret Service, like the tests:
 //!
 //! ```sh
-//! scripts/desktop-session.sh cargo run -p wispkey-core --example login_bench -- [RUNS] [--consent api|playwright]
+//! scripts/desktop-session.sh cargo run -p wispkey-atproto --example login_bench -- [RUNS] [--consent api|playwright]
 //! ```
 //!
 //! `api` (default) drives the consent page's own JSON API (stack/consent.mjs --mode api, one Node
@@ -12,9 +12,10 @@
 
 use std::time::{Duration, Instant};
 
-use wispkey_core::oauth::{
-    CommandBrowser, HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, SignInOptions,
+use wispkey_atproto::oauth::{
+    HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, SignInOptions,
 };
+use wispkey_core::browser::CommandBrowser;
 use wispkey_core::vault::Vault;
 
 #[derive(serde::Deserialize)]

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use oauth_support::*;
+use wispkey_atproto::oauth::{Account, OAuthManager, SignInOptions, session_item};
+use wispkey_atproto::xrpc::XrpcTransport;
 use wispkey_core::Error;
-use wispkey_core::oauth::{Account, OAuthManager, SignInOptions, session_item};
-use wispkey_core::transport::XrpcTransport;
 use wispkey_core::vault::Vault;
 
 async fn sign_in(manager: &OAuthManager, stack: &Stack, handle: &str, label: &str) -> Account {

@@ -9,10 +9,11 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use oauth_support::*;
-use wispkey_core::oauth::{
-    CancellationToken, Capability, HandleResolverConfig, IdentityConfig, OAuthManager,
-    ScopeRequest, SignInOptions,
+use wispkey_atproto::oauth::{
+    CancellationToken, HandleResolverConfig, IdentityConfig, OAuthManager, ScopeRequest,
+    SignInOptions,
 };
+use wispkey_core::Operation;
 use wispkey_core::{Error, ErrorCode};
 
 fn options(timeout_secs: u64) -> SignInOptions {
@@ -64,7 +65,7 @@ async fn assert_nothing_stored(
     assert!(manager.accounts().await.unwrap().is_empty());
     assert!(
         !vault
-            .contains_async(&wispkey_core::oauth::session_item(did))
+            .contains_async(&wispkey_atproto::oauth::session_item(did))
             .await
             .unwrap()
     );
@@ -95,7 +96,7 @@ async fn signing_in_through_the_consent_page_allows_listing_secrets_through_the_
     assert_eq!(account.did, alice.did);
     assert_eq!(account.handle.as_deref(), Some("alice.test"));
     assert_eq!(account.pds, stack.pds_url().unwrap());
-    assert_eq!(account.capabilities, Capability::ALL.to_vec());
+    assert_eq!(account.capabilities, Operation::ALL.to_vec());
     assert_eq!(manager.accounts().await.unwrap(), vec![account.clone()]);
 
     // With `aud=*` the did:web's `%3A` needs no `%253A` escaping: the proxied call is allowed.
@@ -346,7 +347,7 @@ async fn a_grant_without_rotate_create_and_delete_names_what_is_missing_and_keep
         Error::ScopeNotGranted { missing } => {
             assert_eq!(
                 missing,
-                &[Capability::Create, Capability::Rotate, Capability::Delete]
+                &[Operation::Create, Operation::Rotate, Operation::Delete]
             );
         }
         other => panic!("expected ScopeNotGranted, got {other:?}"),
@@ -383,7 +384,7 @@ async fn re_authorizing_with_full_access_works_through_the_proxy() {
         "{}",
         account.scope
     );
-    assert_eq!(account.capabilities, Capability::ALL.to_vec());
+    assert_eq!(account.capabilities, Operation::ALL.to_vec());
     let response = list_secrets(&manager, &stack, &account.did).await;
     assert_eq!(
         response.status,
@@ -458,7 +459,7 @@ async fn approving_another_account_than_the_one_typed_is_refused_and_nothing_is_
     assert_nothing_stored(&manager, &vault, &alice.did).await;
     assert!(
         !vault
-            .contains_async(&wispkey_core::oauth::session_item(&bob.did))
+            .contains_async(&wispkey_atproto::oauth::session_item(&bob.did))
             .await
             .unwrap()
     );

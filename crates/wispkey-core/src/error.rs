@@ -207,14 +207,10 @@ pub enum Error {
     )]
     EncryptionUnavailable,
 
-    #[error(
-        "The service failed to complete the request and nothing was changed. Try again later."
-    )]
+    #[error("The service failed to complete the request and nothing was changed. Try again later.")]
     ServiceFailed,
 
-    #[error(
-        "The service could not be reached. Check the service's status, then try again."
-    )]
+    #[error("The service could not be reached. Check the service's status, then try again.")]
     ServiceUnreachable { detail: String },
 
     #[error(

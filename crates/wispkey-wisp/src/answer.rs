@@ -7,9 +7,9 @@
 
 use serde::Deserialize;
 
-use wispkey_core::error::{Error, Result};
-use wispkey_core::Operation;
 use wispkey_atproto::xrpc::XrpcResponse;
+use wispkey_core::Operation;
+use wispkey_core::error::{Error, Result};
 
 /// wisp's own storage-failure answer: the operation was rolled back, nothing changed.
 const WISP_OPERATION_FAILED: &str = "webhook secret operation failed";

@@ -48,7 +48,10 @@ pub fn account_view(account: &Account) -> AccountView {
     AccountView {
         account: AccountRef::new(PROVIDER_ID, &account.did),
         provider_label: descriptor().label,
-        label: account.handle.clone().unwrap_or_else(|| account.did.clone()),
+        label: account
+            .handle
+            .clone()
+            .unwrap_or_else(|| account.did.clone()),
         detail: if account.handle.is_some() {
             account.did.clone()
         } else {
@@ -115,10 +118,7 @@ impl ProviderKind for WispKind {
         })
     }
 
-    fn open<'a>(
-        &'a self,
-        account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Box<dyn SecretProvider>>> {
+    fn open<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Box<dyn SecretProvider>>> {
         Box::pin(async move {
             let transport = self.oauth.transport(account_id).await?;
             let accounts = self.oauth.accounts().await?;

@@ -163,13 +163,9 @@ impl<T: XrpcTransport> SecretProvider for WispProvider<T> {
             let Some(records) = &self.records else {
                 return Ok(Vec::new());
             };
-            let uses = webhooks::webhooks_using(
-                &records.http,
-                &records.pds,
-                self.transport.did(),
-                id,
-            )
-            .await?;
+            let uses =
+                webhooks::webhooks_using(&records.http, &records.pds, self.transport.did(), id)
+                    .await?;
             Ok(uses
                 .into_iter()
                 .map(|found| Dependent {

@@ -9,8 +9,8 @@ use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request};
 use serde::Deserialize;
 
-use wispkey_core::error::{Error, Result};
 use wispkey_atproto::http::{HttpClient, classify};
+use wispkey_core::error::{Error, Result};
 
 pub const WEBHOOK_COLLECTION: &str = "place.wisp.v2.wh";
 /// A repo with more webhooks than this is unusual; stop reading rather than page forever.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use wispkey_core::error::{Error, Result};
 use wispkey_core::Operation;
+use wispkey_core::error::{Error, Result};
 use wispkey_core::provider::{IssuedToken, SecretSummary};
 use wispkey_core::secret::SecretString;
 

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use serde_json::json;
-use wispkey_core::provider::wisp::webhooks::{WebhookUse, webhooks_using};
-use wispkey_core::transport::http::HttpClient;
+use wispkey_atproto::http::HttpClient;
 use wispkey_test_support::{Stack, TestAccount};
+use wispkey_wisp::webhooks::{WebhookUse, webhooks_using};
 
 /// Writes a webhook record into the account's repo, as the wisp.place website would.
 async fn put_webhook(stack: &Stack, account: &TestAccount, record: serde_json::Value) {

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use wispkey_atproto::xrpc::password::PasswordSession;
 use wispkey_core::ErrorCode;
 use wispkey_core::SecretString;
-use wispkey_core::provider::wisp::WispProvider;
-use wispkey_core::provider::{SecretName, SecretProvider};
-use wispkey_core::transport::password::PasswordSession;
+use wispkey_core::provider::SecretProvider;
+use wispkey_wisp::WispProvider;
 
 /// Serves `createSession` properly and answers every other call with `answer` (raw HTTP bytes).
 async fn tiny_pds(answer: &'static str) -> String {
@@ -62,8 +62,8 @@ async fn provider(answer: &'static str) -> WispProvider<PasswordSession> {
     WispProvider::new(session, "did:web:wisp.place")
 }
 
-fn hook() -> SecretName {
-    SecretName::parse("hook").unwrap()
+fn hook() -> String {
+    "hook".to_owned()
 }
 
 const HTML_502: &str = "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 39\r\nconnection: close\r\n\r\n<html><body>Bad Gateway</body></html>\n\n";

@@ -9,16 +9,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::{TIMEOUT, fresh_login, fresh_session};
-use wispkey_core::provider::wisp::{self, WispProvider, checked_name};
-use wispkey_core::provider::{Operation, SecretName, SecretProvider};
-use wispkey_core::transport::XrpcTransport;
-use wispkey_core::transport::password::PasswordSession;
-use wispkey_core::transport::service_auth::DirectToService;
-use wispkey_core::{Error, ErrorCode, SecretString, signature};
+use wispkey_atproto::xrpc::XrpcTransport;
+use wispkey_atproto::xrpc::password::PasswordSession;
+use wispkey_atproto::xrpc::service_auth::DirectToService;
+use wispkey_core::Operation;
+use wispkey_core::provider::SecretProvider;
+use wispkey_core::{Error, ErrorCode, SecretString};
 use wispkey_test_support::{PrivateWisp, Stack};
+use wispkey_wisp::signature;
+use wispkey_wisp::{WispProvider, checked_name};
 
-fn name(text: &str) -> SecretName {
-    SecretName::parse(text).unwrap()
+fn name(text: &str) -> String {
+    checked_name(text).unwrap().as_str().to_owned()
 }
 
 async fn provider(stack: &Stack) -> WispProvider<PasswordSession> {
@@ -30,6 +32,7 @@ async fn direct_transport(stack: &Stack) -> DirectToService<PasswordSession> {
     DirectToService::connect(
         fresh_session(stack).await,
         &stack.wisp_did().unwrap(),
+        wispkey_wisp::SERVICE_ID,
         TIMEOUT,
     )
     .await
@@ -119,7 +122,7 @@ async fn the_server_refuses_a_65_character_name_as_invalid_request() {
         .transport()
         .send(wisp.request(Operation::Create, Some(&long)))
         .await;
-    let error = wisp::interpret(Operation::Create, &long, answer).unwrap_err();
+    let error = wispkey_wisp::interpret(Operation::Create, &long, answer).unwrap_err();
     assert!(
         matches!(&error, Error::InvalidRequest { message } if message == "invalid secret name"),
         "{error:?}"
@@ -192,6 +195,7 @@ async fn the_service_auth_path_reaches_the_same_secrets_as_the_proxy() {
     let direct_transport = DirectToService::connect(
         session().await.unwrap(),
         &stack.wisp_did().unwrap(),
+        wispkey_wisp::SERVICE_ID,
         TIMEOUT,
     )
     .await
@@ -216,7 +220,7 @@ async fn a_service_jwt_for_another_audience_is_refused_by_the_service() {
     // A real JWT from the real PDS, minted for a different service.
     let token = wrong_audience_token(&stack).await;
     let response = reqwest::Client::new()
-        .get(format!("{endpoint}/xrpc/{}", wisp::nsid::LIST))
+        .get(format!("{endpoint}/xrpc/{}", wispkey_wisp::nsid::LIST))
         .bearer_auth(token.expose())
         .send()
         .await
@@ -237,12 +241,12 @@ async fn wrong_audience_token(stack: &Stack) -> SecretString {
     let session = fresh_session(stack).await;
     let expires = chrono::Utc::now().timestamp() + 60;
     let response = session
-        .send(wispkey_core::transport::XrpcRequest {
-            method: wispkey_core::transport::HttpMethod::Get,
+        .send(wispkey_atproto::xrpc::XrpcRequest {
+            method: wispkey_atproto::xrpc::HttpMethod::Get,
             nsid: "com.atproto.server.getServiceAuth".into(),
             query: vec![
                 ("aud".into(), "did:web:elsewhere.example".into()),
-                ("lxm".into(), wisp::nsid::LIST.into()),
+                ("lxm".into(), wispkey_wisp::nsid::LIST.into()),
                 ("exp".into(), expires.to_string()),
             ],
             json_body: None,
@@ -259,7 +263,10 @@ async fn wrong_audience_token(stack: &Stack) -> SecretString {
 async fn a_tampered_service_jwt_is_refused_by_the_service() {
     let stack = Stack::get().unwrap();
     let direct = direct_transport(&stack).await;
-    let genuine = direct.service_token(wisp::nsid::LIST).await.unwrap();
+    let genuine = direct
+        .service_token(wispkey_wisp::nsid::LIST)
+        .await
+        .unwrap();
     // Swap in another account's DID as issuer, keeping the original signature.
     let parts: Vec<&str> = genuine.expose().split('.').collect();
     use base64::Engine as _;
@@ -278,7 +285,11 @@ async fn a_tampered_service_jwt_is_refused_by_the_service() {
         parts[2]
     );
     let response = reqwest::Client::new()
-        .get(format!("{}/xrpc/{}", direct.endpoint(), wisp::nsid::LIST))
+        .get(format!(
+            "{}/xrpc/{}",
+            direct.endpoint(),
+            wispkey_wisp::nsid::LIST
+        ))
         .bearer_auth(forged)
         .send()
         .await
@@ -295,7 +306,7 @@ async fn a_connection_dropped_after_a_committed_rotate_is_an_unknown_outcome() {
     let wisp = WispProvider::new(fresh_session(&stack).await, service.did.clone());
     wisp.create(&name("fragile")).await.unwrap();
     service
-        .drop_connection_after_commit(wisp::nsid::ROTATE)
+        .drop_connection_after_commit(wispkey_wisp::nsid::ROTATE)
         .await
         .unwrap();
 
@@ -366,9 +377,14 @@ async fn too_many_requests_is_rate_limited_and_the_direct_path_says_how_long_to_
     let error = proxied.list().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::RateLimited, "{error:?}");
 
-    let direct = DirectToService::connect(session().await.unwrap(), &service.did, TIMEOUT)
-        .await
-        .unwrap();
+    let direct = DirectToService::connect(
+        session().await.unwrap(),
+        &service.did,
+        wispkey_wisp::SERVICE_ID,
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
     let error = WispProvider::new(direct, service.did.clone())
         .list()
         .await
@@ -410,7 +426,7 @@ async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_
     service
         .arm(
             "faults",
-            json!({ "delayMs": 5000, "nsid": wisp::nsid::LIST }),
+            json!({ "delayMs": 5000, "nsid": wispkey_wisp::nsid::LIST }),
         )
         .await
         .unwrap();
@@ -420,7 +436,7 @@ async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_
     service
         .arm(
             "faults",
-            json!({ "delayMs": 5000, "nsid": wisp::nsid::ROTATE }),
+            json!({ "delayMs": 5000, "nsid": wispkey_wisp::nsid::ROTATE }),
         )
         .await
         .unwrap();

@@ -30,7 +30,9 @@ pub async fn copy_issued_token(
     secret_id: String,
 ) -> Result<ClipboardCopy, IpcError> {
     let on_cleared = move |cleared| emit_cleared(&handle, cleared);
-    Ok(app.copy_issued_token(&account, &secret_id, on_cleared).await?)
+    Ok(app
+        .copy_issued_token(&account, &secret_id, on_cleared)
+        .await?)
 }
 
 /// The deliberate later action: copies the stored copy from the keychain.
@@ -42,7 +44,9 @@ pub async fn copy_stored_token(
     secret_id: String,
 ) -> Result<ClipboardCopy, IpcError> {
     let on_cleared = move |cleared| emit_cleared(&handle, cleared);
-    Ok(app.copy_stored_token(&account, &secret_id, on_cleared).await?)
+    Ok(app
+        .copy_stored_token(&account, &secret_id, on_cleared)
+        .await?)
 }
 
 /// Clears the clipboard only if it still holds our value.

@@ -11,19 +11,19 @@ use atrium_oauth::{
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use wispkey_core::browser::BrowserOpener;
 use super::client_id::{ClientConfig, ClientParams};
 use super::loopback::{LoopbackListener, Page, PendingCallback};
 use super::resolve::{DidDocResolver, HandleResolver, IdentityConfig, IdentityResolver};
 use super::scopes::{GrantedScope, ScopeRequest};
-use wispkey_core::Operation;
 use super::session::{LiveSession, OAuthTransport, Shared, contain};
 use super::session_store::{
     FlowExpectation, FlowSessionStore, FlowStateStore, IndexEntry, SessionRecord, read_index,
     session_item, write_index,
 };
-use wispkey_core::error::{Error, Result};
 use crate::http::HttpClient;
+use wispkey_core::Operation;
+use wispkey_core::browser::BrowserOpener;
+use wispkey_core::error::{Error, Result};
 use wispkey_core::vault::Vault;
 
 /// The service the PDS proxies to (wisp.place's, as it addresses it) unless configured.

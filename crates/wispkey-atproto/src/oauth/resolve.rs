@@ -16,8 +16,8 @@ use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Request, StatusCode};
 use serde::Deserialize;
 
-use wispkey_core::error::{Error, Result};
 use crate::http::{HttpClient, SendError, find_send_error};
+use wispkey_core::error::{Error, Result};
 
 pub const DEFAULT_PLC_DIRECTORY: &str = "https://plc.directory";
 

@@ -175,7 +175,7 @@ mod tests {
             granted.missing(&Operation::ALL, WISP),
             vec![Operation::Create, Operation::Rotate, Operation::Delete]
         );
-        let error = crate::Error::ScopeNotGranted {
+        let error = wispkey_core::Error::ScopeNotGranted {
             missing: granted.missing(&Operation::ALL, WISP),
         };
         assert!(

@@ -24,10 +24,10 @@ use tokio::sync::Mutex;
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
 use super::session_store::{SessionRecord, optional_secret_serde, secret_serde};
-use wispkey_core::error::{Error, Result};
-use wispkey_core::secret::SecretString;
 use crate::http::{HttpClient, SendError, classify, find_send_error};
 use crate::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
+use wispkey_core::error::{Error, Result};
+use wispkey_core::secret::SecretString;
 use wispkey_core::vault::Vault;
 
 /// Refresh this long before the access token's announced expiry, so a request does not race it.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::http::HttpClient;
 use super::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport, wire};
+use crate::http::HttpClient;
 use wispkey_core::error::{Error, Result};
 use wispkey_core::secret::SecretString;
 

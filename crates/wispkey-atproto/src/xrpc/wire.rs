@@ -4,8 +4,8 @@
 use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http;
 
-use crate::http::{HttpClient, classify};
 use super::{HttpMethod, XrpcRequest, XrpcResponse};
+use crate::http::{HttpClient, classify};
 use wispkey_core::error::{Error, Result};
 
 /// Sends `request` to `<base>/xrpc/<nsid>` with `Authorization: Bearer <bearer>`.

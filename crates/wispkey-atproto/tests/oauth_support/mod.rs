@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request};
-use wispkey_core::oauth::{
-    CommandBrowser, HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, session_item,
+use wispkey_atproto::http::HttpClient;
+use wispkey_atproto::oauth::{
+    HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, session_item,
 };
-use wispkey_core::transport::http::HttpClient;
-use wispkey_core::transport::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
+use wispkey_atproto::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
+use wispkey_core::browser::CommandBrowser;
 use wispkey_core::vault::Vault;
 use wispkey_test_support::{scratch_dir, unique_name};
 
@@ -157,7 +158,7 @@ pub async fn raw_refresh(
     refresh_token: &str,
 ) -> (u16, serde_json::Value) {
     let client = dpop_client(record, true);
-    let client_id = wispkey_core::oauth::loopback_client_id(
+    let client_id = wispkey_atproto::oauth::loopback_client_id(
         u16::try_from(record["client"]["port"].as_u64().unwrap()).unwrap(),
         record["client"]["scope"].as_str().unwrap(),
     );

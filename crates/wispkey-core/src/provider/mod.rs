@@ -119,8 +119,7 @@ pub trait ProviderKind: Send + Sync {
     fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignOutOutcome>>;
 
     /// The account's secrets API. Fails with `SessionExpired` when it is not signed in here.
-    fn open<'a>(&'a self, account_id: &'a str)
-    -> BoxFuture<'a, Result<Box<dyn SecretProvider>>>;
+    fn open<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Box<dyn SecretProvider>>>;
 
     /// Whether this provider's accounts may still have token items in the format used before
     /// there were several providers (see `tokens::legacy`). Only the first provider does.

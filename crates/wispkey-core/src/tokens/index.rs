@@ -72,7 +72,9 @@ pub(crate) async fn write(
             Err(other) => Err(other),
         };
     }
-    vault.store_async(&index_item(account), &encode(names)?).await
+    vault
+        .store_async(&index_item(account), &encode(names)?)
+        .await
 }
 
 #[cfg(test)]

@@ -38,7 +38,9 @@ impl TokenKeeper {
     /// Stores the in-memory token of the open dialog again; the webview sends no token.
     pub async fn retry_store(&self, account: &AccountRef, id: &str) -> Result<Issued> {
         let Some(pending) = self.pending.get(account, id) else {
-            return Err(Error::IssuedTokenGone { name: id.to_owned() });
+            return Err(Error::IssuedTokenGone {
+                name: id.to_owned(),
+            });
         };
         let store_error = self
             .persistence

@@ -55,7 +55,10 @@ impl TokenKeeper {
         }
         self.persistence.list_all(account, &adopted).await?;
         for id in &ids {
-            match vault.delete_async(&legacy_token_item(&account.id, id)).await {
+            match vault
+                .delete_async(&legacy_token_item(&account.id, id))
+                .await
+            {
                 Ok(()) | Err(Error::KeychainNotFound) => {}
                 Err(other) => return Err(other),
             }

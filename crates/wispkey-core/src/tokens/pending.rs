@@ -119,16 +119,10 @@ mod tests {
         let pending = PendingTokens::default();
         pending.insert(&a(), "hook", token("one"));
         pending.insert(&b(), "hook", token("two"));
-        assert_eq!(
-            pending.get(&a(), "hook").unwrap().token.expose(),
-            "one"
-        );
+        assert_eq!(pending.get(&a(), "hook").unwrap().token.expose(), "one");
         assert!(pending.remove(&a(), "hook"));
         assert!(pending.get(&a(), "hook").is_none());
-        assert_eq!(
-            pending.get(&b(), "hook").unwrap().token.expose(),
-            "two"
-        );
+        assert_eq!(pending.get(&b(), "hook").unwrap().token.expose(), "two");
         pending.remove_account(&b());
         assert!(pending.get(&b(), "hook").is_none());
     }

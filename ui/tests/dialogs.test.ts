@@ -6,11 +6,11 @@ import { openForgetDialog } from "../src/views/forget-dialog";
 import { openRotateDialog } from "../src/views/rotate-dialog";
 import { openSettingsDialog } from "../src/views/settings-dialog";
 import { fakeContext } from "./context";
-import { $, calls, flush, installFakeIpc, on, press, secret, submit, type } from "./ipc";
+import { $, aliceRef, calls, flush, installFakeIpc, on, press, secret, submit, type } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const issued = (name: string): IssuedSecret => ({ name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
+const issued = (name: string): IssuedSecret => ({ id: name, name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
 const lost = () => {
   throw { code: "outcome_unknown", message: "The request was sent but no answer came back." };
 };
@@ -69,7 +69,7 @@ describe("create dialog", () => {
     type("#create-name", "new-hook");
     submit("#create-name");
     await flush();
-    expect(calls("create_secret")).toEqual([{ did: "did:plc:alice", name: "new-hook" }]);
+    expect(calls("create_secret")).toEqual([{ account: aliceRef, name: "new-hook" }]);
     expect(document.getElementById("create-dialog")).toBeNull();
     expect($("#token-dialog").hasAttribute("open")).toBe(true);
     expect(context.reload).toHaveBeenCalled();
@@ -102,7 +102,7 @@ describe("rotate dialog", () => {
     type("#rotate-confirm-name", "deploy-hook");
     expect(disabled("#rotate-submit")).toBe(false);
     submit("#rotate-confirm-name");
-    expect(calls("rotate_secret")).toEqual([{ did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook" }]);
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook" }]);
   });
 
   it("does not send anything when submitted without a match", () => {
@@ -113,7 +113,7 @@ describe("rotate dialog", () => {
   });
 
   it("rotates and shows the new token once", async () => {
-    on("rotate_secret", ({ name }) => issued(name));
+    on("rotate_secret", ({ secretId }) => issued(secretId));
     openRotateDialog(fakeContext(), secret("deploy-hook"));
     type("#rotate-confirm-name", "deploy-hook");
     submit("#rotate-confirm-name");
@@ -266,7 +266,7 @@ describe("delete dialog", () => {
     submit("#delete-confirm-name");
     await flush();
     expect(calls("delete_secret")).toEqual([
-      { did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook", removeLocalCopy: true },
+      { account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook", removeLocalCopy: true },
     ]);
     expect(document.getElementById("delete-dialog")).toBeNull();
   });
@@ -294,7 +294,7 @@ describe("forget local copy", () => {
     expect(calls("forget_stored_token")).toEqual([]);
     $("#forget-submit").click();
     await flush();
-    expect(calls("forget_stored_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(calls("forget_stored_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook" }]);
     expect(context.updateRow).toHaveBeenCalledWith("deploy-hook", { storedLocally: false });
   });
 });
@@ -347,8 +347,8 @@ describe("settings dialog", () => {
 
 describe("what a rotate or delete affects", () => {
   it("rotate names the webhooks the secret signs, marking disabled ones", async () => {
-    on("webhooks_using", ({ name }) => [
-      { url: `https://ci.example/${name}`, enabled: true },
+    on("secret_dependents", ({ secretId }) => [
+      { url: `https://ci.example/${secretId}`, enabled: true },
       { url: "https://old.example/hook", enabled: false },
     ]);
     openRotateDialog(fakeContext(), secret("deploy"));
@@ -360,14 +360,14 @@ describe("what a rotate or delete affects", () => {
   });
 
   it("delete says when no webhook names the secret", async () => {
-    on("webhooks_using", () => []);
+    on("secret_dependents", () => []);
     openDeleteDialog(fakeContext(), secret("deploy"));
     await flush();
     expect($("#delete-dependents").textContent).toMatch(/No webhook/);
   });
 
   it("a failed check says so and leaves the confirmation usable", async () => {
-    on("webhooks_using", () => {
+    on("secret_dependents", () => {
       throw { code: "pds_unreachable", message: "Your PDS could not be reached." };
     });
     openRotateDialog(fakeContext(), secret("deploy"));

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { IssuedSecret } from "../src/bindings";
+import type { IssuedSecret, ProviderDescriptor } from "../src/bindings";
 import { openCreateDialog } from "../src/views/create-dialog";
 import { openDeleteDialog } from "../src/views/delete-dialog";
 import { openForgetDialog } from "../src/views/forget-dialog";
 import { openRotateDialog } from "../src/views/rotate-dialog";
 import { openSettingsDialog } from "../src/views/settings-dialog";
 import { fakeContext } from "./context";
-import { $, aliceRef, calls, flush, installFakeIpc, on, press, secret, submit, type } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, submit, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -375,5 +375,84 @@ describe("what a rotate or delete affects", () => {
     expect($("#rotate-dependents").textContent).toMatch(/Could not check .*could not be reached/);
     type("#rotate-confirm-name", "deploy");
     expect(disabled("#rotate-submit")).toBe(false);
+  });
+});
+
+describe("dialogs render from the provider's descriptor", () => {
+  // Keyring Cloud's ids are numbers and its names may repeat: the id goes with the name.
+  const keyring = (rows: ReturnType<typeof secret>[] = []) => fakeContext(rows, undefined, rotateOnly);
+  const numbered = secret("deploy", { id: "42" });
+
+  it("a provider without idIsName shows the id in the rotate confirmation, and rotates by id", async () => {
+    on("rotate_secret", ({ secretId }) => ({ ...issued("deploy"), id: secretId }));
+    openRotateDialog(keyring([numbered]), numbered);
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+    // The user still types the name they read.
+    type("#rotate-confirm-name", "deploy");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "42", confirmName: "deploy" }]);
+    expect($("#token-dialog-title").textContent).toBe("New token for “deploy” (token id 42)");
+  });
+
+  it("for wisp.place (ids are names) nothing but the name is shown", () => {
+    openRotateDialog(fakeContext([secret("deploy")]), secret("deploy"));
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy”?");
+  });
+
+  it("a provider that cannot say what depends on a secret gets no dependents note", async () => {
+    openRotateDialog(keyring([numbered]), numbered);
+    await flush();
+    expect(document.getElementById("rotate-dependents")).toBeNull();
+    expect(calls("secret_dependents")).toEqual([]);
+    expect($("#rotate-dialog").getAttribute("aria-describedby")).toBe("rotate-warning rotate-explain");
+  });
+
+  it("delete and forget say what happens in the provider's words", () => {
+    on("secret_dependents", () => []);
+    openDeleteDialog(keyring([numbered]), numbered);
+    expect($("#delete-warning").textContent).toBe("This cannot be undone. “deploy” (token id 42) is revoked on Keyring Cloud.");
+    press($("#delete-dialog"), "Escape");
+    openForgetDialog(keyring([numbered]), { ...numbered, storedLocally: true });
+    expect($("#forget-explain").textContent).toBe("Its token is removed from this computer’s keychain only.");
+  });
+
+  it("create checks names against the provider's rule and says its words", () => {
+    const rule = {
+      maxLength: 8,
+      allowedCharacters: "a-z",
+      reserved: [],
+      help: "Lower-case letters; up to 8.",
+      reasons: { empty: "Name it.", reserved: "{name} is reserved.", charactersAllowed: "not allowed here.", tooLong: "Over {max}." },
+    };
+    const strict: ProviderDescriptor = { ...wisp, nameRule: rule, words: { ...wisp.words, createIntro: "A new secret at Strict." } };
+    openCreateDialog(fakeContext([], undefined, strict));
+    expect($("#create-dialog").textContent).toContain("A new secret at Strict.");
+    expect($("#create-name-help").textContent).toBe("Lower-case letters; up to 8.");
+    type("#create-name", "deploy-hook");
+    expect($("#create-name-problem").textContent).toBe("“-” is not allowed here. Over 8.");
+    type("#create-name", "deploy");
+    expect(disabled("#create-submit")).toBe(false);
+  });
+
+  it("where names are not ids, a name already in the list may be used again", () => {
+    const open: ProviderDescriptor = { ...rotateOnly, operations: ["list", "create", "rotate"] };
+    openCreateDialog(fakeContext([numbered], undefined, open));
+    type("#create-name", "deploy");
+    expect($("#create-name-problem").textContent).toBe("");
+    expect(disabled("#create-submit")).toBe(false);
+  });
+
+  it("outcome unknown offers no rotate where the account may not rotate", async () => {
+    const noRotate = { ...account, capabilities: ["list" as const, "create" as const, "delete" as const] };
+    on("create_secret", lost);
+    openCreateDialog(fakeContext([], () => [secret("new-hook")], wisp, noRotate));
+    type("#create-name", "new-hook");
+    submit("#create-name");
+    await flush();
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").dataset.outcome).toBe("exists");
+    expect($("#unknown-rotate-again").hidden).toBe(true);
   });
 });

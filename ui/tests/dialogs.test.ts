@@ -455,4 +455,20 @@ describe("dialogs render from the provider's descriptor", () => {
     expect($("#unknown-result").dataset.outcome).toBe("exists");
     expect($("#unknown-rotate-again").hidden).toBe(true);
   });
+
+  it("after a lost create where ids are not names, the check finds the secret by name and rotate uses its id", async () => {
+    const open: ProviderDescriptor = { ...rotateOnly, operations: ["list", "create", "rotate"] };
+    on("create_secret", lost);
+    openCreateDialog(fakeContext([], () => [numbered], open));
+    type("#create-name", "deploy");
+    submit("#create-name");
+    await flush();
+    expect($("#unknown-dialog-title").textContent).toBe("Was “deploy” created?");
+    expect($("#unknown-rotate-again").hidden).toBe(true);
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-rotate-again").hidden).toBe(false);
+    $("#unknown-rotate-again").click();
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+  });
 });

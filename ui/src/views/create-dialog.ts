@@ -119,7 +119,9 @@ export function openCreateDialog(context: ScreenContext): Modal {
       const ipc = failure as IpcError;
       if (ipc.code === "outcome_unknown") {
         modal.close();
-        openUnknownDialog(context, { kind: "create", id: null, name, before: null, message: ipc.message }, (row) =>
+        // Where ids are names the id is known without an answer; elsewhere the check finds it.
+        const id = provider.secretId.idIsName ? name : null;
+        openUnknownDialog(context, { kind: "create", id, name, before: null, message: ipc.message }, (row) =>
           openRotateDialog(context, row),
         );
         return;

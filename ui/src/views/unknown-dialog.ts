@@ -7,7 +7,7 @@
 import type { IpcError } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, openModal, type Modal } from "../dialog";
-import { button, h } from "../dom";
+import { button, h, quoted } from "../dom";
 import { allows, shownSecret } from "../providers";
 import { exactTime } from "../time";
 import type { ScreenContext } from "./context";
@@ -18,7 +18,7 @@ export type RotateAgain = (row: SecretRow) => void;
 export interface UnknownOutcome {
   kind: "create" | "rotate" | "delete";
   name: string;
-  /** The secret's id; null after a lost create (the id never arrived). */
+  /** The secret's id; null after a lost create where ids are not names (it never arrived). */
   id: string | null;
   /** lastRotatedAt before the attempt (rotate). */
   before: string | null;
@@ -33,7 +33,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
   const same = (row: SecretRow) => (id !== null ? row.id === id : row.name === name);
   // After a lost create the id is unknown until the check finds the row by name.
   let found: SecretRow | undefined;
-  const q = shownSecret(context.provider, { id: id ?? name, name });
+  const q = id === null ? quoted(name) : shownSecret(context.provider, { id, name });
   const result = h("div", { id: "unknown-result", class: "unknown-result", "aria-live": "polite" });
   const check = button("Check the list", { id: "unknown-check", class: "primary" }, () => void checkList());
   const rotateAgain = button(

@@ -1,38 +1,41 @@
 import { listen } from "@tauri-apps/api/event";
 import { call, type IpcError } from "./api";
-import type { Account, ClipboardCleared, SignInFinished } from "./bindings";
+import type { AccountView, ClipboardCleared, ProviderDescriptor, SignInFinished } from "./bindings";
 import { clipboard } from "./clipboard";
 import { closeBlocked } from "./close-guard";
+import { descriptorFor, sameAccount } from "./providers";
 import { announce } from "./status";
-import { accountLabel } from "./views/account-menu";
 import { keychainBanner } from "./views/keychain-banner";
 import { secretsView } from "./views/secrets";
 import { signInView } from "./views/signin";
 
 const root = document.getElementById("app");
 
+/** Every provider this build knows, loaded once at start: the screens render from these. */
+let providers: ProviderDescriptor[] = [];
 /** Every account signed in on this machine (restored from the keychain or added), in order. */
-let accounts: Account[] = [];
-let currentDid: string | null = null;
+let accounts: AccountView[] = [];
+let current: AccountView | null = null;
 
-function remember(account: Account) {
-  const index = accounts.findIndex((known) => known.did === account.did);
+function remember(account: AccountView) {
+  const index = accounts.findIndex((known) => sameAccount(known.account, account.account));
   if (index >= 0) accounts[index] = account;
   else accounts.push(account);
 }
 
 function showSignIn(notice?: string) {
   if (!root) return;
-  const current = accounts.find((account) => account.did === currentDid);
+  const back = current;
   const screen = signInView(
+    providers,
     {
-      signIn: (identity) =>
-        signIn(identity, false).then((account) => {
+      signIn: (provider, identity) =>
+        signIn(provider.id, identity, false).then((account) => {
           remember(account);
           showSecrets(account);
         }),
       cancel: () => void call("cancel_sign_in", {}),
-      back: current ? { label: accountLabel(current), go: () => showSecrets(current) } : undefined,
+      back: back ? { label: back.label, go: () => showSecrets(back) } : undefined,
     },
     notice,
   );
@@ -42,13 +45,13 @@ function showSignIn(notice?: string) {
 }
 
 /** Starts sign-in; the outcome arrives as an event because waiting for the browser takes long. */
-async function signIn(identity: string, fullAccess: boolean): Promise<Account> {
+async function signIn(provider: string, identity: string, fullAccess: boolean): Promise<AccountView> {
   let finish: (payload: SignInFinished) => void = () => {};
   const finished = new Promise<SignInFinished>((resolve) => (finish = resolve));
   // Registered before starting, so even an instant failure is heard.
   const unlisten = await listen<SignInFinished>("sign-in-finished", (event) => finish(event.payload));
   try {
-    await call("sign_in", { identity, fullAccess });
+    await call("sign_in", { provider, identity, fullAccess });
     const { account, error } = await finished;
     if (account) return account;
     throw new Error(error?.message ?? "Sign-in did not finish.");
@@ -60,45 +63,48 @@ async function signIn(identity: string, fullAccess: boolean): Promise<Account> {
   }
 }
 
-async function signOut(account: Account) {
+async function signOut(account: AccountView) {
   let outcome;
   try {
-    outcome = await call("sign_out", { did: account.did });
+    outcome = await call("sign_out", { account: account.account });
   } catch (error) {
     announce((error as IpcError).message, "problem");
     return;
   }
-  accounts = accounts.filter((known) => known.did !== account.did);
+  accounts = accounts.filter((known) => !sameAccount(known.account, account.account));
   clipboard().reset();
   const message = outcome.revokedAtServer
     ? "Signed out."
-    : "Signed out on this machine. Your PDS could not be reached to end the session there; it will expire on its own.";
+    : `Signed out on this machine. ${account.providerLabel} could not be reached to end the session there; it will expire on its own.`;
   const next = accounts[0];
   if (next) {
     showSecrets(next);
-    announce(`${accountLabel(account)}: ${message}`);
+    announce(`${account.label}: ${message}`);
   } else {
-    currentDid = null;
+    current = null;
     showSignIn(message);
   }
 }
 
-function showSecrets(account: Account) {
+function showSecrets(account: AccountView) {
   if (!root) return;
-  currentDid = account.did;
+  // Only accounts of known providers are kept (see start), so this is found.
+  const provider = descriptorFor(providers, account.account);
+  if (!provider) return;
+  current = account;
   root.replaceChildren(
-    secretsView(account, accounts, {
-      switchAccount: (did) => {
-        const target = accounts.find((known) => known.did === did);
+    secretsView(account, provider, accounts, {
+      switchAccount: (ref) => {
+        const target = accounts.find((known) => sameAccount(known.account, ref));
         if (target) showSecrets(target);
       },
       addAccount: () => showSignIn(),
       signOut: () => signOut(account),
       reauthorize: async () => {
-        const updated = await signIn(account.handle ?? account.did, true);
+        const updated = await signIn(account.account.provider, account.label, true);
         remember(updated);
         showSecrets(updated);
-        announce(`Signed in again as ${accountLabel(updated)}.`);
+        announce(`Signed in again as ${updated.label}.`);
       },
       cancelReauthorize: () => void call("cancel_sign_in", {}),
     }),
@@ -117,7 +123,16 @@ async function start() {
   // Rust refused a window close because a token is not stored anywhere (see close-guard.ts).
   listen("close-blocked", () => closeBlocked()).catch(() => {});
   try {
-    accounts = await call("restore_accounts", {});
+    // Apart from restore_accounts, so a failed restore still leaves a way to sign in.
+    providers = await call("providers", {});
+  } catch (error) {
+    showSignIn((error as IpcError).message);
+    return;
+  }
+  try {
+    const restored = await call("restore_accounts", {});
+    // An account of a provider this build does not know cannot be shown; it stays in the keychain.
+    accounts = restored.filter((account) => descriptorFor(providers, account.account) !== undefined);
     const first = accounts[0];
     if (first) showSecrets(first);
     else showSignIn();

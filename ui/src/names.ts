@@ -1,10 +1,30 @@
-// The server's rule for a signing secret's name, checked as the user types, with the reason a
-// name is refused in words: `^[A-Za-z0-9._-]{1,64}$`, and not "." or "..".
+// A provider's rule for a new secret's name (its descriptor's `nameRule`), checked as the user
+// types, with the reason a name is refused in the provider's words. Nothing about any one
+// provider's rule is written here.
 
-export const NAME_MAX = 64;
-const ALLOWED = /^[A-Za-z0-9._-]$/;
+import type { NameRule } from "./bindings";
+import { fill } from "./providers";
 
 export type NameCheck = { ok: true } | { ok: false; reason: string };
+
+/** The rule's character class as a one-character test, built once per rule (per keystroke use). */
+const classes = new WeakMap<NameRule, RegExp>();
+
+function allowedCharacter(rule: NameRule): RegExp {
+  let pattern = classes.get(rule);
+  if (!pattern) {
+    const body = `^[${rule.allowedCharacters}]$`;
+    try {
+      // "u": a character outside the BMP is one character, as the loop below reads it.
+      pattern = new RegExp(body, "u");
+    } catch {
+      // The class is written for Rust's regex, which is laxer about escapes than "u" mode.
+      pattern = new RegExp(body);
+    }
+    classes.set(rule, pattern);
+  }
+  return pattern;
+}
 
 /** How a refused character reads in a sentence: visible characters quoted, invisible ones named. */
 export function describeCharacter(char: string): string {
@@ -17,27 +37,25 @@ export function describeCharacter(char: string): string {
   return `“${char}”`;
 }
 
-export function checkSecretName(name: string): NameCheck {
-  if (name === "") return { ok: false, reason: "Type a name." };
-  if (name === "." || name === "..") {
-    return { ok: false, reason: `“${name}” is reserved. Add letters or digits.` };
-  }
+export function checkSecretName(name: string, rule: NameRule): NameCheck {
+  const { reasons } = rule;
+  if (name === "") return { ok: false, reason: reasons.empty };
+  if (rule.reserved.includes(name)) return { ok: false, reason: fill(reasons.reserved, { name }) };
+  const allowed = allowedCharacter(rule);
   const bad: string[] = [];
   for (const char of name) {
-    if (!ALLOWED.test(char) && !bad.includes(char)) bad.push(char);
+    if (!allowed.test(char) && !bad.includes(char)) bad.push(char);
   }
   const problems: string[] = [];
   if (bad.length > 0) {
     const shown = bad.slice(0, 3).map(describeCharacter);
     const more = bad.length > 3 ? ` and ${bad.length - 3} more` : "";
     const list = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
-    problems.push(
-      `${capitalise(list ?? "")}${more} ${bad.length === 1 ? "is" : "are"} not allowed: use letters A–Z, digits, dot (.), dash (-) or underscore (_).`,
-    );
+    problems.push(`${capitalise(list ?? "")}${more} ${bad.length === 1 ? "is" : "are"} ${reasons.charactersAllowed}`);
   }
   const length = [...name].length;
-  if (length > NAME_MAX) {
-    problems.push(`Too long: ${length} characters, the limit is ${NAME_MAX}.`);
+  if (length > rule.maxLength) {
+    problems.push(fill(reasons.tooLong, { length, max: rule.maxLength }));
   }
   return problems.length === 0 ? { ok: true } : { ok: false, reason: problems.join(" ") };
 }

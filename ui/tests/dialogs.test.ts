@@ -1,16 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { IssuedSecret } from "../src/bindings";
+import type { IssuedSecret, ProviderDescriptor } from "../src/bindings";
 import { openCreateDialog } from "../src/views/create-dialog";
 import { openDeleteDialog } from "../src/views/delete-dialog";
 import { openForgetDialog } from "../src/views/forget-dialog";
 import { openRotateDialog } from "../src/views/rotate-dialog";
 import { openSettingsDialog } from "../src/views/settings-dialog";
 import { fakeContext } from "./context";
-import { $, calls, flush, installFakeIpc, on, press, secret, submit, type } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, submit, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const issued = (name: string): IssuedSecret => ({ name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
+const issued = (name: string): IssuedSecret => ({ id: name, name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
 const lost = () => {
   throw { code: "outcome_unknown", message: "The request was sent but no answer came back." };
 };
@@ -69,7 +69,7 @@ describe("create dialog", () => {
     type("#create-name", "new-hook");
     submit("#create-name");
     await flush();
-    expect(calls("create_secret")).toEqual([{ did: "did:plc:alice", name: "new-hook" }]);
+    expect(calls("create_secret")).toEqual([{ account: aliceRef, name: "new-hook" }]);
     expect(document.getElementById("create-dialog")).toBeNull();
     expect($("#token-dialog").hasAttribute("open")).toBe(true);
     expect(context.reload).toHaveBeenCalled();
@@ -102,7 +102,7 @@ describe("rotate dialog", () => {
     type("#rotate-confirm-name", "deploy-hook");
     expect(disabled("#rotate-submit")).toBe(false);
     submit("#rotate-confirm-name");
-    expect(calls("rotate_secret")).toEqual([{ did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook" }]);
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook" }]);
   });
 
   it("does not send anything when submitted without a match", () => {
@@ -113,7 +113,7 @@ describe("rotate dialog", () => {
   });
 
   it("rotates and shows the new token once", async () => {
-    on("rotate_secret", ({ name }) => issued(name));
+    on("rotate_secret", ({ secretId }) => issued(secretId));
     openRotateDialog(fakeContext(), secret("deploy-hook"));
     type("#rotate-confirm-name", "deploy-hook");
     submit("#rotate-confirm-name");
@@ -266,7 +266,7 @@ describe("delete dialog", () => {
     submit("#delete-confirm-name");
     await flush();
     expect(calls("delete_secret")).toEqual([
-      { did: "did:plc:alice", name: "deploy-hook", confirmName: "deploy-hook", removeLocalCopy: true },
+      { account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook", removeLocalCopy: true },
     ]);
     expect(document.getElementById("delete-dialog")).toBeNull();
   });
@@ -294,7 +294,7 @@ describe("forget local copy", () => {
     expect(calls("forget_stored_token")).toEqual([]);
     $("#forget-submit").click();
     await flush();
-    expect(calls("forget_stored_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(calls("forget_stored_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook" }]);
     expect(context.updateRow).toHaveBeenCalledWith("deploy-hook", { storedLocally: false });
   });
 });
@@ -347,8 +347,8 @@ describe("settings dialog", () => {
 
 describe("what a rotate or delete affects", () => {
   it("rotate names the webhooks the secret signs, marking disabled ones", async () => {
-    on("webhooks_using", ({ name }) => [
-      { url: `https://ci.example/${name}`, enabled: true },
+    on("secret_dependents", ({ secretId }) => [
+      { url: `https://ci.example/${secretId}`, enabled: true },
       { url: "https://old.example/hook", enabled: false },
     ]);
     openRotateDialog(fakeContext(), secret("deploy"));
@@ -360,14 +360,14 @@ describe("what a rotate or delete affects", () => {
   });
 
   it("delete says when no webhook names the secret", async () => {
-    on("webhooks_using", () => []);
+    on("secret_dependents", () => []);
     openDeleteDialog(fakeContext(), secret("deploy"));
     await flush();
     expect($("#delete-dependents").textContent).toMatch(/No webhook/);
   });
 
   it("a failed check says so and leaves the confirmation usable", async () => {
-    on("webhooks_using", () => {
+    on("secret_dependents", () => {
       throw { code: "pds_unreachable", message: "Your PDS could not be reached." };
     });
     openRotateDialog(fakeContext(), secret("deploy"));
@@ -375,5 +375,100 @@ describe("what a rotate or delete affects", () => {
     expect($("#rotate-dependents").textContent).toMatch(/Could not check .*could not be reached/);
     type("#rotate-confirm-name", "deploy");
     expect(disabled("#rotate-submit")).toBe(false);
+  });
+});
+
+describe("dialogs render from the provider's descriptor", () => {
+  // Keyring Cloud's ids are numbers and its names may repeat: the id goes with the name.
+  const keyring = (rows: ReturnType<typeof secret>[] = []) => fakeContext(rows, undefined, rotateOnly);
+  const numbered = secret("deploy", { id: "42" });
+
+  it("a provider without idIsName shows the id in the rotate confirmation, and rotates by id", async () => {
+    on("rotate_secret", ({ secretId }) => ({ ...issued("deploy"), id: secretId }));
+    openRotateDialog(keyring([numbered]), numbered);
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+    // The user still types the name they read.
+    type("#rotate-confirm-name", "deploy");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "42", confirmName: "deploy" }]);
+    expect($("#token-dialog-title").textContent).toBe("New token for “deploy” (token id 42)");
+  });
+
+  it("for wisp.place (ids are names) nothing but the name is shown", () => {
+    openRotateDialog(fakeContext([secret("deploy")]), secret("deploy"));
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy”?");
+  });
+
+  it("a provider that cannot say what depends on a secret gets no dependents note", async () => {
+    openRotateDialog(keyring([numbered]), numbered);
+    await flush();
+    expect(document.getElementById("rotate-dependents")).toBeNull();
+    expect(calls("secret_dependents")).toEqual([]);
+    expect($("#rotate-dialog").getAttribute("aria-describedby")).toBe("rotate-warning rotate-explain");
+  });
+
+  it("delete and forget say what happens in the provider's words", () => {
+    on("secret_dependents", () => []);
+    openDeleteDialog(keyring([numbered]), numbered);
+    expect($("#delete-warning").textContent).toBe("This cannot be undone. “deploy” (token id 42) is revoked on Keyring Cloud.");
+    press($("#delete-dialog"), "Escape");
+    openForgetDialog(keyring([numbered]), { ...numbered, storedLocally: true });
+    expect($("#forget-explain").textContent).toBe("Its token is removed from this computer’s keychain only.");
+  });
+
+  it("create checks names against the provider's rule and says its words", () => {
+    const rule = {
+      maxLength: 8,
+      allowedCharacters: "a-z",
+      reserved: [],
+      help: "Lower-case letters; up to 8.",
+      reasons: { empty: "Name it.", reserved: "{name} is reserved.", charactersAllowed: "not allowed here.", tooLong: "Over {max}." },
+    };
+    const strict: ProviderDescriptor = { ...wisp, nameRule: rule, words: { ...wisp.words, createIntro: "A new secret at Strict." } };
+    openCreateDialog(fakeContext([], undefined, strict));
+    expect($("#create-dialog").textContent).toContain("A new secret at Strict.");
+    expect($("#create-name-help").textContent).toBe("Lower-case letters; up to 8.");
+    type("#create-name", "deploy-hook");
+    expect($("#create-name-problem").textContent).toBe("“-” is not allowed here. Over 8.");
+    type("#create-name", "deploy");
+    expect(disabled("#create-submit")).toBe(false);
+  });
+
+  it("where names are not ids, a name already in the list may be used again", () => {
+    const open: ProviderDescriptor = { ...rotateOnly, operations: ["list", "create", "rotate"] };
+    openCreateDialog(fakeContext([numbered], undefined, open));
+    type("#create-name", "deploy");
+    expect($("#create-name-problem").textContent).toBe("");
+    expect(disabled("#create-submit")).toBe(false);
+  });
+
+  it("outcome unknown offers no rotate where the account may not rotate", async () => {
+    const noRotate = { ...account, capabilities: ["list" as const, "create" as const, "delete" as const] };
+    on("create_secret", lost);
+    openCreateDialog(fakeContext([], () => [secret("new-hook")], wisp, noRotate));
+    type("#create-name", "new-hook");
+    submit("#create-name");
+    await flush();
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-result").dataset.outcome).toBe("exists");
+    expect($("#unknown-rotate-again").hidden).toBe(true);
+  });
+
+  it("after a lost create where ids are not names, the check finds the secret by name and rotate uses its id", async () => {
+    const open: ProviderDescriptor = { ...rotateOnly, operations: ["list", "create", "rotate"] };
+    on("create_secret", lost);
+    openCreateDialog(fakeContext([], () => [numbered], open));
+    type("#create-name", "deploy");
+    submit("#create-name");
+    await flush();
+    expect($("#unknown-dialog-title").textContent).toBe("Was “deploy” created?");
+    expect($("#unknown-rotate-again").hidden).toBe(true);
+    $("#unknown-check").click();
+    await flush();
+    expect($("#unknown-rotate-again").hidden).toBe(false);
+    $("#unknown-rotate-again").click();
+    expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
   });
 });

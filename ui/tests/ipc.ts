@@ -3,7 +3,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { vi } from "vitest";
-import type { Account, Commands, SecretRow } from "../src/bindings";
+import type { AccountView, Commands, ProviderDescriptor, SecretRow } from "../src/bindings";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -36,16 +36,74 @@ export const flush = async (times = 3) => {
   for (let i = 0; i < times; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 };
 
-export const account: Account = {
-  did: "did:plc:alice",
-  handle: "alice.test",
-  pds: "http://127.0.0.1:2583",
-  scope: "atproto transition:generic",
-  capabilities: ["list", "create", "rotate", "delete"],
+/** wisp.place as its Rust descriptor (crates/wispkey-wisp/src/descriptor.rs) describes it. */
+export const wisp: ProviderDescriptor = {
+  id: "wisp",
+  label: "wisp.place",
+  signIn: {
+    kind: "oauth",
+    identityLabel: "Handle or DID",
+    identityPlaceholder: "alice.bsky.social",
+    identityHelp: "Your handle or DID on your own PDS.",
+    waiting: "Finish signing in on your PDS's page in your browser…",
+    offersFullAccess: true,
+  },
+  operations: ["list", "create", "rotate", "delete"],
+  secretId: { label: "Name", idIsName: true },
+  nameRule: {
+    maxLength: 64,
+    allowedCharacters: "A-Za-z0-9._-",
+    reserved: [".", ".."],
+    help: "Letters A–Z, digits, dot (.), dash (-) and underscore (_); up to 64.",
+    reasons: {
+      empty: "Type a name.",
+      reserved: "“{name}” is reserved. Add letters or digits.",
+      charactersAllowed: "not allowed: use letters A–Z, digits, dot (.), dash (-) or underscore (_).",
+      tooLong: "Too long: {length} characters, the limit is {max}.",
+    },
+  },
+  words: {
+    listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
+    createIntro: "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once.",
+    deleteConsequence: "is deleted on wisp.place and its token stops working immediately.",
+    forgetConsequence:
+      "Its token is removed from this computer’s keychain. The secret stays on wisp.place and the token keeps working wherever you pasted it; Wispkey just cannot copy it for you any more (rotating gives you a new one).",
+    dependentsNoun: "webhooks",
+  },
 };
 
+/** A made-up provider that only rotates, identifies secrets by number and cannot list dependents. */
+export const rotateOnly: ProviderDescriptor = {
+  id: "keyring",
+  label: "Keyring Cloud",
+  signIn: { kind: "apiKey", keyLabel: "API key" },
+  operations: ["list", "rotate"],
+  secretId: { label: "Token id", idIsName: false },
+  nameRule: null,
+  words: {
+    listIntro: "Keyring Cloud tokens sign your deliveries.",
+    createIntro: "Keyring Cloud names tokens itself.",
+    deleteConsequence: "is revoked on Keyring Cloud.",
+    forgetConsequence: "Its token is removed from this computer’s keychain only.",
+    dependentsNoun: null,
+  },
+};
+
+export const account: AccountView = {
+  account: { provider: "wisp", id: "did:plc:alice" },
+  providerLabel: "wisp.place",
+  label: "alice.test",
+  detail: "did:plc:alice",
+  capabilities: ["list", "create", "rotate", "delete"],
+  reauthorizeNote: null,
+};
+
+/** What every command gets to name alice's account. */
+export const aliceRef = { provider: "wisp", id: "did:plc:alice" };
+
+/** A row whose id is its name, as wisp.place's are. */
 export function secret(name: string, extra: Partial<SecretRow> = {}): SecretRow {
-  return { name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, ...extra };
+  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, ...extra };
 }
 
 export function $(selector: string): HTMLElement {

@@ -1,16 +1,17 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Account } from "../src/bindings";
-import { $, account, calls, flush, installFakeIpc, on, submit, type } from "./ipc";
+import type { AccountView, ProviderDescriptor } from "../src/bindings";
+import { $, account, aliceRef, calls, flush, installFakeIpc, on, submit, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 
-const bob: Account = { ...account, did: "did:plc:bob", handle: "bob.test" };
+const bob: AccountView = { ...account, account: { provider: "wisp", id: "did:plc:bob" }, label: "bob.test", detail: "did:plc:bob" };
 const listeners = new Map<string, (event: { payload: unknown }) => void>();
 
-async function start(accounts: Account[]) {
+async function start(accounts: AccountView[], providers: ProviderDescriptor[] = [wisp]) {
+  on("providers", () => providers);
   on("restore_accounts", () => accounts);
   on("list_secrets", () => []);
   on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
@@ -43,7 +44,7 @@ describe("app", () => {
     $('[data-account-did="did:plc:bob"]').click();
     await flush();
     expect($("#account-name").textContent).toBe("bob.test");
-    expect(calls("list_secrets").at(-1)).toEqual({ did: "did:plc:bob" });
+    expect(calls("list_secrets").at(-1)).toEqual({ account: { provider: "wisp", id: "did:plc:bob" } });
   });
 
   it("signing out of one account goes to the next", async () => {
@@ -51,7 +52,7 @@ describe("app", () => {
     await start([account, bob]);
     $("#signout-button").click();
     await flush();
-    expect(calls("sign_out")).toEqual([{ did: "did:plc:alice" }]);
+    expect(calls("sign_out")).toEqual([{ account: aliceRef }]);
     expect($("#account-name").textContent).toBe("bob.test");
     expect($("#status").textContent).toBe("alice.test: Signed out.");
   });
@@ -75,12 +76,12 @@ describe("app", () => {
   });
 
   it("re-authorize asks for full access and shows the upgraded account", async () => {
-    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    const limited = { ...account, capabilities: ["list" as const] };
     on("sign_in", () => null);
     await start([limited]);
     $("#reauthorize-full-access").click();
     await flush();
-    expect(calls("sign_in")).toEqual([{ identity: "alice.test", fullAccess: true }]);
+    expect(calls("sign_in")).toEqual([{ provider: "wisp", identity: "alice.test", fullAccess: true }]);
     expect($("#reauthorize-cancel").hidden).toBe(false);
     listeners.get("sign-in-finished")?.({ payload: { account, error: null } });
     await flush();
@@ -88,7 +89,7 @@ describe("app", () => {
   });
 
   it("a refused re-authorization says why", async () => {
-    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    const limited = { ...account, capabilities: ["list" as const] };
     on("sign_in", () => null);
     await start([limited]);
     $("#reauthorize-full-access").click();
@@ -99,6 +100,45 @@ describe("app", () => {
     await flush();
     expect($("#reauthorize-status").textContent).toBe("You declined on your PDS’s page.");
     expect($("#reauthorize-cancel").hidden).toBe(true);
+  });
+
+  it("with one provider, sign-in names it and signs in there", async () => {
+    on("sign_in", () => null);
+    await start([]);
+    expect($("#signin-provider").textContent).toBe("Sign in to wisp.place");
+    expect(document.getElementById("provider-choice")).toBeNull();
+    type("#handle", "alice.test");
+    submit("#handle");
+    await flush();
+    expect(calls("sign_in")).toEqual([{ provider: "wisp", identity: "alice.test", fullAccess: false }]);
+    listeners.get("sign-in-finished")?.({ payload: { account, error: null } });
+    await flush();
+    expect($("#account-name").textContent).toBe("alice.test");
+  });
+
+  it("adding an account starts by choosing the provider", async () => {
+    const other: ProviderDescriptor = { ...wisp, id: "other", label: "Other Cloud" };
+    on("sign_in", () => null);
+    await start([account], [wisp, other]);
+    $("#account-menu-button").click();
+    $("#add-account").click();
+    const choice = $("#provider-choice");
+    expect(choice.textContent).toContain("wisp.place");
+    expect(choice.textContent).toContain("Other Cloud");
+    const radio = $("#provider-other") as HTMLInputElement;
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    type("#handle", "carol.test");
+    submit("#handle");
+    await flush();
+    expect(calls("sign_in")).toEqual([{ provider: "other", identity: "carol.test", fullAccess: false }]);
+  });
+
+  it("an account of a provider this build does not know is left out", async () => {
+    const stranger: AccountView = { ...bob, account: { provider: "gone", id: "x" }, providerLabel: "Gone" };
+    await start([stranger, account]);
+    expect($("#account-name").textContent).toBe("alice.test");
+    expect(document.querySelector('[data-account-provider="gone"]')).toBeNull();
   });
 
   it("F5 refreshes the list instead of reloading the page", async () => {
@@ -114,6 +154,7 @@ describe("app", () => {
 
 describe("closing the window with a token that is not stored", () => {
   const notStored = {
+    id: "deploy-hook",
     name: "deploy-hook",
     issuedAt: "2024-05-01T00:00:00Z",
     token: "wsk_only_here",
@@ -159,7 +200,7 @@ describe("closing the window with a token that is not stored", () => {
     // Rust drops the token first; until then it would refuse the close again.
     const order = vi.mocked(invoke).mock.calls.map(([command]) => command);
     expect(order.slice(-2)).toEqual(["finish_issued_token", "close_window"]);
-    expect(calls("finish_issued_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(calls("finish_issued_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook" }]);
   });
 
   it("going back keeps the window and the token, and Done later does not close the window", async () => {

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
+import type { NameRule } from "../src/bindings";
 import { checkSecretName } from "../src/names";
+import { wisp } from "./ipc";
 
-const reason = (name: string) => {
-  const result = checkSecretName(name);
+const rule = wisp.nameRule as NameRule;
+const reason = (name: string, against: NameRule = rule) => {
+  const result = checkSecretName(name, against);
   return result.ok ? "" : result.reason;
 };
 
-describe("secret name rule", () => {
+describe("secret name rule (wisp.place’s, from its descriptor)", () => {
   it("accepts letters, digits, dot, dash and underscore up to 64", () => {
     for (const name of ["a", "deploy-hook", "A.b_c-9", "x".repeat(64), "..a", ".hidden"]) {
-      expect(checkSecretName(name)).toEqual({ ok: true });
+      expect(checkSecretName(name, rule)).toEqual({ ok: true });
     }
   });
 
@@ -39,5 +42,35 @@ describe("secret name rule", () => {
 
   it("asks for a name when empty", () => {
     expect(reason("")).toBe("Type a name.");
+  });
+});
+
+describe("the name check follows a descriptor's rule", () => {
+  // A made-up provider: lower-case letters and digits only, at most 8, "admin" reserved, its own words.
+  const other: NameRule = {
+    maxLength: 8,
+    allowedCharacters: "a-z0-9",
+    reserved: ["admin"],
+    help: "Lower-case letters and digits; up to 8.",
+    reasons: {
+      empty: "Give it a name.",
+      reserved: "{name} is taken by the system.",
+      charactersAllowed: "refused here: lower-case letters and digits only.",
+      tooLong: "{length} is more than {max}.",
+    },
+  };
+
+  it("refuses what wisp.place's rule would accept, in the provider's words", () => {
+    expect(checkSecretName("ci-hook", rule)).toEqual({ ok: true });
+    expect(reason("ci-hook", other)).toBe("“-” is refused here: lower-case letters and digits only.");
+    expect(reason("Deploy", other)).toBe("“D” is refused here: lower-case letters and digits only.");
+  });
+
+  it("accepts what only it allows, and fills its placeholders", () => {
+    expect(checkSecretName("hook42", other)).toEqual({ ok: true });
+    expect(reason("", other)).toBe("Give it a name.");
+    expect(reason("admin", other)).toBe("admin is taken by the system.");
+    expect(reason(".", other)).toMatch(/^“\.” is refused/);
+    expect(reason("abcdefghij", other)).toBe("10 is more than 8.");
   });
 });

@@ -7,6 +7,7 @@ const DAY = 24 * 3600 * 1000;
 function rows(count: number, overrides: (i: number) => Partial<SecretRow> = () => ({})): SecretRow[] {
   const created = new Date(Date.now() - 10 * DAY).toISOString();
   return Array.from({ length: count }, (_, i) => ({
+    id: `hook-${String(i).padStart(5, "0")}`,
     name: `hook-${String(i).padStart(5, "0")}`,
     createdAt: created,
     lastRotatedAt: null,
@@ -17,7 +18,7 @@ function rows(count: number, overrides: (i: number) => Partial<SecretRow> = () =
 
 function mount(options: Partial<ConstructorParameters<typeof SecretList>[0]> = {}) {
   const onAction = vi.fn();
-  const list = new SecretList({ onAction, ageWarningDays: 90, ...options });
+  const list = new SecretList({ onAction, ageWarningDays: 90, operations: ["list", "create", "rotate", "delete"], ...options });
   document.body.replaceChildren(list.element);
   return { list, onAction };
 }
@@ -93,9 +94,9 @@ describe("secret list", () => {
   it("sorts by name regardless of case", () => {
     const { list } = mount();
     list.setRows([
-      { name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
-      { name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
-      { name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { id: "b", name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { id: "A", name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { id: "a2", name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
     ]);
     expect([...renderedRows()].map((row) => row.getAttribute("data-secret"))).toEqual(["Alpha", "alpha2", "beta"]);
   });

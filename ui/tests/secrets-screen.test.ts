@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Account, SecretRow } from "../src/bindings";
+import type { AccountView, ProviderDescriptor, SecretRow } from "../src/bindings";
 import { clipboard } from "../src/clipboard";
 import { secretsView, type SecretsActions } from "../src/views/secrets";
-import { $, account, calls, flush, installFakeIpc, on, press, secret, type } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -16,11 +16,16 @@ function actions(): SecretsActions & { [K in keyof SecretsActions]: ReturnType<t
   };
 }
 
-function mount(rows: SecretRow[] | (() => Promise<SecretRow[]>), who: Account = account, all: Account[] = [who]) {
+function mount(
+  rows: SecretRow[] | (() => Promise<SecretRow[]>),
+  who: AccountView = account,
+  all: AccountView[] = [who],
+  provider: ProviderDescriptor = wisp,
+) {
   on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
   on("list_secrets", typeof rows === "function" ? rows : () => rows);
   const spy = actions();
-  document.body.replaceChildren(secretsView(who, all, spy));
+  document.body.replaceChildren(secretsView(who, provider, all, spy));
   return spy;
 }
 
@@ -108,7 +113,7 @@ describe("secrets screen", () => {
     const created = new Date(Date.now() - 40 * 86_400_000).toISOString();
     on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 30 }));
     on("list_secrets", () => [secret("a", { createdAt: created })]);
-    document.body.replaceChildren(secretsView(account, [account], actions()));
+    document.body.replaceChildren(secretsView(account, wisp, [account], actions()));
     await flush();
     expect(document.querySelector('[data-secret="a"] .badge-old')).not.toBeNull();
   });
@@ -156,7 +161,7 @@ describe("secrets screen", () => {
     await flush();
     $('[data-secret="a"] [data-action="copy-stored"]').click();
     await flush();
-    expect(calls("copy_stored_token")).toEqual([{ did: "did:plc:alice", name: "a" }]);
+    expect(calls("copy_stored_token")).toEqual([{ account: aliceRef, secretId: "a" }]);
     expect($("#clipboard-countdown").textContent).toBe("Clipboard clears in 20 s");
     expect($("#status").textContent).toContain("clears in 20 seconds");
   });
@@ -187,10 +192,13 @@ describe("secrets screen", () => {
   });
 
   it("says which capability is missing and offers to re-authorize with full access", async () => {
-    const limited = { ...account, scope: "atproto", capabilities: ["list" as const] };
+    const note = "Granted: atproto. Re-authorizing asks your PDS for full access.";
+    const limited = { ...account, capabilities: ["list" as const], reauthorizeNote: note };
     const spy = mount([], limited);
     expect($("#capability-notice").hidden).toBe(false);
     expect($("#capability-notice").textContent).toContain("does not let Wispkey create, rotate and delete signing secrets");
+    // The detail is the provider's own sentence, not one written in the UI.
+    expect($("#capability-notice").textContent).toContain(note);
     $("#reauthorize-full-access").click();
     expect(spy.reauthorize).toHaveBeenCalledOnce();
   });
@@ -201,7 +209,7 @@ describe("secrets screen", () => {
   });
 
   it("account menu lists every account and switches", () => {
-    const bob = { ...account, did: "did:plc:bob", handle: "bob.test" };
+    const bob = { ...account, account: { provider: "wisp", id: "did:plc:bob" }, label: "bob.test", detail: "did:plc:bob" };
     const spy = mount([], account, [account, bob]);
     const button = $("#account-menu-button");
     expect(button.getAttribute("aria-expanded")).toBe("false");
@@ -212,7 +220,7 @@ describe("secrets screen", () => {
     press(document.activeElement as HTMLElement, "ArrowDown");
     expect(document.activeElement?.getAttribute("data-account-did")).toBe("did:plc:bob");
     (document.activeElement as HTMLElement).click();
-    expect(spy.switchAccount).toHaveBeenCalledWith("did:plc:bob");
+    expect(spy.switchAccount).toHaveBeenCalledWith({ provider: "wisp", id: "did:plc:bob" });
   });
 
   it("account menu closes on Escape and offers to add an account", () => {
@@ -253,5 +261,56 @@ describe("secrets screen", () => {
     expect(document.activeElement?.getAttribute("data-secret")).toBe("a");
     press(document.activeElement as HTMLElement, "ArrowUp");
     expect(document.activeElement).toBe(filter);
+  });
+
+  it("actions a provider does not support are not shown", async () => {
+    // Keyring Cloud lists and rotates, nothing else; the account was granted everything.
+    const keyringAccount = { ...account, account: { provider: "keyring", id: "42" }, providerLabel: "Keyring Cloud" };
+    mount([secret("a", { id: "7" })], keyringAccount, [keyringAccount], rotateOnly);
+    await flush();
+    expect(document.getElementById("create-button")).toBeNull();
+    const row = $('[data-secret="a"]');
+    expect(row.getAttribute("data-secret-id")).toBe("7");
+    expect(row.querySelector('[data-action="rotate"]')).not.toBeNull();
+    expect(row.querySelector('[data-action="delete"]')).toBeNull();
+    // Nothing is missing from the grant of what the provider offers: no re-authorize offer.
+    expect($("#capability-notice").hidden).toBe(true);
+  });
+
+  it("an empty list offers no create when the provider cannot create, and says what its secrets are for", async () => {
+    mount([], account, [account], rotateOnly);
+    await flush();
+    expect($("#secrets-empty").textContent).toContain("Keyring Cloud tokens sign your deliveries.");
+    expect(document.getElementById("create-first")).toBeNull();
+  });
+
+  it("actions the account was not granted are not shown either", async () => {
+    const rotateOnlyGrant = { ...account, capabilities: ["list" as const, "rotate" as const] };
+    mount([secret("a")], rotateOnlyGrant);
+    await flush();
+    expect(document.getElementById("create-button")).toBeNull();
+    expect(document.querySelector('[data-secret="a"] [data-action="delete"]')).toBeNull();
+    expect(document.querySelector('[data-secret="a"] [data-action="rotate"]')).not.toBeNull();
+    expect($("#capability-notice").textContent).toContain("does not let Wispkey create and delete signing secrets");
+  });
+
+  it("the account menu shows each account's provider label", () => {
+    const carol: AccountView = {
+      ...account,
+      account: { provider: "keyring", id: "42" },
+      providerLabel: "Keyring Cloud",
+      label: "carol@example.com",
+      detail: "carol@example.com",
+    };
+    mount([], account, [account, carol]);
+    $("#account-menu-button").click();
+    const alice = $('[data-account-did="did:plc:alice"]');
+    expect(alice.getAttribute("data-account-provider")).toBe("wisp");
+    expect(alice.querySelector(".menu-item-provider")?.textContent).toBe("wisp.place");
+    const other = $('[data-account-provider="keyring"]');
+    expect(other.getAttribute("data-account-did")).toBe("42");
+    expect(other.querySelector(".menu-item-provider")?.textContent).toBe("Keyring Cloud");
+    // The id is the label here: not said twice.
+    expect(other.querySelector(".menu-item-detail")).toBeNull();
   });
 });

@@ -1,8 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { ProviderDescriptor } from "../src/bindings";
 import { signInView } from "../src/views/signin";
+import { rotateOnly, wisp } from "./ipc";
 
-function mount(signIn: (identity: string) => Promise<void>, cancel: () => void = () => {}) {
-  document.body.replaceChildren(signInView({ signIn, cancel }));
+function mount(
+  signIn: (provider: ProviderDescriptor, identity: string) => Promise<void>,
+  cancel: () => void = () => {},
+  providers: ProviderDescriptor[] = [wisp],
+) {
+  document.body.replaceChildren(signInView(providers, { signIn, cancel }));
   const input = document.getElementById("handle") as HTMLInputElement;
   const form = document.getElementById("signin-form") as HTMLFormElement;
   const submit = (value: string) => {
@@ -36,7 +42,7 @@ describe("sign-in screen", () => {
   it("starts sign-in with the normalised handle", () => {
     const signIn = vi.fn(async () => {});
     mount(signIn).submit(" @Alice.Test ");
-    expect(signIn).toHaveBeenCalledWith("alice.test");
+    expect(signIn).toHaveBeenCalledWith(wisp, "alice.test");
   });
 
   it("shows the reason when sign-in fails and re-enables the button", async () => {
@@ -60,5 +66,34 @@ describe("sign-in screen", () => {
     expect(document.getElementById("signin-status")?.textContent).toMatch(/browser/);
     cancelButton.click();
     expect(cancel).toHaveBeenCalledOnce();
+  });
+
+  it("takes its words from the provider's descriptor", () => {
+    const other: ProviderDescriptor = {
+      ...wisp,
+      id: "other",
+      label: "Other Cloud",
+      signIn: { kind: "oauth", identityLabel: "Account", identityPlaceholder: "you.example", identityHelp: "Your account there.", waiting: "Approve it in your browser…", offersFullAccess: false },
+    };
+    mount(() => new Promise(() => {}), () => {}, [other]).submit("you.example");
+    expect(document.querySelector('label[for="handle"]')?.textContent).toBe("Account");
+    expect(document.getElementById("handle-help")?.textContent).toBe("Your account there.");
+    expect(document.getElementById("signin-provider")?.textContent).toBe("Sign in to Other Cloud");
+    expect(document.getElementById("signin-status")?.textContent).toBe("Approve it in your browser…");
+  });
+
+  it("with several providers, asks which first and follows the choice", () => {
+    const signIn = vi.fn(async () => {});
+    const { submit } = mount(signIn, () => {}, [wisp, rotateOnly]);
+    expect(document.getElementById("provider-choice")?.textContent).toContain("Keyring Cloud");
+    expect((document.getElementById("provider-wisp") as HTMLInputElement).checked).toBe(true);
+    const keyring = document.getElementById("provider-keyring") as HTMLInputElement;
+    keyring.checked = true;
+    keyring.dispatchEvent(new Event("change"));
+    // No provider signs in by API key in this version: it says so rather than offering a field.
+    expect(document.getElementById("signin-unavailable")?.textContent).toContain("cannot sign in to Keyring Cloud");
+    expect((document.getElementById("signin-button") as HTMLButtonElement).disabled).toBe(true);
+    submit("alice.test");
+    expect(signIn).not.toHaveBeenCalled();
   });
 });

@@ -3,14 +3,14 @@ import type { IssuedSecret } from "../src/bindings";
 import { clipboard } from "../src/clipboard";
 import { openTokenDialog } from "../src/views/token-dialog";
 import { fakeContext } from "./context";
-import { $, calls, flush, installFakeIpc, on, press } from "./ipc";
+import { $, aliceRef, calls, flush, installFakeIpc, on, press } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 const TOKEN = "wsk_live_5ecret";
 
 function issued(extra: Partial<IssuedSecret> = {}): IssuedSecret {
-  return { name: "deploy-hook", issuedAt: "2024-05-01T00:00:00Z", token: TOKEN, stored: true, storeError: null, ...extra };
+  return { id: "deploy-hook", name: "deploy-hook", issuedAt: "2024-05-01T00:00:00Z", token: TOKEN, stored: true, storeError: null, ...extra };
 }
 
 const notStored = () =>
@@ -49,7 +49,7 @@ describe("copy-once dialog", () => {
     openTokenDialog(fakeContext(), issued(), "created");
     $("#token-copy").click();
     await flush();
-    expect(calls("copy_issued_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(calls("copy_issued_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook" }]);
     const countdown = $("#token-dialog #clipboard-countdown");
     expect(countdown.hidden).toBe(false);
     expect(countdown.textContent).toBe("Clipboard clears in 30 s");
@@ -61,7 +61,7 @@ describe("copy-once dialog", () => {
     await flush();
     expect(document.getElementById("token-dialog")).toBeNull();
     expect(document.body.innerHTML).not.toContain(TOKEN);
-    expect(calls("finish_issued_token")).toEqual([{ did: "did:plc:alice", name: "deploy-hook" }]);
+    expect(calls("finish_issued_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook" }]);
   });
 
   it("says plainly when the token is not in the keychain, with the reason", () => {

@@ -1,20 +1,18 @@
-// The account menu: the current account's handle on a button (#account-name), and a menu of every
-// signed-in account to switch to, plus "Add another account". Menu-button pattern: Enter, Space or
-// ↓ opens it on the current account; ↑/↓/Home/End move; Escape closes and returns to the button.
+// The account menu: the current account's label on a button (#account-name), and a menu of every
+// signed-in account (with its provider beside it) to switch to, plus "Add another account".
+// Menu-button pattern: Enter, Space or ↓ opens it on the current account; ↑/↓/Home/End move;
+// Escape closes and returns to the button.
 
-import type { Account } from "../bindings";
+import type { AccountRef, AccountView } from "../bindings";
 import { h } from "../dom";
+import { sameAccount } from "../providers";
 
 export interface AccountMenuActions {
-  switchTo(did: string): void;
+  switchTo(account: AccountRef): void;
   add(): void;
 }
 
-export function accountLabel(account: Account): string {
-  return account.handle ?? account.did;
-}
-
-export function accountMenu(current: Account, accounts: readonly Account[], actions: AccountMenuActions): HTMLElement {
+export function accountMenu(current: AccountView, accounts: readonly AccountView[], actions: AccountMenuActions): HTMLElement {
   const trigger = h(
     "button",
     {
@@ -24,10 +22,10 @@ export function accountMenu(current: Account, accounts: readonly Account[], acti
       "aria-haspopup": "menu",
       "aria-expanded": "false",
       "aria-controls": "account-menu",
-      title: current.did,
+      title: `${current.detail} (${current.providerLabel})`,
     },
     h("span", { class: "visually-hidden" }, "Account: "),
-    h("span", { id: "account-name", class: "account" }, accountLabel(current)),
+    h("span", { id: "account-name", class: "account" }, current.label),
     h("span", { class: "caret", "aria-hidden": "true" }, "▾"),
   );
 
@@ -37,13 +35,21 @@ export function accountMenu(current: Account, accounts: readonly Account[], acti
       {
         type: "button",
         role: "menuitemradio",
-        "aria-checked": String(account.did === current.did),
-        "data-account-did": account.did,
+        "aria-checked": String(sameAccount(account.account, current.account)),
+        // "did" for the end-to-end tests that find accounts by it; it holds the provider's id.
+        "data-account-did": account.account.id,
+        "data-account-provider": account.account.provider,
         tabindex: "-1",
         class: "menu-item",
       },
-      h("span", { class: "menu-item-title" }, accountLabel(account)),
-      account.handle ? h("span", { class: "menu-item-detail" }, account.did) : null,
+      h(
+        "span",
+        { class: "menu-item-title" },
+        account.label,
+        " ",
+        h("span", { class: "menu-item-provider" }, account.providerLabel),
+      ),
+      account.detail !== account.label ? h("span", { class: "menu-item-detail" }, account.detail) : null,
     ),
   );
   const add = h("button", { type: "button", role: "menuitem", id: "add-account", tabindex: "-1", class: "menu-item" }, "Add another account…");
@@ -109,13 +115,13 @@ export function accountMenu(current: Account, accounts: readonly Account[], acti
     event.preventDefault();
     event.stopPropagation();
   });
-  for (const item of items) {
+  items.forEach((item, index) => {
+    const target = accounts[index];
     item.addEventListener("click", () => {
-      const did = item.dataset.accountDid ?? "";
       close(true);
-      if (did !== current.did) actions.switchTo(did);
+      if (target && !sameAccount(target.account, current.account)) actions.switchTo(target.account);
     });
-  }
+  });
   add.addEventListener("click", () => {
     close(false);
     actions.add();

@@ -1,17 +1,24 @@
-// Create: a name checked as it is typed against the server's rule (saying why a name is refused),
-// a name already in the list refused before any request, secret_already_exists from the server
-// shown in the same place. Success opens the copy-once dialog.
+// Create: a name checked as it is typed against the provider's rule from its descriptor (saying
+// why a name is refused), a name already in the list refused before any request when names are
+// ids, secret_already_exists from the server shown in the same place. Success opens the
+// copy-once dialog.
 
 import { call, type IpcError } from "../api";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
-import { checkSecretName, NAME_MAX } from "../names";
+import { checkSecretName } from "../names";
 import type { ScreenContext } from "./context";
+import { openRotateDialog } from "./rotate-dialog";
 import { openTokenDialog } from "./token-dialog";
 import { openUnknownDialog } from "./unknown-dialog";
 
+const EXAMPLE = "deploy-hook";
+
 export function openCreateDialog(context: ScreenContext): Modal {
-  const { did } = context.account;
+  const account = context.account.account;
+  const { provider } = context;
+  // No rule: the provider checks the name itself (the server's refusal still shows inline).
+  const rule = provider.nameRule;
   let busy = false;
   /** The server refused this exact name (exists, or invalid): keep saying so until it changes. */
   let refused: { name: string; message: string } | null = null;
@@ -22,9 +29,11 @@ export function openCreateDialog(context: ScreenContext): Modal {
     autocomplete: "off",
     autocapitalize: "none",
     spellcheck: "false",
-    maxlength: String(NAME_MAX * 4),
-    "aria-describedby": "create-name-help create-name-problem",
-    placeholder: "deploy-hook",
+    // Generous, so an over-long paste is shown as too long rather than silently cut.
+    maxlength: rule ? String(rule.maxLength * 4) : undefined,
+    "aria-describedby": rule ? "create-name-help create-name-problem" : "create-name-problem",
+    // An example only where the provider's rule accepts it.
+    placeholder: !rule || checkSecretName(EXAMPLE, rule).ok ? EXAMPLE : undefined,
   });
   const problem = h("p", { id: "create-name-problem", class: "field-error", "aria-live": "polite" });
   const count = h("span", { id: "create-name-count", class: "count", "aria-hidden": "true" });
@@ -35,13 +44,13 @@ export function openCreateDialog(context: ScreenContext): Modal {
   const form = h(
     "form",
     { class: "modal-form", novalidate: true },
-    h("p", {}, "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once."),
+    h("p", {}, provider.words.createIntro),
     h(
       "div",
       { class: "field" },
       h("div", { class: "label-row" }, h("label", { for: "create-name" }, "Name"), count),
       input,
-      h("p", { id: "create-name-help", class: "help" }, `Letters A–Z, digits, dot (.), dash (-) and underscore (_); up to ${NAME_MAX}.`),
+      rule && h("p", { id: "create-name-help", class: "help" }, rule.help),
       problem,
     ),
     error,
@@ -62,10 +71,13 @@ export function openCreateDialog(context: ScreenContext): Modal {
   /** The reason the current name cannot be submitted, or "" when it can. */
   function reasonFor(name: string): string {
     if (name === "") return "";
-    const checked = checkSecretName(name);
-    if (!checked.ok) return checked.reason;
+    if (rule) {
+      const checked = checkSecretName(name, rule);
+      if (!checked.ok) return checked.reason;
+    }
     if (refused?.name === name) return refused.message;
-    if (context.find(name)) return `A secret named ${quoted(name)} already exists. Choose another name, or rotate that one.`;
+    // Only where names are ids are they unique; elsewhere a second one of a name is fine.
+    if (provider.secretId.idIsName && context.findNamed(name)) return `A secret named ${quoted(name)} already exists. Choose another name, or rotate that one.`;
     return "";
   }
 
@@ -74,9 +86,11 @@ export function openCreateDialog(context: ScreenContext): Modal {
     const reason = reasonFor(name);
     if (problem.textContent !== reason) problem.textContent = reason;
     input.setAttribute("aria-invalid", String(reason !== ""));
-    const length = [...name].length;
-    count.textContent = `${length}/${NAME_MAX}`;
-    count.classList.toggle("over", length > NAME_MAX);
+    if (rule) {
+      const length = [...name].length;
+      count.textContent = `${length}/${rule.maxLength}`;
+      count.classList.toggle("over", length > rule.maxLength);
+    }
     submit.disabled = busy || name === "" || reason !== "";
   }
 
@@ -97,7 +111,7 @@ export function openCreateDialog(context: ScreenContext): Modal {
     setBusy(true);
     error.textContent = "";
     try {
-      const issued = await call("create_secret", { did, name });
+      const issued = await call("create_secret", { account, name });
       modal.close();
       openTokenDialog(context, issued, "created");
       context.reload().catch(() => {});
@@ -105,7 +119,11 @@ export function openCreateDialog(context: ScreenContext): Modal {
       const ipc = failure as IpcError;
       if (ipc.code === "outcome_unknown") {
         modal.close();
-        openUnknownDialog(context, { kind: "create", name, before: null, message: ipc.message });
+        // Where ids are names the id is known without an answer; elsewhere the check finds it.
+        const id = provider.secretId.idIsName ? name : null;
+        openUnknownDialog(context, { kind: "create", id, name, before: null, message: ipc.message }, (row) =>
+          openRotateDialog(context, row),
+        );
         return;
       }
       setBusy(false);

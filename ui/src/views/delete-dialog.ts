@@ -4,7 +4,8 @@
 import { call } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
-import { button, h, quoted } from "../dom";
+import { button, h } from "../dom";
+import { shownSecret } from "../providers";
 import { announce } from "../status";
 import { confirmNameField } from "./confirm-name";
 import { dependentsNote } from "./dependents";
@@ -12,8 +13,9 @@ import type { ScreenContext } from "./context";
 import { showConfirmationFailure } from "./unknown-dialog";
 
 export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal {
-  const { did } = context.account;
-  const name = row.name;
+  const account = context.account.account;
+  const { id, name } = row;
+  const shown = shownSecret(context.provider, row);
   let busy = false;
 
   const submit = h("button", { type: "submit", id: "delete-submit", class: "danger" }, "Delete");
@@ -22,6 +24,7 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
   const error = dialogError("delete-error");
   const localCopy = h("input", { id: "delete-local-copy", type: "checkbox", checked: true });
   localCopy.checked = true;
+  const dependents = dependentsNote("delete-dependents", context, row);
 
   const form = h(
     "form",
@@ -30,10 +33,9 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
       "p",
       { id: "delete-warning" },
       h("strong", {}, "This cannot be undone. "),
-      quoted(name),
-      " is deleted on wisp.place and its token stops working immediately.",
+      `${shown} ${context.provider.words.deleteConsequence}`,
     ),
-    dependentsNote("delete-dependents", did, name),
+    dependents,
     row.storedLocally &&
       h(
         "div",
@@ -48,9 +50,9 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
 
   const modal = openModal({
     id: "delete-dialog",
-    title: `Delete ${quoted(name)}?`,
+    title: `Delete ${shown}?`,
     role: "alertdialog",
-    describedBy: "delete-warning delete-dependents",
+    describedBy: dependents ? "delete-warning delete-dependents" : "delete-warning",
     content: [form],
     initialFocus: () => field.input,
     fallbackFocus: () => context.fallbackFocus(),
@@ -70,10 +72,10 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
     error.textContent = "";
     const removeLocalCopy = row.storedLocally && localCopy.checked;
     try {
-      const outcome = await call("delete_secret", { did, name, confirmName: field.input.value, removeLocalCopy });
+      const outcome = await call("delete_secret", { account, secretId: id, confirmName: field.input.value, removeLocalCopy });
       modal.close();
       announce(
-        `Deleted ${quoted(name)}.` +
+        `Deleted ${shown}.` +
           (outcome.localCopyRemoved
             ? " Its token was removed from your keychain too."
             : row.storedLocally
@@ -82,14 +84,20 @@ export function openDeleteDialog(context: ScreenContext, row: SecretRow): Modal 
       );
       context.reload().catch(() => {});
     } catch (failure) {
-      showConfirmationFailure(context, failure, { kind: "delete", name, before: row.lastRotatedAt }, {
-        modal,
-        error,
-        reopen: () => {
-          setBusy(false);
-          field.input.focus();
+      showConfirmationFailure(
+        context,
+        failure,
+        { kind: "delete", id, name, before: row.lastRotatedAt },
+        {
+          modal,
+          error,
+          reopen: () => {
+            setBusy(false);
+            field.input.focus();
+          },
         },
-      });
+        null,
+      );
     }
   }
 

@@ -5,7 +5,8 @@
 import { call } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
-import { button, h, quoted } from "../dom";
+import { button, h } from "../dom";
+import { shownSecret } from "../providers";
 import { confirmNameField } from "./confirm-name";
 import { dependentsNote } from "./dependents";
 import type { ScreenContext } from "./context";
@@ -13,14 +14,16 @@ import { openTokenDialog } from "./token-dialog";
 import { showConfirmationFailure } from "./unknown-dialog";
 
 export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal {
-  const { did } = context.account;
-  const name = row.name;
+  const account = context.account.account;
+  const { id, name } = row;
+  const shown = shownSecret(context.provider, row);
   let busy = false;
 
   const submit = h("button", { type: "submit", id: "rotate-submit", class: "danger" }, "Rotate now");
   const cancel = button("Cancel", { id: "rotate-cancel" }, () => modal.close());
   const field = confirmNameField("rotate-confirm-name", name, submit);
   const error = dialogError("rotate-error");
+  const dependents = dependentsNote("rotate-dependents", context, row);
 
   const form = h(
     "form",
@@ -30,10 +33,10 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
       "p",
       { id: "rotate-explain" },
       "Anything that verifies webhooks signed with ",
-      quoted(name),
+      shown,
       " will reject them until you paste the new token into it. The new token is saved in this computer’s keychain and then shown once.",
     ),
-    dependentsNote("rotate-dependents", did, name),
+    dependents,
     field.label,
     error,
     actionsRow(cancel, submit),
@@ -41,12 +44,12 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
 
   const modal = openModal({
     id: "rotate-dialog",
-    title: `Rotate ${quoted(name)}?`,
+    title: `Rotate ${shown}?`,
     role: "alertdialog",
-    describedBy: "rotate-warning rotate-explain rotate-dependents",
+    describedBy: dependents ? "rotate-warning rotate-explain rotate-dependents" : "rotate-warning rotate-explain",
     content: [form],
     initialFocus: () => field.input,
-    fallbackFocus: () => context.fallbackFocus(name),
+    fallbackFocus: () => context.fallbackFocus(id),
     // While the request is out, the dialog stays: closing it would hide the outcome.
     onEscape: () => {
       if (!busy) modal.close();
@@ -60,23 +63,29 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
   });
 
   async function rotate() {
-    const before = context.find(name)?.lastRotatedAt ?? row.lastRotatedAt;
+    const before = context.find(id)?.lastRotatedAt ?? row.lastRotatedAt;
     setBusy(true);
     error.textContent = "";
     try {
-      const issued = await call("rotate_secret", { did, name, confirmName: field.input.value });
+      const issued = await call("rotate_secret", { account, secretId: id, confirmName: field.input.value });
       modal.close();
       openTokenDialog(context, issued, "rotated");
       context.reload().catch(() => {});
     } catch (failure) {
-      showConfirmationFailure(context, failure, { kind: "rotate", name, before: before }, {
-        modal,
-        error,
-        reopen: () => {
-          setBusy(false);
-          field.input.focus();
+      showConfirmationFailure(
+        context,
+        failure,
+        { kind: "rotate", id, name, before },
+        {
+          modal,
+          error,
+          reopen: () => {
+            setBusy(false);
+            field.input.focus();
+          },
         },
-      });
+        (again) => openRotateDialog(context, again),
+      );
     }
   }
 

@@ -1,13 +1,14 @@
 // The list of signing secrets, windowed: however many secrets there are, only the rows in view
 // (plus a few either side, plus the row holding keyboard focus) exist in the DOM. Every row has the
 // same height, so a row's position is its index times ROW_HEIGHT and the scroll range is a single
-// sized box. Filtering works on a lower-cased copy of the names made once per load.
+// sized box. Filtering works on a lower-cased copy of the names made once per load. Rows are keyed
+// by the provider's id (names may repeat where ids are not names); data-secret is the name.
 //
 // Keyboard (ARIA grid pattern, roving tabindex): Tab enters at the current row and then visits its
 // buttons; ↑/↓, Page Up/Down, Home/End move between rows; →/← move between a row and its buttons;
 // Enter on a row moves into its buttons; ↑ on the first row goes back to the filter.
 
-import type { SecretRow } from "../bindings";
+import type { Operation, SecretRow } from "../bindings";
 import { h } from "../dom";
 import { ageInDays, exactTime, relativeTime } from "../time";
 
@@ -25,6 +26,8 @@ export interface SecretListOptions {
   /** ↑ on the first row: focus goes back to whatever is above the list (the filter). */
   onLeaveTop?(): void;
   ageWarningDays: number;
+  /** What the provider and this sign-in allow: rows offer Rotate and Delete only when listed. */
+  operations: readonly Operation[];
 }
 
 interface Rendered {
@@ -114,14 +117,19 @@ export class SecretList {
     return this.visible.length;
   }
 
-  /** The row of that name, from the last load. */
-  find(name: string): SecretRow | undefined {
+  /** The row with that id, from the last load. */
+  find(id: string): SecretRow | undefined {
+    return this.rows.find((row) => row.id === id);
+  }
+
+  /** A row with that name, from the last load. */
+  findNamed(name: string): SecretRow | undefined {
     return this.rows.find((row) => row.name === name);
   }
 
   setRows(rows: readonly SecretRow[]): void {
     performance.mark("wispkey:list-received");
-    const activeName = this.activeRow()?.name;
+    const activeId = this.activeRow()?.id;
     this.now = Date.now();
     this.generation++;
     const lower: string[] = new Array<string>(rows.length);
@@ -145,7 +153,7 @@ export class SecretList {
       this.lower = order.map((index) => lower[index] as string);
     }
     this.visible = this.match(this.query, null);
-    const kept = activeName === undefined ? -1 : this.visible.findIndex((index) => this.rows[index]?.name === activeName);
+    const kept = activeId === undefined ? -1 : this.visible.findIndex((index) => this.rows[index]?.id === activeId);
     this.active = Math.max(0, kept);
     this.render();
     performance.mark("wispkey:list-interactive");
@@ -179,8 +187,8 @@ export class SecretList {
   }
 
   /** Changes one row in place (after Forget, say) without a round trip to the server. */
-  updateRow(name: string, change: Partial<SecretRow>): void {
-    const index = this.rows.findIndex((row) => row.name === name);
+  updateRow(id: string, change: Partial<SecretRow>): void {
+    const index = this.rows.findIndex((row) => row.id === id);
     const row = this.rows[index];
     if (!row) return;
     this.rows[index] = { ...row, ...change };
@@ -194,9 +202,9 @@ export class SecretList {
     return true;
   }
 
-  /** Focuses the row of that name if it is in the list, else nothing. */
-  focusRow(name: string, action: RowAction | null = null): boolean {
-    const position = this.visible.findIndex((index) => this.rows[index]?.name === name);
+  /** Focuses the row with that id if it is in the list, else nothing. */
+  focusRow(id: string, action: RowAction | null = null): boolean {
+    const position = this.visible.findIndex((index) => this.rows[index]?.id === id);
     if (position < 0) return false;
     this.moveTo(position, action);
     return true;
@@ -225,7 +233,7 @@ export class SecretList {
 
     // A row whose content changed is rebuilt; if focus was in it, it comes back afterwards.
     const focusedRow = this.focusedRow();
-    const focusedName = focusedRow?.dataset.secret;
+    const focusedId = focusedRow?.dataset.secretId;
     const focusedAction = (document.activeElement as HTMLElement | null)?.dataset.action;
 
     const next = new Map<string, Rendered>();
@@ -234,14 +242,14 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
-      let entry = this.rendered.get(row.name);
-      this.rendered.delete(row.name);
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      let entry = this.rendered.get(row.id);
+      this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
         entry?.element.remove();
         entry = { element: this.buildRow(row, old), key };
       }
-      next.set(row.name, entry);
+      next.set(row.id, entry);
       const element = entry.element;
       element.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
       element.setAttribute("aria-rowindex", String(position + 2));
@@ -258,8 +266,8 @@ export class SecretList {
       if (element === cursor) cursor = cursor.nextSibling;
       else this.sizer.insertBefore(element, cursor);
     }
-    if (focusedName !== undefined && !this.focusedRow()) {
-      const element = next.get(focusedName)?.element;
+    if (focusedId !== undefined && !this.focusedRow()) {
+      const element = next.get(focusedId)?.element;
       const button = focusedAction ? element?.querySelector<HTMLElement>(`button[data-action="${focusedAction}"]`) : null;
       (button ?? element)?.focus({ preventScroll: true });
     }
@@ -294,13 +302,12 @@ export class SecretList {
         rowButton("forget", "Forget", `Forget the local copy of ${name}`),
       );
     }
-    actions.push(
-      rowButton("rotate", "Rotate", `Rotate ${name}`),
-      rowButton("delete", "Delete", `Delete ${name}`, "danger"),
-    );
+    const { operations } = this.options;
+    if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${name}`));
+    if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${name}`, "danger"));
     const element = h(
       "div",
-      { class: "secret-row", role: "row", "data-secret": name, tabindex: "-1" },
+      { class: "secret-row", role: "row", "data-secret": name, "data-secret-id": row.id, tabindex: "-1" },
       h("div", { role: "gridcell", class: "cell name", title: name }, name),
       h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
       h(
@@ -432,7 +439,7 @@ export class SecretList {
     if (top < this.scrollTop) this.scrollTo(top);
     else if (top + ROW_HEIGHT > this.scrollTop + this.viewportHeight) this.scrollTo(top + ROW_HEIGHT - this.viewportHeight);
     this.render();
-    const rowElement = this.rendered.get(this.rows[this.visible[target] ?? -1]?.name ?? "")?.element;
+    const rowElement = this.rendered.get(this.rows[this.visible[target] ?? -1]?.id ?? "")?.element;
     const button = action ? rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) : null;
     (button ?? rowElement)?.focus({ preventScroll: true });
   }

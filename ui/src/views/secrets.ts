@@ -1,11 +1,13 @@
 // The signed-in screen: the account's signing secrets (a windowed list, filter-as-you-type), the
 // account menu, settings, and the actions that open the create/rotate/delete/forget dialogs.
-// Loading never blocks: the previous list stays usable while a refresh is out.
+// Loading never blocks: the previous list stays usable while a refresh is out. What it offers and
+// says about the provider comes from the provider's descriptor.
 
 import { call, type IpcError } from "../api";
-import type { Account, Capability, Preferences, SecretRow } from "../bindings";
+import type { AccountRef, AccountView, Operation, Preferences, ProviderDescriptor, SecretRow } from "../bindings";
 import { clipboard } from "../clipboard";
 import { button, h, quoted } from "../dom";
+import { allows } from "../providers";
 import { announce, statusLine } from "../status";
 import { accountMenu } from "./account-menu";
 import { DEFAULT_PREFERENCES, type ScreenContext } from "./context";
@@ -17,7 +19,7 @@ import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
 
 export interface SecretsActions {
-  switchAccount(did: string): void;
+  switchAccount(account: AccountRef): void;
   addAccount(): void;
   signOut(): Promise<void>;
   /** Signs in again asking for full access; resolves when done, rejects with an Error to show. */
@@ -25,14 +27,19 @@ export interface SecretsActions {
   cancelReauthorize(): void;
 }
 
-const REQUIRED: Capability[] = ["list", "create", "rotate", "delete"];
-
 /** "create and rotate", "list, create and delete". */
 function wordList(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
-export function secretsView(account: Account, accounts: readonly Account[], actions: SecretsActions): HTMLElement {
+export function secretsView(
+  account: AccountView,
+  provider: ProviderDescriptor,
+  accounts: readonly AccountView[],
+  actions: SecretsActions,
+): HTMLElement {
+  const operations = provider.operations.filter((operation) => allows(provider, account, operation));
+  const canCreate = operations.includes("create");
   let preferences: Preferences = { ...DEFAULT_PREFERENCES };
   let loaded = false;
   let loadSequence = 0;
@@ -43,6 +50,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
     ageWarningDays: preferences.ageWarningDays,
     onAction: (action, row) => rowAction(action, row),
     onLeaveTop: () => filter.focus(),
+    operations,
   });
   const filter = h("input", {
     id: "secrets-filter",
@@ -56,7 +64,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
   });
   const count = h("span", { id: "secrets-count", class: "count muted" });
   const refresh = button("Refresh", { id: "secrets-refresh", "aria-keyshortcuts": "F5" }, () => void load(true));
-  const create = button("New secret", { id: "create-button", class: "primary" }, () => openCreateDialog(context));
+  const create = canCreate ? button("New secret", { id: "create-button", class: "primary" }, () => openCreateDialog(context)) : null;
   const settings = button("Settings", { id: "settings-button" }, () => openSettingsDialog(context));
   const signOut = button("Sign out", { id: "signout-button" }, () => {
     signOut.disabled = true;
@@ -73,7 +81,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
   );
   const body = h("div", { id: "secrets-body", class: "secrets-body", "aria-busy": "true" });
   const clipboardSlot = h("div", { class: "clipboard-slot" });
-  const notice = capabilityNotice(account, actions);
+  const notice = capabilityNotice(account, provider, actions);
 
   const screen = h(
     "section",
@@ -106,11 +114,13 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
   // ---- what the dialogs see -------------------------------------------------------------------
   const context: ScreenContext = {
     account,
+    provider,
     reload: () => load(false),
-    find: (name) => list.find(name),
-    updateRow: (name, change) => list.updateRow(name, change),
-    fallbackFocus: (name) => {
-      if (name !== undefined && list.focusRow(name)) return document.activeElement as HTMLElement;
+    find: (id) => list.find(id),
+    findNamed: (name) => list.findNamed(name),
+    updateRow: (id, change) => list.updateRow(id, change),
+    fallbackFocus: (id) => {
+      if (id !== undefined && list.focusRow(id)) return document.activeElement as HTMLElement;
       if (list.total > 0 && list.focusActive()) return document.activeElement as HTMLElement;
       return document.getElementById("create-first") ?? create;
     },
@@ -137,7 +147,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
     loaded = true;
     list.setRows(rows);
     if (rows.length === 0) {
-      body.replaceChildren(emptyState(() => openCreateDialog(context)));
+      body.replaceChildren(emptyState(provider, canCreate ? () => openCreateDialog(context) : null));
     } else if (!body.contains(list.element)) {
       body.replaceChildren(list.element);
       list.render();
@@ -153,7 +163,7 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
     body.setAttribute("aria-busy", "true");
     if (!loaded) body.replaceChildren(h("p", { id: "secrets-loading", class: "muted loading" }, "Loading your signing secrets…"));
     try {
-      const rows = await call("list_secrets", { did: account.did });
+      const rows = await call("list_secrets", { account: account.account });
       if (sequence === loadSequence) {
         loadProblem.hidden = true;
         showRows(rows);
@@ -213,11 +223,11 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
         openForgetDialog(context, row);
         break;
       case "copy-stored":
-        call("copy_stored_token", { did: account.did, name: row.name })
+        call("copy_stored_token", { account: account.account, secretId: row.id })
           .then((copy) => clipboard().start(copy, `the stored token for ${row.name}`))
           .catch((error: IpcError) => {
             announce(error.message, "problem");
-            if (error.code === "keychain_not_found") list.updateRow(row.name, { storedLocally: false });
+            if (error.code === "keychain_not_found") list.updateRow(row.id, { storedLocally: false });
           });
         break;
     }
@@ -252,22 +262,31 @@ export function secretsView(account: Account, accounts: readonly Account[], acti
   return screen;
 }
 
-function emptyState(create: () => void): HTMLElement {
+function emptyState(provider: ProviderDescriptor, create: (() => void) | null): HTMLElement {
   return h(
     "div",
     { id: "secrets-empty", class: "empty" },
     h("h2", { class: "empty-title" }, "No signing secrets yet"),
-    h("p", { class: "muted" }, "A signing secret lets your webhook receiver check that a request really came from wisp.place."),
-    button("Create your first secret", { id: "create-first", class: "primary" }, create),
+    h("p", { class: "muted" }, provider.words.listIntro),
+    create && button("Create your first secret", { id: "create-first", class: "primary" }, create),
   );
 }
 
-/** Says which capabilities this sign-in lacks, and offers to sign in again with full access. */
-function capabilityNotice(account: Account, actions: SecretsActions) {
-  const missing = REQUIRED.filter((capability) => !account.capabilities.includes(capability));
+/**
+ * Says which of the provider's operations this sign-in lacks, and, where the provider's sign-in
+ * can ask for more, offers to sign in again with full access.
+ */
+function capabilityNotice(account: AccountView, provider: ProviderDescriptor, actions: SecretsActions) {
+  const missing: Operation[] = provider.operations.filter((operation) => !account.capabilities.includes(operation));
+  const method = provider.signIn;
+  const canReauthorize = method.kind === "oauth" && method.offersFullAccess;
   const text = h("p", { id: "capability-text" });
   const detail = h("p", { class: "muted small" });
-  const reauthorize = button("Re-authorize with full access", { id: "reauthorize-full-access", class: "primary" }, () => void start());
+  const reauthorize = button(
+    "Re-authorize with full access",
+    { id: "reauthorize-full-access", class: "primary", hidden: !canReauthorize },
+    () => void start(),
+  );
   const cancel = button("Cancel", { id: "reauthorize-cancel", hidden: true }, () => actions.cancelReauthorize());
   const status = h("p", { id: "reauthorize-status", class: "small", role: "status" });
   const element = h(
@@ -284,9 +303,11 @@ function capabilityNotice(account: Account, actions: SecretsActions) {
     text.textContent =
       missing.length > 0
         ? `This sign-in does not let Wispkey ${wordList(missing)} signing secrets.`
-        : (reason ?? "Your PDS refused an action for lack of permission.");
+        : (reason ?? `${provider.label} refused an action for lack of permission.`);
     if (reason && missing.length > 0) status.textContent = reason;
-    detail.textContent = `Granted: ${account.scope || "(nothing)"}. Re-authorizing asks your PDS for full access to this account (atproto transition:generic), which includes managing wisp.place secrets.`;
+    // The provider explains what was granted and what re-authorizing asks for.
+    detail.textContent = account.reauthorizeNote ?? "";
+    detail.hidden = account.reauthorizeNote === null;
   };
   if (missing.length > 0) show();
 
@@ -294,7 +315,7 @@ function capabilityNotice(account: Account, actions: SecretsActions) {
     reauthorize.disabled = true;
     reauthorize.textContent = "Waiting for your browser…";
     cancel.hidden = false;
-    status.textContent = "Approve full access on your PDS’s page in your browser…";
+    status.textContent = method.kind === "oauth" ? method.waiting : "";
     try {
       await actions.reauthorize();
       status.textContent = "";

@@ -1,19 +1,27 @@
-// The first screen: who are you? A handle or DID, and a Sign in button. While the browser is
-// open on the PDS's consent page, a Cancel button stops waiting.
+// The first screen: which provider (a choice only when there is more than one), then who you are
+// there, and a Sign in button. Labels, help and the waiting line come from the provider's
+// descriptor. While the browser is open on the consent page, a Cancel button stops waiting.
 
+import type { ProviderDescriptor } from "../bindings";
 import { h } from "../dom";
 import { checkIdentity } from "../identity";
 
 export interface SignInActions {
-  /** Starts sign-in for a checked handle or DID. Rejects with a message to show. */
-  signIn(identity: string): Promise<void>;
+  /** Starts sign-in at that provider for a checked identity. Rejects with a message to show. */
+  signIn(provider: ProviderDescriptor, identity: string): Promise<void>;
   /** Stops waiting for the browser. */
   cancel(): void;
   /** When adding another account: go back to the one already signed in. */
   back?: { label: string; go(): void } | undefined;
 }
 
-export function signInView(actions: SignInActions, notice?: string): HTMLElement {
+export function signInView(
+  providers: readonly ProviderDescriptor[],
+  actions: SignInActions,
+  notice?: string,
+): HTMLElement {
+  let chosen: ProviderDescriptor | undefined = providers[0];
+
   const input = h("input", {
     id: "handle",
     name: "handle",
@@ -21,11 +29,11 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
     autocomplete: "username",
     autocapitalize: "none",
     spellcheck: "false",
-    placeholder: "alice.bsky.social",
     "aria-describedby": "handle-help handle-error",
     required: true,
   });
-  const help = h("p", { id: "handle-help", class: "help" }, "Your handle or DID on your own PDS.");
+  const label = h("label", { for: "handle" });
+  const help = h("p", { id: "handle-help", class: "help" });
   const error = h("p", { id: "handle-error", class: "field-error", role: "alert" });
   const status = h("p", { id: "signin-status", class: "status", role: "status" }, notice ?? "");
   const button = h("button", { type: "submit", id: "signin-button", class: "primary" }, "Sign in");
@@ -33,6 +41,7 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
   const back = actions.back
     ? h("button", { type: "button", id: "signin-back", class: "link" }, `Back to ${actions.back.label}`)
     : null;
+  const unavailable = h("p", { id: "signin-unavailable", class: "field-error", hidden: true });
 
   const form = h(
     "form",
@@ -40,26 +49,46 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
     h("div", { class: "brand" }, h("img", { src: "./icon.png", alt: "", width: "48", height: "48" })),
     h("h1", { id: "signin-title" }, "Wispkey"),
     h("p", { class: "tagline" }, "Webhook signing secrets, rotated safely."),
-    h("label", { for: "handle" }, "Handle or DID"),
+    providerChoice(providers, (provider) => {
+      chosen = provider;
+      applyMethod();
+    }),
+    label,
     input,
     help,
     error,
+    unavailable,
     button,
     cancel,
     status,
     back,
   );
 
-  const showFieldError = (message: string) => {
+  /** Shows the chosen provider's way of signing in (or says this version cannot). */
+  function applyMethod() {
+    const method = chosen?.signIn;
+    const oauth = method?.kind === "oauth" ? method : null;
+    label.textContent = oauth?.identityLabel ?? "";
+    input.placeholder = oauth?.identityPlaceholder ?? "";
+    help.textContent = oauth?.identityHelp ?? "";
+    for (const element of [label, input, help]) element.hidden = oauth === null;
+    button.disabled = oauth === null;
+    unavailable.hidden = oauth !== null || chosen === undefined;
+    unavailable.textContent = chosen && !oauth ? `This version of Wispkey cannot sign in to ${chosen.label} yet.` : "";
+    showFieldError("");
+  }
+
+  function showFieldError(message: string) {
     error.textContent = message;
     input.setAttribute("aria-invalid", message ? "true" : "false");
-  };
+  }
   const setWaiting = (waiting: boolean) => {
     button.disabled = waiting;
     input.disabled = waiting;
     button.textContent = waiting ? "Signing in…" : "Sign in";
     cancel.hidden = !waiting;
     if (back) back.hidden = waiting;
+    for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="provider"]')) radio.disabled = waiting;
     form.setAttribute("aria-busy", waiting ? "true" : "false");
     if (waiting) cancel.focus();
   };
@@ -72,6 +101,10 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const provider = chosen;
+    if (!provider || provider.signIn.kind !== "oauth") return;
+    // The descriptor carries no identity syntax yet; OAuth sign-in today is AT Protocol's
+    // (handle or DID), so that is what is checked.
     const checked = checkIdentity(input.value);
     if (!checked.ok) {
       showFieldError(checked.reason);
@@ -79,10 +112,10 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
       return;
     }
     showFieldError("");
-    status.textContent = "Finish signing in on your PDS's page in your browser…";
+    status.textContent = provider.signIn.waiting;
     setWaiting(true);
     actions
-      .signIn(checked.value)
+      .signIn(provider, checked.value)
       .then(() => {
         status.textContent = "";
       })
@@ -95,5 +128,32 @@ export function signInView(actions: SignInActions, notice?: string): HTMLElement
       });
   });
 
+  applyMethod();
   return h("section", { class: "screen signin" }, form);
+}
+
+/**
+ * Which provider to sign in to: a radio group when there is a choice, else a line naming the one
+ * there is (so the page always says where you are signing in).
+ */
+function providerChoice(
+  providers: readonly ProviderDescriptor[],
+  choose: (provider: ProviderDescriptor) => void,
+): HTMLElement | null {
+  const only = providers.length === 1 ? providers[0] : undefined;
+  if (only) return h("p", { id: "signin-provider", class: "signin-provider" }, `Sign in to ${only.label}`);
+  if (providers.length === 0) return null;
+  const radios = providers.map((provider, index) => {
+    const radio = h("input", { type: "radio", name: "provider", id: `provider-${provider.id}`, value: provider.id, checked: index === 0 });
+    radio.addEventListener("change", () => {
+      if (radio.checked) choose(provider);
+    });
+    return h("label", { for: `provider-${provider.id}`, class: "choice" }, radio, ` ${provider.label}`);
+  });
+  return h(
+    "fieldset",
+    { id: "provider-choice", class: "provider-choice", role: "radiogroup" },
+    h("legend", {}, "Sign in to"),
+    ...radios,
+  );
 }

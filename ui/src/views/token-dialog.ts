@@ -9,7 +9,8 @@ import type { IssuedSecret } from "../bindings";
 import { clipboard } from "../clipboard";
 import { guardUnstoredToken } from "../close-guard";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
-import { button, h, quoted } from "../dom";
+import { button, h } from "../dom";
+import { shownSecret } from "../providers";
 import { announce } from "../status";
 import type { ScreenContext } from "./context";
 
@@ -17,8 +18,9 @@ const CONFIRM_LABEL = "Yes, I saved it — close";
 const CONFIRM_WINDOW_LABEL = "Yes, I saved it — close Wispkey";
 
 export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, how: "created" | "rotated"): Modal {
-  const { did } = context.account;
-  const name = issued.name;
+  const account = context.account.account;
+  const { id, name } = issued;
+  const shown = shownSecret(context.provider, issued);
   let stored = issued.stored;
   /** The question was raised by closing the window: "yes" closes the window too. */
   let closingWindow = false;
@@ -68,7 +70,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       {},
       h("strong", {}, "Did you save the token somewhere else? "),
       "It is not in your keychain, and once this closes Wispkey cannot show it again. Without it you would have to rotate ",
-      quoted(name),
+      shown,
       " again.",
     ),
     actionsRow(confirmBack, confirmClose),
@@ -78,7 +80,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
 
   const modal = openModal({
     id: "token-dialog",
-    title: how === "created" ? `New secret ${quoted(name)}` : `New token for ${quoted(name)}`,
+    title: how === "created" ? `New secret ${shown}` : `New token for ${shown}`,
     describedBy: "token-once",
     content: [
       h("label", { for: "token-value" }, "Token"),
@@ -92,7 +94,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       confirm,
     ],
     initialFocus: () => copy,
-    fallbackFocus: () => context.fallbackFocus(name),
+    fallbackFocus: () => context.fallbackFocus(id),
     onEscape: () => (confirm.hidden ? requestClose() : hideConfirm()),
   });
   clipboard().dockIn(clipboardSlot);
@@ -117,11 +119,11 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     retry.disabled = true;
     retry.textContent = "Saving…";
     try {
-      const again = await call("retry_store_token", { did, name });
+      const again = await call("retry_store_token", { account, secretId: id });
       stored = again.stored;
       showStoreState(again.storeError);
       if (stored) {
-        context.updateRow(name, { storedLocally: true });
+        context.updateRow(id, { storedLocally: true });
         announce(`The token for ${name} is now saved in your keychain.`);
         copy.focus();
       }
@@ -137,7 +139,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     copy.disabled = true;
     error.textContent = "";
     try {
-      const result = await call("copy_issued_token", { did, name });
+      const result = await call("copy_issued_token", { account, secretId: id });
       clipboard().start(result, `the token for ${name}`);
     } catch (failure) {
       error.textContent = (failure as IpcError).message;
@@ -173,7 +175,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     releaseCloseGuard?.();
     releaseCloseGuard = null;
     modal.close();
-    const finished = call("finish_issued_token", { did, name });
+    const finished = call("finish_issued_token", { account, secretId: id });
     // Only once Rust has dropped the token: until then it would refuse the close again.
     const closed = closingWindow ? finished.then(() => call("close_window", {})) : finished;
     closed.catch((failure: IpcError) => announce(failure.message, "problem"));

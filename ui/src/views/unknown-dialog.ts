@@ -1,35 +1,51 @@
 // The request went out but no answer came back: the secret's state is unknown. Say so honestly,
 // explain what may already have happened, and offer safe next steps the user chooses: check the
 // list (comparing lastRotatedAt with its value before the attempt), rotate again (through the
-// normal confirmation), or close. Never retried automatically.
+// normal confirmation), or close. Never retried automatically. "Rotate again" is a callback from
+// the caller, so this module does not import the rotate dialog (which imports this one).
 
 import type { IpcError } from "../api";
 import type { SecretRow } from "../bindings";
 import { actionsRow, openModal, type Modal } from "../dialog";
 import { button, h, quoted } from "../dom";
+import { allows, shownSecret } from "../providers";
 import { exactTime } from "../time";
 import type { ScreenContext } from "./context";
-import { openRotateDialog } from "./rotate-dialog";
+
+/** Opens the rotate confirmation for a row (the normal one: nothing is rotated without it). */
+export type RotateAgain = (row: SecretRow) => void;
 
 export interface UnknownOutcome {
   kind: "create" | "rotate" | "delete";
   name: string;
+  /** The secret's id; null after a lost create where ids are not names (it never arrived). */
+  id: string | null;
   /** lastRotatedAt before the attempt (rotate). */
   before: string | null;
   /** The sentence from the Rust side. */
   message: string;
 }
 
-export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcome): Modal {
-  const { kind, name } = outcome;
-  const q = quoted(name);
+export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcome, rotate: RotateAgain | null): Modal {
+  const { kind, name, id } = outcome;
+  const canRotate = rotate !== null && allows(context.provider, context.account, "rotate");
+  /** The row this outcome is about, in rows from a load. */
+  const same = (row: SecretRow) => (id !== null ? row.id === id : row.name === name);
+  // After a lost create the id is unknown until the check finds the row by name.
+  let found: SecretRow | undefined;
+  const q = id === null ? quoted(name) : shownSecret(context.provider, { id, name });
   const result = h("div", { id: "unknown-result", class: "unknown-result", "aria-live": "polite" });
   const check = button("Check the list", { id: "unknown-check", class: "primary" }, () => void checkList());
-  const rotateAgain = button("Rotate again…", { id: "unknown-rotate-again", hidden: kind === "delete" }, () => {
-    const row = context.find(name) ?? { name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false };
-    modal.close();
-    openRotateDialog(context, row);
-  });
+  const rotateAgain = button(
+    "Rotate again…",
+    { id: "unknown-rotate-again", hidden: kind === "delete" || !canRotate || (kind === "create" && id === null) },
+    () => {
+      const row =
+        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false };
+      modal.close();
+      rotate?.(row);
+    },
+  );
   const close = button("Close", { id: "unknown-close" }, () => modal.close());
 
   const explain: Record<UnknownOutcome["kind"], string[]> = {
@@ -63,7 +79,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
       actionsRow(close, rotateAgain, check),
     ],
     initialFocus: () => check,
-    fallbackFocus: () => context.fallbackFocus(name),
+    fallbackFocus: () => context.fallbackFocus(id ?? undefined),
   });
 
   async function checkList() {
@@ -73,7 +89,8 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
     result.textContent = "Loading the list from the server…";
     try {
       const rows = await context.reload();
-      showResult(rows.find((row) => row.name === name));
+      found = rows.find(same);
+      showResult(found);
     } catch (failure) {
       result.dataset.outcome = "error";
       result.textContent = (failure as IpcError).message;
@@ -114,7 +131,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
     }
     result.dataset.outcome = state;
     result.replaceChildren(...lines.map((line) => h("p", {}, line)));
-    rotateAgain.hidden = kind === "delete" || (kind === "create" && !row) || (kind === "rotate" && !row);
+    rotateAgain.hidden = !canRotate || kind === "delete" || !row;
   }
 
   return modal;
@@ -138,11 +155,12 @@ export function showConfirmationFailure(
   failure: unknown,
   outcome: Omit<UnknownOutcome, "message">,
   confirmation: ConfirmationFailure,
+  rotate: RotateAgain | null,
 ) {
   const ipc = failure as IpcError;
   if (ipc.code === "outcome_unknown") {
     confirmation.modal.close();
-    openUnknownDialog(context, { ...outcome, message: ipc.message });
+    openUnknownDialog(context, { ...outcome, message: ipc.message }, rotate);
     return;
   }
   if (ipc.code === "permission_missing") context.permissionMissing(ipc);

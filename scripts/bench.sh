@@ -43,7 +43,10 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   # shipped build has) and packs that binary: what it leaves in target/release is what we measure.
   step "Release build + .deb: the empty reference window"
   (cd bench/empty-window && "$tauri_cli" build --bundles deb -- --locked)
-  step "Release build + .deb: Wispkey"
+  step "Release build + .deb: Wispkey (the window and the wispkey CLI)"
+  cargo build --release --locked -p wispkey-cli
+  # The .deb ships the CLI beside the window (tauri.conf.json: bundle.linux.deb.files).
+  install -D -m 0755 "$CARGO_TARGET_DIR/release/wispkey" src-tauri/bundle-cli/wispkey
   (cd src-tauri && "$tauri_cli" build --bundles deb -- --locked)
   step "Release build: the rotate reference; debug build: the local wisp service"
   cargo build --release --locked -p wispkey-bench-rotate-ref

@@ -9,7 +9,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use wispkey_core::SecretString;
+use wispkey_core::tokens::item::token_item;
+use wispkey_core::{AccountRef, SecretString};
 use wispkey_e2e::{
     App, PrivateKeyring, PrivateWisp, Profile, Stack, TestAccount, TestResult, app_env, with_env,
 };
@@ -77,7 +78,8 @@ impl Session {
 
     /// The keychain's copy of `name`'s token, read with `secret-tool` (not through the app).
     fn keychain_token(&self, name: &str) -> Option<String> {
-        let item = format!("token:{}:{name}", self.account.did);
+        let account = AccountRef::new(wispkey_wisp::PROVIDER_ID, &self.account.did);
+        let item = token_item(&account, name);
         let mut command = Command::new("secret-tool");
         command.args(["lookup", "service", &self.keychain, "username", &item]);
         if let Some(bus) = &self.bus {

@@ -1,0 +1,109 @@
+//! The command line (clap derive). The exit-code table is the help's epilogue.
+
+use clap::{Parser, Subcommand};
+
+/// Manage webhook signing secrets from a terminal: the same accounts, keychain and rules as
+/// the Wispkey window.
+#[derive(Debug, Parser)]
+#[command(name = "wispkey", version, after_help = crate::exit::HELP)]
+pub struct Cli {
+    /// The account to act as: its label (e.g. a handle) or id (e.g. a DID). Default: the only
+    /// signed-in account.
+    #[arg(long, global = true, value_name = "LABEL_OR_ID")]
+    pub account: Option<String>,
+
+    /// Print the result (or the error) to stdout as JSON, for scripts. Shapes are stable.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the accounts signed in on this machine (provider, label, id).
+    Accounts,
+
+    /// Sign in: opens the provider's sign-in page in your browser.
+    Login {
+        /// Which provider (`wisp` for wisp.place).
+        #[arg(long, default_value = "wisp")]
+        provider: String,
+        /// Your handle or DID (e.g. alice.bsky.social).
+        identity: String,
+        /// Ask for full access instead of only the signing-secret permissions.
+        #[arg(long)]
+        full_access: bool,
+    },
+
+    /// Sign out of the account. Stored tokens stay in the keychain.
+    Logout,
+
+    /// List the account's secrets, and which have a token in this machine's keychain.
+    List,
+
+    /// Create a secret. Its token is stored in the keychain (and read back) before anything
+    /// else; it is printed only with --show or --json.
+    Create {
+        name: String,
+        /// Print the new token to stdout.
+        #[arg(long)]
+        show: bool,
+    },
+
+    /// Rotate a secret: a new token; the current one stops working immediately.
+    Rotate {
+        id: String,
+        /// Confirm without a question by giving the secret's name (for scripts).
+        #[arg(long, value_name = "NAME")]
+        confirm: Option<String>,
+        /// Print the new token to stdout.
+        #[arg(long)]
+        show: bool,
+    },
+
+    /// Delete a secret at the service (and its token from this machine's keychain).
+    Delete {
+        id: String,
+        /// Confirm without a question by giving the secret's name (for scripts).
+        #[arg(long, value_name = "NAME")]
+        confirm: Option<String>,
+        /// Keep the token stored in this machine's keychain.
+        #[arg(long)]
+        keep_local_copy: bool,
+    },
+
+    /// Copy the stored token onto the clipboard (excluded from clipboard history). Waits in
+    /// the foreground until the clipboard is cleared (Ctrl-C clears it now).
+    Copy { id: String },
+
+    /// Remove the token stored in this machine's keychain (the secret itself is untouched).
+    Forget { id: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_command_line_exits_with_the_usage_code() {
+        let error = Cli::try_parse_from(["wispkey", "rotate"]).unwrap_err();
+        assert_eq!(error.exit_code(), i32::from(crate::exit::USAGE));
+    }
+
+    #[test]
+    fn the_global_options_go_after_the_verb_too() {
+        let cli =
+            Cli::try_parse_from(["wispkey", "list", "--json", "--account", "alice.test"]).unwrap();
+        assert!(cli.json);
+        assert_eq!(cli.account.as_deref(), Some("alice.test"));
+    }
+
+    #[test]
+    fn the_help_documents_the_exit_codes() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("OUTCOME UNKNOWN"), "{help}");
+    }
+}

@@ -1,0 +1,49 @@
+//! `wispkey`: the command line over `wispkey_app::App`, the same app layer, keychain and
+//! invariants as the desktop window. Each verb is a few lines in [`verbs`]; what only a
+//! terminal needs (choosing the account, asking for the name, the clipboard wait) is here too.
+//!
+//! Tokens go to stdout and only when asked; everything else a person reads goes to stderr.
+
+mod args;
+mod exit;
+mod failure;
+mod verbs;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let result = run(cli);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            failure.report(json);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> failure::Outcome<u8> {
+    // The OAuth flow nests deep futures that overflow tokio's default 2 MiB worker stacks in
+    // debug builds; the verb runs on a worker with 8 MiB, like the desktop app's commands.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+        .map_err(|error| internal(error.to_string()))?;
+    let app = wispkey_app::App::load(wispkey_app::default_config_dir().as_deref())?;
+    let task = runtime.spawn(async move { verbs::run(&app, cli).await });
+    runtime
+        .block_on(task)
+        .map_err(|error| internal(error.to_string()))?
+}
+
+fn internal(detail: String) -> Failure {
+    wispkey_core::Error::Internal { detail }.into()
+}

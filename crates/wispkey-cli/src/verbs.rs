@@ -1,0 +1,402 @@
+//! The verbs, each a few lines over [`App`]. Returns the exit code on success (0, or the
+//! keychain's code when a token came back but could not be stored).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use serde::Serialize;
+use wispkey_app::App;
+use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow};
+use wispkey_core::browser::{BrowserOpener, CommandBrowser};
+use wispkey_core::provider::SignInRequest;
+use wispkey_core::tokens::Issued;
+use wispkey_core::{AccountRef, AccountView, ErrorCode};
+
+use crate::args::{Cli, Command};
+use crate::exit;
+use crate::failure::{Failure, Outcome};
+
+pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
+    let json = cli.json;
+    let chosen = cli.account.as_deref();
+    match cli.command {
+        Command::Accounts => {
+            let accounts = app.restore_accounts().await?;
+            if json {
+                print_json(&accounts)?;
+            } else if accounts.is_empty() {
+                eprintln!("No account is signed in. Sign in with `wispkey login HANDLE`.");
+            } else {
+                print_table(
+                    ["PROVIDER", "ACCOUNT", "ID"],
+                    accounts.iter().map(|view| {
+                        [
+                            view.provider_label.clone(),
+                            view.label.clone(),
+                            view.account.id.clone(),
+                        ]
+                    }),
+                );
+            }
+            Ok(exit::OK)
+        }
+        Command::Login {
+            provider,
+            identity,
+            full_access,
+        } => {
+            eprintln!("Opening the sign-in page in your browser; finish signing in there…");
+            let request = SignInRequest::OAuth {
+                identity,
+                full_access,
+            };
+            let account = app.sign_in(&provider, request, browser().as_ref()).await?;
+            eprintln!(
+                "Signed in as {} ({}, {}).",
+                account.label, account.provider_label, account.account.id
+            );
+            if let Some(note) = &account.reauthorize_note {
+                eprintln!("{note}");
+            }
+            if json {
+                print_json(&account)?;
+            }
+            Ok(exit::OK)
+        }
+        Command::Logout => {
+            let account = choose_account(app, chosen).await?;
+            let (outcome, cleared) = app.sign_out(&account.account).await?;
+            eprintln!("Signed out of {}.", account.label);
+            if !outcome.revoked_at_server {
+                eprintln!(
+                    "The service could not be told; its session ends on its own when it expires."
+                );
+            }
+            if cleared {
+                eprintln!("The clipboard was cleared.");
+            }
+            if json {
+                print_json(&outcome)?;
+            }
+            Ok(exit::OK)
+        }
+        Command::List => {
+            let account = choose_account(app, chosen).await?;
+            let rows = app.list_secrets(&account.account).await?;
+            if json {
+                print_json(&rows)?;
+            } else {
+                print_secrets(&rows);
+            }
+            Ok(exit::OK)
+        }
+        Command::Create { name, show } => {
+            let account = choose_account(app, chosen).await?;
+            eprintln!("Creating \"{name}\"…");
+            let issued = app.create_secret(&account.account, &name).await?;
+            report_issued(app, &account.account, issued, show, json)
+        }
+        Command::Rotate { id, confirm, show } => {
+            let account = choose_account(app, chosen).await?;
+            let confirm = confirmation(app, &account.account, &id, confirm, "Rotating").await?;
+            eprintln!("Rotating \"{id}\"…");
+            let issued = app.rotate_secret(&account.account, &id, &confirm).await?;
+            report_issued(app, &account.account, issued, show, json)
+        }
+        Command::Delete {
+            id,
+            confirm,
+            keep_local_copy,
+        } => {
+            let account = choose_account(app, chosen).await?;
+            let confirm = confirmation(app, &account.account, &id, confirm, "Deleting").await?;
+            eprintln!("Deleting \"{id}\"…");
+            let removed = app
+                .delete_secret(&account.account, &id, &confirm, !keep_local_copy)
+                .await?;
+            eprintln!("Deleted \"{id}\".");
+            if removed {
+                eprintln!("Its token was removed from the keychain.");
+            }
+            if json {
+                print_json(&DeleteOutcome {
+                    local_copy_removed: removed,
+                })?;
+            }
+            Ok(exit::OK)
+        }
+        Command::Copy { id } => {
+            let account = choose_account(app, chosen).await?;
+            copy(app, &account.account, &id).await
+        }
+        Command::Forget { id } => {
+            let account = choose_account(app, chosen).await?;
+            app.tokens().forget(&account.account, &id).await?;
+            eprintln!("The token of \"{id}\" is no longer stored on this machine.");
+            if json {
+                print_json(&serde_json::json!({ "forgotten": id }))?;
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// The system browser, unless `WISPKEY_BROWSER` names a program (as in the desktop app).
+fn browser() -> Box<dyn BrowserOpener> {
+    match CommandBrowser::from_env() {
+        Some(program) => Box::new(program),
+        None => Box::new(|url: &str| open::that_detached(url).map_err(|error| error.to_string())),
+    }
+}
+
+/// `--account` (a label or id), else the only signed-in account. Restoring also moves tokens
+/// stored by earlier versions to today's keychain items.
+async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView> {
+    let mut accounts = app.restore_accounts().await?;
+    let names = |accounts: &[AccountView]| {
+        accounts
+            .iter()
+            .map(|view| format!("{} ({})", view.label, view.account.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if accounts.is_empty() {
+        return Err(Failure::new(
+            ErrorCode::AuthenticationRequired,
+            "No account is signed in. Sign in with `wispkey login HANDLE`, then try again.",
+        ));
+    }
+    match chosen {
+        Some(wanted) => {
+            let all = names(&accounts);
+            accounts
+                .into_iter()
+                .find(|view| view.label == wanted || view.account.id == wanted)
+                .ok_or_else(|| {
+                    Failure::new(
+                        ErrorCode::AuthenticationRequired,
+                        format!(
+                            "No signed-in account is called \"{wanted}\". Signed in: {all}. \
+                             Sign in with `wispkey login {wanted}`, or choose one of these."
+                        ),
+                    )
+                })
+        }
+        None if accounts.len() == 1 => Ok(accounts.remove(0)),
+        None => Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "Several accounts are signed in: {}. Choose one with --account LABEL_OR_ID.",
+                names(&accounts)
+            ),
+        )),
+    }
+}
+
+/// The name typed to confirm a rotate or delete: `--confirm`, else asked on a terminal after
+/// saying what happens. Without either, refused: never proceed silently. The app compares.
+async fn confirmation(
+    app: &App,
+    account: &AccountRef,
+    id: &str,
+    given: Option<String>,
+    doing: &str,
+) -> Outcome<String> {
+    if let Some(given) = given {
+        return Ok(given);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "{doing} \"{id}\" must be confirmed, and there is no terminal to ask on, so \
+                 nothing was sent. Pass --confirm NAME with the secret's name."
+            ),
+        ));
+    }
+    let name = app.secret_name(account, id).await?;
+    eprintln!("{doing} \"{name}\": its current token stops working immediately.");
+    match app.dependents(account, id).await {
+        Ok(dependents) if dependents.is_empty() => {
+            eprintln!("Nothing Wispkey knows of uses it.");
+        }
+        Ok(dependents) => {
+            eprintln!("These use it and will fail until they get the new token:");
+            for dependent in dependents {
+                let state = if dependent.enabled { "" } else { " (disabled)" };
+                eprintln!("  {}{state}", dependent.url);
+            }
+        }
+        Err(error) => eprintln!("What uses it could not be listed: {error}"),
+    }
+    eprint!("Type the secret's name to confirm: ");
+    let _ = std::io::stderr().flush();
+    let mut typed = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut typed)
+        .map_err(|error| Failure::new(ErrorCode::InvalidRequest, error.to_string()))?;
+    // Only the line ending goes: the comparison is exact, like the window's.
+    let typed = typed
+        .strip_suffix('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .unwrap_or(&typed);
+    Ok(typed.to_owned())
+}
+
+/// After a create or rotate. Stored: say so; the token only with --show/--json. Not stored:
+/// print it anyway (it is the only copy), warn, and exit with the keychain's code.
+fn report_issued(
+    app: &App,
+    account: &AccountRef,
+    issued: Issued,
+    show: bool,
+    json: bool,
+) -> Outcome<u8> {
+    let stored = issued.stored();
+    let id = issued.id.clone();
+    // The CLI has no dialog: once printed (or not), the in-memory copy is dropped.
+    app.tokens().finish(account, &id);
+    let issued = IssuedSecret::from(issued);
+    let code = match &issued.store_error {
+        None => {
+            eprintln!(
+                "\"{}\" has a new token. Stored in the keychain.",
+                issued.name
+            );
+            exit::OK
+        }
+        Some(error) => {
+            eprintln!(
+                "Warning: the new token of \"{}\" is NOT stored: {} It is printed below and \
+                 this is the only copy: save it now.",
+                issued.name, error.message
+            );
+            exit::code_for(error.code)
+        }
+    };
+    if json {
+        print_json(&issued)?;
+    } else if show || !stored {
+        println!("{}", issued.token);
+    } else {
+        eprintln!("Use `wispkey copy {id}` to copy it, or pass --show to print it.");
+    }
+    Ok(code)
+}
+
+/// Copies the stored token and stays until the clipboard is cleared: on X11 the value is only
+/// served while this process owns the clipboard.
+async fn copy(app: &App, account: &AccountRef, id: &str) -> Outcome<u8> {
+    let (done, cleared) = tokio::sync::oneshot::channel();
+    let copied = app
+        .copy_stored_token(account, id, move |was_ours| {
+            let _ = done.send(was_ours);
+        })
+        .await?;
+    let seconds = copied.clears_in_seconds;
+    if seconds > 0 {
+        eprintln!("Copied; the clipboard clears in {seconds} s (Ctrl-C clears now).");
+        tokio::select! {
+            was_ours = cleared => match was_ours {
+                Ok(true) => eprintln!("The clipboard was cleared."),
+                _ => eprintln!("The clipboard holds something else now; it was left alone."),
+            },
+            () = interrupted() => say_cleared(app.clipboard().clear_if_ours()),
+        }
+    } else {
+        eprintln!(
+            "Copied. Clearing is off, so the token stays on the clipboard only while this \
+             command runs: press Ctrl-C to clear it and finish."
+        );
+        interrupted().await;
+        say_cleared(app.clipboard().clear_if_ours());
+    }
+    Ok(exit::OK)
+}
+
+fn say_cleared(cleared: bool) {
+    if cleared {
+        eprintln!("The clipboard was cleared.");
+    } else {
+        eprintln!("The clipboard holds something else now; it was left alone.");
+    }
+}
+
+/// Ctrl-C, or a polite termination request (SIGTERM on Unix).
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn print_json(value: &impl Serialize) -> Outcome {
+    let text = serde_json::to_string_pretty(value).map_err(|error| {
+        Failure::from(wispkey_core::Error::Internal {
+            detail: error.to_string(),
+        })
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+fn print_secrets(rows: &[SecretRow]) {
+    if rows.is_empty() {
+        eprintln!("No secrets yet. Create one with `wispkey create NAME`.");
+        return;
+    }
+    let show_ids = rows.iter().any(|row| row.id != row.name);
+    let when = |at: &str| at.get(..16).unwrap_or(at).replace('T', " ");
+    let lines = rows.iter().map(|row| {
+        [
+            row.name.clone(),
+            if show_ids {
+                row.id.clone()
+            } else {
+                String::new()
+            },
+            when(&row.created_at),
+            row.last_rotated_at
+                .as_deref()
+                .map(when)
+                .unwrap_or_else(|| "never".to_owned()),
+            if row.stored_locally {
+                "in keychain".to_owned()
+            } else {
+                String::new()
+            },
+        ]
+    });
+    let id_header = if show_ids { "ID" } else { "" };
+    print_table(
+        ["NAME", id_header, "CREATED", "LAST ROTATED", "KEYCHAIN"],
+        lines,
+    );
+}
+
+/// Left-aligned columns, two spaces apart; empty columns are left out.
+fn print_table<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) {
+    let mut all: Vec<[String; N]> = vec![header.map(str::to_owned)];
+    all.extend(rows);
+    let widths: [usize; N] = std::array::from_fn(|i| {
+        all.iter()
+            .map(|row| row[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    });
+    for row in &all {
+        let cells: Vec<String> = (0..N)
+            .filter(|&i| widths[i] > 0)
+            .map(|i| format!("{:<width$}", row[i], width = widths[i]))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+}

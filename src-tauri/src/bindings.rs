@@ -11,12 +11,12 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 use wispkey_app::views::{
-    ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow,
+    ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
 };
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
-    Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecretIdentity,
-    SignInMethod, SignOutOutcome,
+    Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
+    SecretIdentity, SignInMethod, SignOutOutcome,
 };
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
@@ -36,11 +36,13 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         AccountView,
         SignInMethod,
         SecretIdentity,
+        SecondFactor,
         NameReasons,
         NameRule,
         ProviderWords,
         ProviderDescriptor,
         KeychainStatus,
+        SignInInput,
         SignOutOutcome,
         SecretRow,
         SignInFinished,
@@ -157,8 +159,8 @@ fn a_renamed_argument_changes_the_generated_binding() {
     let entry = command_entry(&rotate, &declared);
     assert_eq!(
         entry,
-        "  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string }; \
-         returns: IssuedSecret };\n"
+        "  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string; \
+         secondFactor: string | null }; returns: IssuedSecret };\n"
     );
     let mut renamed = rotate.clone();
     renamed.args[1].0 = "id".into();

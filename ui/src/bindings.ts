@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -66,6 +66,20 @@ label: string,
  */
 idIsName: boolean, };
 
+export type SecondFactor = { 
+/**
+ * "Two-factor code".
+ */
+label: string, 
+/**
+ * "The 6-digit code from your authenticator app."
+ */
+help: string, 
+/**
+ * How many digits a code has (the field accepts pasted text with spaces around them).
+ */
+digits: number, };
+
 export type NameReasons = { empty: string, reserved: string, 
 /**
  * Follows the list of refused characters: "… is not allowed: use letters A–Z, …".
@@ -126,13 +140,20 @@ operations: Array<Operation>, secretId: SecretIdentity,
 /**
  * `None` when the provider names new secrets itself (or cannot create them).
  */
-nameRule: NameRule | null, words: ProviderWords, };
+nameRule: NameRule | null, 
+/**
+ * How to ask for the second factor when the server refuses an operation without one
+ * (`second_factor_required`); `None` when the provider never asks.
+ */
+secondFactor: SecondFactor | null, words: ProviderWords, };
 
 export type KeychainStatus = { 
 /**
  * Where tokens are kept, for the UI to name it ("Secret Service", "macOS Keychain"…).
  */
 store: string, };
+
+export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, } | { "kind": "apiKey", key: string, };
 
 export type SignOutOutcome = { 
 /**
@@ -206,9 +227,10 @@ export type Commands = {
   providers: { args: Record<string, never>; returns: Array<ProviderDescriptor> };
   restore_accounts: { args: Record<string, never>; returns: Array<AccountView> };
   retry_store_token: { args: { account: AccountRef; secretId: string }; returns: IssuedSecret };
-  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string }; returns: IssuedSecret };
+  rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string; secondFactor: string | null }; returns: IssuedSecret };
   save_preferences: { args: { preferences: Preferences }; returns: Preferences };
   secret_dependents: { args: { account: AccountRef; secretId: string }; returns: Array<Dependent> };
-  sign_in: { args: { provider: string; identity: string; fullAccess: boolean }; returns: null };
+  sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
+  store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
 };

@@ -51,7 +51,7 @@ async function signIn(provider: string, identity: string, fullAccess: boolean): 
   // Registered before starting, so even an instant failure is heard.
   const unlisten = await listen<SignInFinished>("sign-in-finished", (event) => finish(event.payload));
   try {
-    await call("sign_in", { provider, identity, fullAccess });
+    await call("sign_in", { provider, request: { kind: "oauth", identity, fullAccess } });
     const { account, error } = await finished;
     if (account) return account;
     throw new Error(error?.message ?? "Sign-in did not finish.");

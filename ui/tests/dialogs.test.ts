@@ -102,7 +102,7 @@ describe("rotate dialog", () => {
     type("#rotate-confirm-name", "deploy-hook");
     expect(disabled("#rotate-submit")).toBe(false);
     submit("#rotate-confirm-name");
-    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook" }]);
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "deploy-hook", confirmName: "deploy-hook", secondFactor: null }]);
   });
 
   it("does not send anything when submitted without a match", () => {
@@ -391,7 +391,7 @@ describe("dialogs render from the provider's descriptor", () => {
     type("#rotate-confirm-name", "deploy");
     submit("#rotate-confirm-name");
     await flush();
-    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "42", confirmName: "deploy" }]);
+    expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "42", confirmName: "deploy", secondFactor: null }]);
     expect($("#token-dialog-title").textContent).toBe("New token for “deploy” (token id 42)");
   });
 

@@ -62,6 +62,7 @@ export const wisp: ProviderDescriptor = {
       tooLong: "Too long: {length} characters, the limit is {max}.",
     },
   },
+  secondFactor: null,
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
     createIntro: "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once.",
@@ -80,6 +81,7 @@ export const rotateOnly: ProviderDescriptor = {
   operations: ["list", "rotate"],
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
+  secondFactor: null,
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
     createIntro: "Keyring Cloud names tokens itself.",

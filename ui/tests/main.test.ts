@@ -81,7 +81,7 @@ describe("app", () => {
     await start([limited]);
     $("#reauthorize-full-access").click();
     await flush();
-    expect(calls("sign_in")).toEqual([{ provider: "wisp", identity: "alice.test", fullAccess: true }]);
+    expect(calls("sign_in")).toEqual([{ provider: "wisp", request: { kind: "oauth", identity: "alice.test", fullAccess: true } }]);
     expect($("#reauthorize-cancel").hidden).toBe(false);
     listeners.get("sign-in-finished")?.({ payload: { account, error: null } });
     await flush();
@@ -110,7 +110,7 @@ describe("app", () => {
     type("#handle", "alice.test");
     submit("#handle");
     await flush();
-    expect(calls("sign_in")).toEqual([{ provider: "wisp", identity: "alice.test", fullAccess: false }]);
+    expect(calls("sign_in")).toEqual([{ provider: "wisp", request: { kind: "oauth", identity: "alice.test", fullAccess: false } }]);
     listeners.get("sign-in-finished")?.({ payload: { account, error: null } });
     await flush();
     expect($("#account-name").textContent).toBe("alice.test");
@@ -131,7 +131,7 @@ describe("app", () => {
     type("#handle", "carol.test");
     submit("#handle");
     await flush();
-    expect(calls("sign_in")).toEqual([{ provider: "other", identity: "carol.test", fullAccess: false }]);
+    expect(calls("sign_in")).toEqual([{ provider: "other", request: { kind: "oauth", identity: "carol.test", fullAccess: false } }]);
   });
 
   it("an account of a provider this build does not know is left out", async () => {

@@ -262,17 +262,44 @@ impl App {
     }
 
     /// `confirm_name` must equal the secret's name exactly; checked before anything is sent.
+    /// `second_factor`: the code the user typed after the provider asked for one.
     pub async fn rotate_secret(
         &self,
         account: &AccountRef,
         id: &str,
         confirm_name: &str,
+        second_factor: Option<&SecretString>,
     ) -> Result<Issued> {
         let provider = self.provider(account, Operation::Rotate).await?;
         let name = self.secret_name(account, id).await?;
-        self.tokens
-            .rotate(provider.as_ref(), account, id, &name, confirm_name)
-            .await
+        let rotated = self
+            .tokens
+            .rotate(
+                provider.as_ref(),
+                account,
+                id,
+                &name,
+                confirm_name,
+                second_factor,
+            )
+            .await;
+        if matches!(rotated, Err(Error::RotatedWithoutSecret { .. })) {
+            // The list's last-rotated time changed; the next list shows it.
+            lock(&self.names).remove(&(account.clone(), id.to_owned()));
+        }
+        rotated
+    }
+
+    /// "Store a secret rotated elsewhere" (any provider): keeps a secret the user pasted as the
+    /// stored copy of `id`, written and read back. `id` must be one of the account's secrets.
+    pub async fn store_pasted_secret(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        secret: &SecretString,
+    ) -> Result<()> {
+        self.secret_name(account, id).await?;
+        self.tokens.store_pasted(account, id, secret).await
     }
 
     /// Returns whether a local copy was removed.

@@ -1,12 +1,12 @@
 //! What crosses to the window (as IPC) and to scripts (as `wispkey … --json`): rows, issued
 //! tokens, outcomes, and errors as `{code, message}`. Shapes are pinned by tests.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use wispkey_core::ErrorCode;
-use wispkey_core::provider::SecretSummary;
+use wispkey_core::provider::{SecretSummary, SignInRequest};
 use wispkey_core::tokens::Issued;
+use wispkey_core::{ErrorCode, SecretString};
 
 /// An error as the window and `--json` see it: a stable code the UI branches on and a sentence
 /// for the user. Nothing else — no platform detail, no parameters — so a secret passed in can
@@ -126,6 +126,56 @@ pub struct ClipboardCopy {
 pub struct KeychainStatus {
     /// Where tokens are kept, for the UI to name it ("Secret Service", "macOS Keychain"…).
     pub store: String,
+}
+
+/// What the window sends to add an account, by the provider's sign-in kind. A pasted key
+/// becomes a [`SecretString`] at once; `Debug` never shows it.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SignInInput {
+    #[serde(rename = "oauth", rename_all = "camelCase")]
+    OAuth { identity: String, full_access: bool },
+    #[serde(rename_all = "camelCase")]
+    ApiKey { key: String },
+}
+
+impl std::fmt::Debug for SignInInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignInInput::OAuth { identity, .. } => f
+                .debug_struct("OAuth")
+                .field("identity", identity)
+                .finish_non_exhaustive(),
+            SignInInput::ApiKey { .. } => f.write_str("ApiKey { .. }"),
+        }
+    }
+}
+
+impl From<SignInInput> for SignInRequest {
+    fn from(input: SignInInput) -> Self {
+        match input {
+            SignInInput::OAuth {
+                identity,
+                full_access,
+            } => SignInRequest::OAuth {
+                identity,
+                full_access,
+            },
+            SignInInput::ApiKey { mut key } => {
+                let secret = SecretString::new(key.trim());
+                key.zeroize();
+                SignInRequest::ApiKey { key: secret }
+            }
+        }
+    }
+}
+
+/// A secret or code typed into the window, taken out of the plain `String` IPC delivered it in.
+pub fn take_secret(mut text: String) -> SecretString {
+    let secret = SecretString::new(text.trim());
+    text.zeroize();
+    secret
 }
 
 #[cfg(test)]
@@ -254,6 +304,29 @@ mod tests {
                             (GNOME Keyring or KWallet), then try again."
             })
         );
+    }
+
+    #[test]
+    fn a_pasted_key_becomes_a_secret_and_never_shows_in_debug() {
+        let input: SignInInput =
+            serde_json::from_value(serde_json::json!({"kind": "apiKey", "key": " phak_123 "}))
+                .unwrap();
+        assert!(!format!("{input:?}").contains("phak_123"));
+        let SignInRequest::ApiKey { key } = SignInRequest::from(input) else {
+            panic!("not an API key request");
+        };
+        assert_eq!(key.expose(), "phak_123");
+        let oauth: SignInInput = serde_json::from_value(
+            serde_json::json!({"kind": "oauth", "identity": "alice.test", "fullAccess": true}),
+        )
+        .unwrap();
+        assert!(matches!(
+            SignInRequest::from(oauth),
+            SignInRequest::OAuth {
+                full_access: true,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -69,7 +69,14 @@ async fn rotate_stores_token_before_returning_and_read_back_matches() {
     let created = keeper.create(&wisp, &did, "deploy-hook").await.unwrap();
     assert!(created.stored(), "{:?}", created.store_error);
     let rotated = keeper
-        .rotate(&wisp, &did, "deploy-hook", "deploy-hook", "deploy-hook")
+        .rotate(
+            &wisp,
+            &did,
+            "deploy-hook",
+            "deploy-hook",
+            "deploy-hook",
+            None,
+        )
         .await
         .unwrap();
     assert!(rotated.stored(), "{:?}", rotated.store_error);
@@ -115,7 +122,7 @@ async fn rotate_keeps_token_when_keychain_write_fails() {
 
     keyring.stop_keyring().unwrap();
     let rotated = keeper
-        .rotate(&wisp, &did, "hook", "hook", "hook")
+        .rotate(&wisp, &did, "hook", "hook", "hook", None)
         .await
         .unwrap();
 
@@ -251,7 +258,7 @@ async fn rotate_or_delete_with_a_mistyped_name_sends_nothing() {
     let created = keeper.create(&wisp, &did, "prod").await.unwrap();
 
     let rotate = keeper
-        .rotate(&wisp, &did, "prod", "prod", "Prod")
+        .rotate(&wisp, &did, "prod", "prod", "Prod", None)
         .await
         .unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::InvalidRequest, "{rotate:?}");
@@ -288,7 +295,7 @@ async fn outcome_unknown_leaves_no_pending_token_claiming_success() {
         .await
         .unwrap();
     let error = keeper
-        .rotate(&wisp, &did, "fragile", "fragile", "fragile")
+        .rotate(&wisp, &did, "fragile", "fragile", "fragile", None)
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");

@@ -25,13 +25,15 @@ pub enum Command {
     /// List the accounts signed in on this machine (provider, label, id).
     Accounts,
 
-    /// Sign in: opens the provider's sign-in page in your browser.
+    /// Add an account. wisp.place: opens your PDS's sign-in page in your browser. Providers
+    /// that take an API key (Phala Cloud): asks for it on the terminal (not echoed), or reads
+    /// it from standard input.
     Login {
-        /// Which provider (`wisp` for wisp.place).
+        /// Which provider: `wisp` (wisp.place) or `phala` (Phala Cloud).
         #[arg(long, default_value = "wisp")]
         provider: String,
-        /// Your handle or DID (e.g. alice.bsky.social).
-        identity: String,
+        /// Your handle or DID (e.g. alice.bsky.social); not used with an API key.
+        identity: Option<String>,
         /// Ask for full access instead of only the signing-secret permissions.
         #[arg(long)]
         full_access: bool,
@@ -58,6 +60,10 @@ pub enum Command {
         /// Confirm without a question by giving the secret's name (for scripts).
         #[arg(long, value_name = "NAME")]
         confirm: Option<String>,
+        /// The two-factor code, for providers that ask for one (Phala Cloud). On a terminal,
+        /// Wispkey asks when the provider does. Never stored.
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
         /// Print the new token to stdout.
         #[arg(long)]
         show: bool,
@@ -80,6 +86,11 @@ pub enum Command {
 
     /// Remove the token stored in this machine's keychain (the secret itself is untouched).
     Forget { id: String },
+
+    /// Store a secret rotated elsewhere (e.g. in the provider's own dashboard) as this
+    /// secret's stored copy: asked for on the terminal (not echoed), or read from standard
+    /// input. Written and read back like a new token.
+    Store { id: String },
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@ pub const NOT_FOUND: u8 = 8;
 pub const UNSUPPORTED: u8 = 9;
 pub const SIGN_IN: u8 = 10;
 pub const CLIPBOARD: u8 = 11;
+/// The provider wants a (valid) second-factor code; nothing was changed.
+pub const SECOND_FACTOR: u8 = 12;
+/// Rotated, but the answer carried no secret: store it with `wispkey store`.
+pub const ROTATED_WITHOUT_SECRET: u8 = 13;
 
 /// The exit code for an error's stable code.
 pub fn code_for(code: ErrorCode) -> u8 {
@@ -58,6 +62,8 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::SignInFailed
         | ErrorCode::BrowserUnavailable => SIGN_IN,
         ErrorCode::ClipboardUnavailable => CLIPBOARD,
+        ErrorCode::SecondFactorRequired | ErrorCode::SecondFactorInvalid => SECOND_FACTOR,
+        ErrorCode::RotatedWithoutSecret => ROTATED_WITHOUT_SECRET,
     }
 }
 
@@ -84,6 +90,10 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       sign_in_cancelled, state_mismatch, account_mismatch, sign_in_failed,
       browser_unavailable
   11  clipboard: clipboard_unavailable
+  12  second factor: second_factor_required, second_factor_invalid (nothing was changed;
+      pass --code, or type the code when asked on a terminal)
+  13  rotated without a secret: rotated_without_secret (the old secret is dead; copy the
+      new one from the provider's dashboard and keep it with `wispkey store ID`)
 
 Output: tokens go to stdout only, and only when asked (--show or --json), or when the
 keychain refused them (the printed token is then the only copy). Progress, questions
@@ -91,8 +101,8 @@ and errors go to stderr. With --json, stdout carries one JSON value (the result,
 {\"error\": {\"code\", \"message\"}}) and the error sentence is also on stderr.
 
 Environment: WISPKEY_KEYCHAIN_SERVICE (keychain namespace, default place.wisp.wispkey),
-WISPKEY_PLC_URL, WISPKEY_HANDLE_RESOLVER_PDS, WISPKEY_WISP_SERVICE_DID (network settings,
-as for the desktop app), WISPKEY_BROWSER (a program to open the sign-in page with).
+WISPKEY_PLC_URL, WISPKEY_HANDLE_RESOLVER_PDS, WISPKEY_WISP_SERVICE_DID, WISPKEY_PHALA_URL
+(network settings, as for the desktop app), WISPKEY_BROWSER (a program to open the sign-in page with).
 Settings and preferences (clipboardClearSeconds) are shared with the desktop app, in
 place.wisp.wispkey under the config folder ($XDG_CONFIG_HOME or ~/.config).";
 

@@ -7,9 +7,9 @@ use serde::Serialize;
 use wispkey_app::App;
 use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow};
 use wispkey_core::browser::{BrowserOpener, CommandBrowser};
-use wispkey_core::provider::SignInRequest;
+use wispkey_core::provider::{SignInMethod, SignInRequest};
 use wispkey_core::tokens::Issued;
-use wispkey_core::{AccountRef, AccountView, ErrorCode};
+use wispkey_core::{AccountRef, AccountView, Error, ErrorCode, SecretString};
 
 use crate::args::{Cli, Command};
 use crate::exit;
@@ -44,11 +44,7 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             identity,
             full_access,
         } => {
-            eprintln!("Opening the sign-in page in your browser; finish signing in there…");
-            let request = SignInRequest::OAuth {
-                identity,
-                full_access,
-            };
+            let request = sign_in_request(app, &provider, identity, full_access)?;
             let account = app.sign_in(&provider, request, browser().as_ref()).await?;
             eprintln!(
                 "Signed in as {} ({}, {}).",
@@ -95,11 +91,15 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             let issued = app.create_secret(&account.account, &name).await?;
             report_issued(app, &account.account, issued, show, json)
         }
-        Command::Rotate { id, confirm, show } => {
+        Command::Rotate {
+            id,
+            confirm,
+            code,
+            show,
+        } => {
             let account = choose_account(app, chosen).await?;
             let confirm = confirmation(app, &account.account, &id, confirm, "Rotating").await?;
-            eprintln!("Rotating \"{id}\"…");
-            let issued = app.rotate_secret(&account.account, &id, &confirm).await?;
+            let issued = rotate(app, &account.account, &id, &confirm, code).await?;
             report_issued(app, &account.account, issued, show, json)
         }
         Command::Delete {
@@ -128,6 +128,17 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             let account = choose_account(app, chosen).await?;
             copy(app, &account.account, &id).await
         }
+        Command::Store { id } => {
+            let account = choose_account(app, chosen).await?;
+            let secret = read_secret("Paste the secret (it is not shown): ")?;
+            app.store_pasted_secret(&account.account, &id, &secret)
+                .await?;
+            eprintln!("The secret of \"{id}\" is stored in the keychain (and was read back).");
+            if json {
+                print_json(&serde_json::json!({ "stored": id }))?;
+            }
+            Ok(exit::OK)
+        }
         Command::Forget { id } => {
             let account = choose_account(app, chosen).await?;
             app.tokens().forget(&account.account, &id).await?;
@@ -138,6 +149,115 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+/// What `login` sends, by how the provider signs in (its descriptor says).
+fn sign_in_request(
+    app: &App,
+    provider: &str,
+    identity: Option<String>,
+    full_access: bool,
+) -> Outcome<SignInRequest> {
+    let descriptor = app
+        .providers()
+        .into_iter()
+        .find(|descriptor| descriptor.id == provider)
+        .ok_or_else(|| {
+            Failure::new(
+                ErrorCode::UnknownProvider,
+                format!("There is no provider \"{provider}\". Use wisp or phala."),
+            )
+        })?;
+    match descriptor.sign_in {
+        SignInMethod::OAuth { identity_label, .. } => {
+            let identity = identity.ok_or_else(|| {
+                Failure::new(
+                    ErrorCode::InvalidRequest,
+                    format!("Give your {identity_label} after `wispkey login`."),
+                )
+            })?;
+            eprintln!("Opening the sign-in page in your browser; finish signing in there…");
+            Ok(SignInRequest::OAuth {
+                identity,
+                full_access,
+            })
+        }
+        SignInMethod::ApiKey { key_label } => {
+            let key = read_secret(&format!("{key_label} (it is not shown): "))?;
+            eprintln!("Checking the key with {}…", descriptor.label);
+            Ok(SignInRequest::ApiKey { key })
+        }
+        SignInMethod::Credentials { .. } => Err(Failure::new(
+            ErrorCode::Unsupported,
+            format!(
+                "Signing in to {} from the terminal is not available yet.",
+                descriptor.label
+            ),
+        )),
+    }
+}
+
+/// Sends the rotate; when the provider asks for a second factor and there is a terminal, asks
+/// for the code and sends once more — the user's act after a refusal that changed nothing, not
+/// an automatic retry. Without a terminal the refusal is the answer (pass --code).
+async fn rotate(
+    app: &App,
+    account: &AccountRef,
+    id: &str,
+    confirm: &str,
+    code: Option<String>,
+) -> Outcome<Issued> {
+    let mut code = code.map(|code| SecretString::new(code.trim()));
+    loop {
+        eprintln!("Rotating \"{id}\"…");
+        match app.rotate_secret(account, id, confirm, code.as_ref()).await {
+            Err(
+                error @ (Error::SecondFactorRequired { .. } | Error::SecondFactorInvalid { .. }),
+            ) if std::io::stdin().is_terminal() => {
+                eprintln!("{error}");
+                let typed = read_line("Two-factor code (empty to give up): ")?;
+                if typed.trim().is_empty() {
+                    return Err(error.into());
+                }
+                code = Some(SecretString::new(typed.trim()));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// One line from the terminal (after `prompt` on stderr) or from standard input.
+fn read_line(prompt: &str) -> Outcome<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::new(ErrorCode::InvalidRequest, error.to_string()))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// A secret from the terminal without echo, or one line of standard input.
+fn read_secret(prompt: &str) -> Outcome<SecretString> {
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)
+            .map_err(|error| Failure::new(ErrorCode::InvalidRequest, error.to_string()))?
+    } else {
+        read_line(prompt)?
+    };
+    let secret = SecretString::new(text.trim());
+    let mut text = text;
+    zeroize::Zeroize::zeroize(&mut text);
+    if secret.expose().is_empty() {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            "Nothing was given, so nothing was stored.",
+        ));
+    }
+    Ok(secret)
 }
 
 /// The system browser, unless `WISPKEY_BROWSER` names a program (as in the desktop app).

@@ -46,10 +46,13 @@ pub enum ErrorCode {
     ClipboardUnavailable,
     Unsupported,
     UnknownProvider,
+    SecondFactorRequired,
+    SecondFactorInvalid,
+    RotatedWithoutSecret,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -87,6 +90,9 @@ impl ErrorCode {
         ErrorCode::ClipboardUnavailable,
         ErrorCode::Unsupported,
         ErrorCode::UnknownProvider,
+        ErrorCode::SecondFactorRequired,
+        ErrorCode::SecondFactorInvalid,
+        ErrorCode::RotatedWithoutSecret,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +134,9 @@ impl ErrorCode {
             ErrorCode::ClipboardUnavailable => "clipboard_unavailable",
             ErrorCode::Unsupported => "unsupported",
             ErrorCode::UnknownProvider => "unknown_provider",
+            ErrorCode::SecondFactorRequired => "second_factor_required",
+            ErrorCode::SecondFactorInvalid => "second_factor_invalid",
+            ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
         }
     }
 }
@@ -331,6 +340,32 @@ pub enum Error {
     )]
     UnknownProvider { provider: String },
 
+    /// A definite refusal: nothing happened. The user may send again with a code.
+    #[error(
+        "{provider} asks for your two-factor code before it will {}. Nothing was changed; type \
+         the code from your authenticator app.",
+        operation.verb()
+    )]
+    SecondFactorRequired {
+        provider: String,
+        operation: crate::operation::Operation,
+    },
+
+    #[error(
+        "{provider} did not accept that two-factor code, so nothing was changed. Type the \
+         current code from your authenticator app and try again."
+    )]
+    SecondFactorInvalid { provider: String },
+
+    /// The server rotated (the old secret is dead) but its answer carried no secret we can
+    /// recognise: say so, never guess.
+    #[error(
+        "\"{name}\" was rotated, but the answer carried no secret Wispkey recognises: the old \
+         secret no longer works. Copy the new secret from the provider's dashboard and use \
+         \"Store a secret rotated elsewhere\" to keep it in your keychain."
+    )]
+    RotatedWithoutSecret { name: String },
+
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
@@ -378,6 +413,9 @@ impl Error {
             Error::InvalidPreferences { .. } => ErrorCode::InvalidSettings,
             Error::Unsupported { .. } => ErrorCode::Unsupported,
             Error::UnknownProvider { .. } => ErrorCode::UnknownProvider,
+            Error::SecondFactorRequired { .. } => ErrorCode::SecondFactorRequired,
+            Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
+            Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
         }
     }
 }
@@ -540,6 +578,14 @@ mod tests {
             Error::UnknownProvider {
                 provider: "x".into(),
             },
+            Error::SecondFactorRequired {
+                provider: "Phala Cloud".into(),
+                operation: crate::operation::Operation::Rotate,
+            },
+            Error::SecondFactorInvalid {
+                provider: "Phala Cloud".into(),
+            },
+            Error::RotatedWithoutSecret { name: "n".into() },
         ];
         for error in errors {
             let message = error.to_string();

@@ -44,6 +44,7 @@ pub fn descriptor() -> ProviderDescriptor {
                 too_long: "Too long: {length} characters, the limit is {max}.".to_owned(),
             },
         }),
+        second_factor: None,
         words: ProviderWords {
             list_intro: "A signing secret lets your webhook receiver check that a request \
                          really came from wisp.place."

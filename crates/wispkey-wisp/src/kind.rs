@@ -91,7 +91,12 @@ impl ProviderKind for WispKind {
             let SignInRequest::OAuth {
                 identity,
                 full_access,
-            } = request;
+            } = request
+            else {
+                return Err(Error::InvalidRequest {
+                    message: "wisp.place accounts sign in through your PDS's own page".into(),
+                });
+            };
             let options = SignInOptions {
                 cancel: context.cancel,
                 scope: if full_access {

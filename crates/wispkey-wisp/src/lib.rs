@@ -21,9 +21,9 @@ use zeroize::Zeroize;
 
 use wispkey_atproto::http::HttpClient;
 use wispkey_atproto::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
-use wispkey_core::Operation;
 use wispkey_core::error::{Error, Result};
 use wispkey_core::provider::{BoxFuture, Dependent, IssuedToken, SecretProvider, SecretSummary};
+use wispkey_core::{Operation, SecretString};
 
 pub use answer::interpret;
 pub use descriptor::{PROVIDER_ID, descriptor};
@@ -145,8 +145,12 @@ impl<T: XrpcTransport> SecretProvider for WispProvider<T> {
         Box::pin(async move { self.issue(Operation::Create, &checked_name(name)?).await })
     }
 
-    /// A wisp.place secret's id is its name.
-    fn rotate<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<IssuedToken>> {
+    /// A wisp.place secret's id is its name. wisp.place never asks for a second factor.
+    fn rotate<'a>(
+        &'a self,
+        id: &'a str,
+        _second_factor: Option<&'a SecretString>,
+    ) -> BoxFuture<'a, Result<IssuedToken>> {
         Box::pin(async move { self.issue(Operation::Rotate, &checked_name(id)?).await })
     }
 

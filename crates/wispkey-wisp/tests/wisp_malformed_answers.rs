@@ -78,7 +78,7 @@ const GARBAGE: &str = "this is not HTTP at all\r\n\r\n";
 async fn an_html_error_page_is_an_unknown_outcome_for_rotate_and_unreachable_for_list() {
     let wisp = provider(HTML_502).await;
     assert_eq!(
-        wisp.rotate(&hook()).await.unwrap_err().code(),
+        wisp.rotate(&hook(), None).await.unwrap_err().code(),
         ErrorCode::OutcomeUnknown
     );
     assert_eq!(
@@ -109,7 +109,7 @@ async fn json_of_the_wrong_shape_is_an_unexpected_response() {
 async fn a_rotate_answer_without_a_token_is_an_unknown_outcome() {
     let wisp = provider(NO_TOKEN).await;
     assert_eq!(
-        wisp.rotate(&hook()).await.unwrap_err().code(),
+        wisp.rotate(&hook(), None).await.unwrap_err().code(),
         ErrorCode::OutcomeUnknown
     );
 }
@@ -117,7 +117,7 @@ async fn a_rotate_answer_without_a_token_is_an_unknown_outcome() {
 #[tokio::test]
 async fn a_rotate_answer_cut_off_mid_body_is_an_unknown_outcome() {
     let wisp = provider(TRUNCATED).await;
-    let error = wisp.rotate(&hook()).await.unwrap_err();
+    let error = wisp.rotate(&hook(), None).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");
     assert!(
         !format!("{error:?}").contains("wsk_AB"),
@@ -128,7 +128,7 @@ async fn a_rotate_answer_cut_off_mid_body_is_an_unknown_outcome() {
 #[tokio::test]
 async fn an_answer_that_is_not_http_never_panics() {
     let wisp = provider(GARBAGE).await;
-    let rotate = wisp.rotate(&hook()).await.unwrap_err();
+    let rotate = wisp.rotate(&hook(), None).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::OutcomeUnknown, "{rotate:?}");
     let list = wisp.list().await.unwrap_err();
     assert_eq!(list.code(), ErrorCode::TimedOut, "{list:?}");

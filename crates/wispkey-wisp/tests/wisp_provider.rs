@@ -50,7 +50,7 @@ async fn create_list_rotate_delete_round_trip_through_the_pds_proxy() {
 
     let started = Instant::now();
     let created = wisp.create(&name("deploy-hook")).await.unwrap();
-    let rotated = wisp.rotate(&name("deploy-hook")).await.unwrap();
+    let rotated = wisp.rotate(&name("deploy-hook"), None).await.unwrap();
     let listed = wisp.list().await.unwrap();
     println!(
         "create→rotate→list through the PDS proxy: {} ms",
@@ -84,7 +84,7 @@ async fn list_is_oldest_first_and_shows_last_rotated_only_after_a_rotation() {
     for secret in ["b-second", "a-first-alphabetically", "c-third"] {
         wisp.create(&name(secret)).await.unwrap();
     }
-    wisp.rotate(&name("c-third")).await.unwrap();
+    wisp.rotate(&name("c-third"), None).await.unwrap();
     let listed = wisp.list().await.unwrap();
     let names: Vec<&str> = listed.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["b-second", "a-first-alphabetically", "c-third"]);
@@ -106,7 +106,7 @@ async fn creating_a_name_that_exists_is_already_exists() {
 async fn rotating_or_deleting_a_missing_secret_is_not_found() {
     let stack = Stack::get().unwrap();
     let wisp = provider(&stack).await;
-    let rotate = wisp.rotate(&name("never-created")).await.unwrap_err();
+    let rotate = wisp.rotate(&name("never-created"), None).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::SecretNotFound, "{rotate:?}");
     let delete = wisp.delete(&name("never-created")).await.unwrap_err();
     assert_eq!(delete.code(), ErrorCode::SecretNotFound, "{delete:?}");
@@ -152,7 +152,7 @@ async fn rotate_kills_the_old_token_at_once_and_the_new_one_signs() {
         .unwrap();
     assert!(signature::verify(&old, body.as_bytes(), &before));
 
-    let new = wisp.rotate(&name("signing")).await.unwrap().token;
+    let new = wisp.rotate(&name("signing"), None).await.unwrap().token;
     let after = stack
         .delivery_signature(&stack.wisp_control().unwrap(), &did, "signing", body)
         .await
@@ -175,7 +175,7 @@ async fn two_accounts_keep_same_named_secrets_apart() {
     let second_token = second.create(&name("deploy-hook")).await.unwrap().token;
     assert_ne!(first_token, second_token);
 
-    second.rotate(&name("deploy-hook")).await.unwrap();
+    second.rotate(&name("deploy-hook"), None).await.unwrap();
     first.delete(&name("deploy-hook")).await.unwrap();
     assert!(first.list().await.unwrap().is_empty());
     let second_list = second.list().await.unwrap();
@@ -310,7 +310,7 @@ async fn a_connection_dropped_after_a_committed_rotate_is_an_unknown_outcome() {
         .await
         .unwrap();
 
-    let error = wisp.rotate(&name("fragile")).await.unwrap_err();
+    let error = wisp.rotate(&name("fragile"), None).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error:?}");
     assert!(
         error
@@ -343,7 +343,7 @@ async fn a_storage_failure_is_service_failed_and_changes_nothing() {
         .await
         .unwrap();
 
-    let error = wisp.rotate(&name("stable")).await.unwrap_err();
+    let error = wisp.rotate(&name("stable"), None).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::ServiceFailed, "{error:?}");
     let listed = wisp.list().await.unwrap();
     assert!(
@@ -407,7 +407,7 @@ async fn a_stopped_service_is_unreachable_for_list_and_an_unknown_outcome_for_ro
     let list = wisp.list().await.unwrap_err();
     assert_eq!(list.code(), ErrorCode::ServiceUnreachable, "{list:?}");
     // Behind the proxy "unreachable" and "dropped after acting" look the same: say so honestly.
-    let rotate = wisp.rotate(&name("orphan")).await.unwrap_err();
+    let rotate = wisp.rotate(&name("orphan"), None).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::OutcomeUnknown, "{rotate:?}");
 }
 
@@ -440,7 +440,7 @@ async fn an_answer_slower_than_the_timeout_times_out_a_list_and_leaves_a_rotate_
         )
         .await
         .unwrap();
-    let rotate = wisp.rotate(&name("slow")).await.unwrap_err();
+    let rotate = wisp.rotate(&name("slow"), None).await.unwrap_err();
     assert_eq!(rotate.code(), ErrorCode::OutcomeUnknown, "{rotate:?}");
 }
 

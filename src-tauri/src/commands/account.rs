@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
+use wispkey_app::views::SignInInput;
 use wispkey_app::{App, IpcError};
 use wispkey_core::browser::{BrowserOpener, CommandBrowser};
 use wispkey_core::provider::{ProviderDescriptor, SignInRequest, SignOutOutcome};
@@ -42,16 +43,12 @@ pub struct SignInFinished {
 
 /// Starts signing in and returns at once; the outcome arrives as a [`SIGN_IN_FINISHED`] event.
 /// Waiting for the browser can take minutes, and an IPC request held open that long blocks
-/// more than it should (WebDriver, for one, waits on it). `full_access` asks for broad access
-/// instead of the narrow default (the re-authorize offer).
+/// more than it should (WebDriver, for one, waits on it).
 #[tauri::command]
-pub fn sign_in(handle: AppHandle, provider: String, identity: String, full_access: bool) {
+pub fn sign_in(handle: AppHandle, provider: String, request: SignInInput) {
+    let request = SignInRequest::from(request);
     tauri::async_runtime::spawn(async move {
         let app = handle.state::<App>();
-        let request = SignInRequest::OAuth {
-            identity,
-            full_access,
-        };
         let opener = browser();
         let finished = match app.sign_in(&provider, request, opener.as_ref()).await {
             Ok(account) => SignInFinished {

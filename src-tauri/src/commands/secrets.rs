@@ -2,7 +2,7 @@
 //! The work is in `wispkey_app::App`.
 
 use tauri::State;
-use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow};
+use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow, take_secret};
 use wispkey_app::{App, IpcError};
 use wispkey_core::AccountRef;
 use wispkey_core::provider::Dependent;
@@ -25,15 +25,32 @@ pub async fn create_secret(
     Ok(app.create_secret(&account, &name).await?.into())
 }
 
+/// `second_factor`: the code the user typed after the provider asked for one (never stored).
 #[tauri::command]
 pub async fn rotate_secret(
     app: State<'_, App>,
     account: AccountRef,
     secret_id: String,
     confirm_name: String,
+    second_factor: Option<String>,
 ) -> Result<IssuedSecret, IpcError> {
-    let issued = app.rotate_secret(&account, &secret_id, &confirm_name);
+    let code = second_factor.map(take_secret);
+    let issued = app.rotate_secret(&account, &secret_id, &confirm_name, code.as_ref());
     Ok(issued.await?.into())
+}
+
+/// "Store a secret rotated elsewhere": keeps a pasted secret as the stored copy of the secret.
+#[tauri::command]
+pub async fn store_pasted_secret(
+    app: State<'_, App>,
+    account: AccountRef,
+    secret_id: String,
+    secret: String,
+) -> Result<(), IpcError> {
+    let secret = take_secret(secret);
+    Ok(app
+        .store_pasted_secret(&account, &secret_id, &secret)
+        .await?)
 }
 
 #[tauri::command]

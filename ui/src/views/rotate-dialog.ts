@@ -67,7 +67,7 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
     setBusy(true);
     error.textContent = "";
     try {
-      const issued = await call("rotate_secret", { account, secretId: id, confirmName: field.input.value });
+      const issued = await call("rotate_secret", { account, secretId: id, confirmName: field.input.value, secondFactor: null });
       modal.close();
       openTokenDialog(context, issued, "rotated");
       context.reload().catch(() => {});

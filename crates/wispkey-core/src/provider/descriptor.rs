@@ -21,6 +21,9 @@ pub struct ProviderDescriptor {
     pub secret_id: SecretIdentity,
     /// `None` when the provider names new secrets itself (or cannot create them).
     pub name_rule: Option<NameRule>,
+    /// How to ask for the second factor when the server refuses an operation without one
+    /// (`second_factor_required`); `None` when the provider never asks.
+    pub second_factor: Option<SecondFactor>,
     pub words: ProviderWords,
 }
 
@@ -53,6 +56,19 @@ pub enum SignInMethod {
     /// A key the user pastes; checked by listing before it is kept.
     #[serde(rename_all = "camelCase")]
     ApiKey { key_label: String },
+}
+
+/// The field a second-factor code is typed or pasted into. The code is never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SecondFactor {
+    /// "Two-factor code".
+    pub label: String,
+    /// "The 6-digit code from your authenticator app."
+    pub help: String,
+    /// How many digits a code has (the field accepts pasted text with spaces around them).
+    pub digits: u32,
 }
 
 /// What identifies one secret at the provider, and whether that is also what the user reads.

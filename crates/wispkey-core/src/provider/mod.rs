@@ -21,7 +21,8 @@ use crate::error::Result;
 use crate::secret::SecretString;
 
 pub use descriptor::{
-    NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecretIdentity, SignInMethod,
+    NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor, SecretIdentity,
+    SignInMethod,
 };
 
 /// Providers are chosen at run time, so their methods return boxed futures.
@@ -66,8 +67,14 @@ pub trait SecretProvider: Send + Sync {
     /// `name` is what the user typed; the provider checks it against its [`NameRule`].
     fn create<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<IssuedToken>>;
 
-    /// The old token stops working the moment this succeeds.
-    fn rotate<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<IssuedToken>>;
+    /// The old token stops working the moment this succeeds. `second_factor`: the code the
+    /// user typed after the server refused with `SecondFactorRequired` (a refusal changes
+    /// nothing, so sending again with the code is the user's act, not a retry).
+    fn rotate<'a>(
+        &'a self,
+        id: &'a str,
+        second_factor: Option<&'a SecretString>,
+    ) -> BoxFuture<'a, Result<IssuedToken>>;
 
     fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<()>>;
 
@@ -84,6 +91,8 @@ pub enum SignInRequest {
         /// Ask for broad access instead of the narrow default.
         full_access: bool,
     },
+    /// A key pasted by the user; the provider checks it (by listing) before keeping it.
+    ApiKey { key: SecretString },
 }
 
 /// Everything a sign-in may need besides the request: how to show a page, how to stop.

@@ -7,6 +7,7 @@ use crate::account::AccountRef;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::provider::{IssuedToken, SecretProvider};
+use crate::secret::SecretString;
 
 impl TokenKeeper {
     /// The provider checks `name` against its rule before anything is sent.
@@ -21,7 +22,7 @@ impl TokenKeeper {
     }
 
     /// Checks `confirm_name == name` (the secret's name as listed) before anything is sent;
-    /// never retries.
+    /// never retries. `second_factor`: the code the user typed when the provider asked.
     pub async fn rotate(
         &self,
         provider: &dyn SecretProvider,
@@ -29,10 +30,34 @@ impl TokenKeeper {
         id: &str,
         name: &str,
         confirm_name: &str,
+        second_factor: Option<&SecretString>,
     ) -> Result<Issued> {
         confirmed(name, confirm_name)?;
-        let outcome = provider.rotate(id).await;
+        let outcome = provider.rotate(id, second_factor).await;
+        if let Err(Error::RotatedWithoutSecret { .. }) = &outcome {
+            // The rotation happened: whatever is stored for it is dead now.
+            self.pending.remove(account, id);
+            self.persistence.drop_dead_copy(account, id).await;
+        }
         self.keep(account, id, Operation::Rotate, outcome).await
+    }
+
+    /// "Store a secret rotated elsewhere": keeps a secret the user pasted (rotated in the
+    /// provider's own dashboard) as the stored copy of `id`, written and read back like an
+    /// issued token. It replaces any stored copy.
+    pub async fn store_pasted(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        secret: &SecretString,
+    ) -> Result<()> {
+        if secret.expose().trim().is_empty() {
+            return Err(Error::InvalidRequest {
+                message: "the pasted secret is empty".into(),
+            });
+        }
+        self.pending.remove(account, id);
+        self.persistence.store(account, id, secret).await
     }
 
     /// Stores the in-memory token of the open dialog again; the webview sends no token.

@@ -14,7 +14,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
-pub use paths::{app_binary, artifacts_dir};
+pub use paths::{app_binary, artifacts_dir, cli_binary};
 pub use profile::Profile;
 pub use stack::{app_env, with_env};
 pub use wispkey_test_support::{PrivateDisplay, PrivateKeyring, PrivateWisp, Stack, TestAccount};

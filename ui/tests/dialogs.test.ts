@@ -5,6 +5,7 @@ import { openDeleteDialog } from "../src/views/delete-dialog";
 import { openForgetDialog } from "../src/views/forget-dialog";
 import { openRotateDialog } from "../src/views/rotate-dialog";
 import { openSettingsDialog } from "../src/views/settings-dialog";
+import { openStoreDialog } from "../src/views/store-dialog";
 import { fakeContext } from "./context";
 import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, submit, type, wisp } from "./ipc";
 
@@ -470,5 +471,62 @@ describe("dialogs render from the provider's descriptor", () => {
     expect($("#unknown-rotate-again").hidden).toBe(false);
     $("#unknown-rotate-again").click();
     expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+  });
+});
+
+describe("store a secret rotated elsewhere", () => {
+  it("explains what the pasted secret becomes, in a paste-friendly password field", () => {
+    openStoreDialog(fakeContext(), secret("deploy-hook", { storedLocally: true }));
+    const dialog = $("#store-dialog");
+    expect(dialog.textContent).toContain("becomes this computer’s stored copy for that secret, replacing any copy stored now");
+    const field = $("#store-secret") as HTMLInputElement;
+    expect(field.type).toBe("password");
+    expect(field.getAttribute("autocomplete")).toBe("off");
+    expect(field.hasAttribute("maxlength")).toBe(false);
+    expect(document.activeElement).toBe(field);
+    expect($('label[for="store-secret"]').textContent).toBe("New secret");
+    $("#store-reveal").click();
+    expect(field.type).toBe("text");
+    expect($("#store-reveal").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("sends the trimmed paste to store_pasted_secret and marks the row stored", async () => {
+    on("store_pasted_secret", () => null);
+    const context = fakeContext([secret("42", { name: "deploy" })], undefined, rotateOnly);
+    openStoreDialog(context, secret("deploy", { id: "42" }));
+    expect($("#store-dialog-title").textContent).toBe("Store a secret for “deploy” (token id 42)");
+    type("#store-secret", "  whsec_new\n");
+    submit("#store-secret");
+    await flush();
+    expect(calls("store_pasted_secret")).toEqual([{ account: aliceRef, secretId: "42", secret: "whsec_new" }]);
+    expect(context.updateRow).toHaveBeenCalledWith("42", { storedLocally: true });
+    expect(document.getElementById("store-dialog")).toBeNull();
+  });
+
+  it("refuses an empty paste without a call, and shows the Rust side's refusal inline", async () => {
+    on("store_pasted_secret", () => {
+      throw { code: "keychain_locked", message: "Your keychain is locked. Unlock it and try again." };
+    });
+    const context = fakeContext();
+    openStoreDialog(context, secret("deploy-hook"));
+    submit("#store-secret");
+    expect(calls("store_pasted_secret")).toEqual([]);
+    expect($("#store-error").textContent).toBe("Paste the new secret first.");
+    type("#store-secret", "whsec_new");
+    submit("#store-secret");
+    await flush();
+    expect($("#store-error").textContent).toBe("Your keychain is locked. Unlock it and try again.");
+    expect($("#store-dialog").hasAttribute("open")).toBe(true);
+    expect(context.updateRow).not.toHaveBeenCalled();
+    expect(disabled("#store-submit")).toBe(false);
+  });
+
+  it("empties the field when the dialog closes", () => {
+    openStoreDialog(fakeContext(), secret("deploy-hook"));
+    const field = $("#store-secret") as HTMLInputElement;
+    type("#store-secret", "whsec_new");
+    press($("#store-dialog"), "Escape");
+    expect(document.getElementById("store-dialog")).toBeNull();
+    expect(field.value).toBe("");
   });
 });

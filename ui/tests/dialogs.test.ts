@@ -587,6 +587,7 @@ describe("a second factor in the rotate dialog", () => {
     await flush();
     expect(calls("rotate_secret")).toHaveLength(1);
     expect($("#rotate-error").textContent).toBe("Type the 6-digit code.");
+    expect(($("#rotate-second-factor") as HTMLInputElement).value).toBe("12-345");
     expect($("#rotate-second-factor").getAttribute("aria-invalid")).toBe("true");
   });
 

@@ -110,7 +110,8 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
     // A pasted code may come with spaces or a dash ("123 456", "123-456").
     const digits = code.value.replace(/\D/g, "");
     if (digits.length !== factor.digits) {
-      refuseCode(`Type the ${factor.digits}-digit code.`);
+      // Kept, so a typo can be fixed rather than typed again.
+      refuseCode(`Type the ${factor.digits}-digit code.`, false);
       return;
     }
     void rotate(digits);
@@ -125,9 +126,9 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
     code.focus();
   }
 
-  function refuseCode(message: string) {
+  function refuseCode(message: string, clear = true) {
     error.textContent = message;
-    code.value = "";
+    if (clear) code.value = "";
     code.setAttribute("aria-invalid", "true");
     code.focus();
   }

@@ -1,6 +1,6 @@
 import { listen } from "@tauri-apps/api/event";
 import { call, type IpcError } from "./api";
-import type { AccountView, ClipboardCleared, ProviderDescriptor, SignInFinished } from "./bindings";
+import type { AccountView, ClipboardCleared, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
 import { clipboard } from "./clipboard";
 import { closeBlocked } from "./close-guard";
 import { descriptorFor, sameAccount } from "./providers";
@@ -30,7 +30,13 @@ function showSignIn(notice?: string) {
     providers,
     {
       signIn: (provider, identity) =>
-        signIn(provider.id, identity, false).then((account) => {
+        signIn(provider.id, { kind: "oauth", identity, fullAccess: false }).then((account) => {
+          remember(account);
+          showSecrets(account);
+        }),
+      // The key goes into this one call and nowhere else (no variable outlives it).
+      signInWithKey: (provider, key) =>
+        signIn(provider.id, { kind: "apiKey", key }).then((account) => {
           remember(account);
           showSecrets(account);
         }),
@@ -41,17 +47,21 @@ function showSignIn(notice?: string) {
   );
   screen.append(keychainBanner());
   root.replaceChildren(screen);
-  document.getElementById("handle")?.focus();
+  // With several providers the choice comes first; else the field of the only one.
+  const first =
+    screen.querySelector<HTMLElement>('#provider-choice input[name="provider"]:checked') ??
+    screen.querySelector<HTMLElement>("#handle:not([hidden]), #api-key-field:not([hidden]) #api-key");
+  first?.focus();
 }
 
 /** Starts sign-in; the outcome arrives as an event because waiting for the browser takes long. */
-async function signIn(provider: string, identity: string, fullAccess: boolean): Promise<AccountView> {
+async function signIn(provider: string, request: SignInInput): Promise<AccountView> {
   let finish: (payload: SignInFinished) => void = () => {};
   const finished = new Promise<SignInFinished>((resolve) => (finish = resolve));
   // Registered before starting, so even an instant failure is heard.
   const unlisten = await listen<SignInFinished>("sign-in-finished", (event) => finish(event.payload));
   try {
-    await call("sign_in", { provider, request: { kind: "oauth", identity, fullAccess } });
+    await call("sign_in", { provider, request });
     const { account, error } = await finished;
     if (account) return account;
     throw new Error(error?.message ?? "Sign-in did not finish.");
@@ -101,7 +111,7 @@ function showSecrets(account: AccountView) {
       addAccount: () => showSignIn(),
       signOut: () => signOut(account),
       reauthorize: async () => {
-        const updated = await signIn(account.account.provider, account.label, true);
+        const updated = await signIn(account.account.provider, { kind: "oauth", identity: account.label, fullAccess: true });
         remember(updated);
         showSecrets(updated);
         announce(`Signed in again as ${updated.label}.`);

@@ -5,6 +5,7 @@ import { openDeleteDialog } from "../src/views/delete-dialog";
 import { openForgetDialog } from "../src/views/forget-dialog";
 import { openRotateDialog } from "../src/views/rotate-dialog";
 import { openSettingsDialog } from "../src/views/settings-dialog";
+import { openStoreDialog } from "../src/views/store-dialog";
 import { fakeContext } from "./context";
 import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, submit, type, wisp } from "./ipc";
 
@@ -470,5 +471,209 @@ describe("dialogs render from the provider's descriptor", () => {
     expect($("#unknown-rotate-again").hidden).toBe(false);
     $("#unknown-rotate-again").click();
     expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+  });
+});
+
+describe("store a secret rotated elsewhere", () => {
+  it("explains what the pasted secret becomes, in a paste-friendly password field", () => {
+    openStoreDialog(fakeContext(), secret("deploy-hook", { storedLocally: true }));
+    const dialog = $("#store-dialog");
+    expect(dialog.textContent).toContain("becomes this computer’s stored copy for that secret, replacing any copy stored now");
+    const field = $("#store-secret") as HTMLInputElement;
+    expect(field.type).toBe("password");
+    expect(field.getAttribute("autocomplete")).toBe("off");
+    expect(field.hasAttribute("maxlength")).toBe(false);
+    expect(document.activeElement).toBe(field);
+    expect($('label[for="store-secret"]').textContent).toBe("New secret");
+    $("#store-reveal").click();
+    expect(field.type).toBe("text");
+    expect($("#store-reveal").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("sends the trimmed paste to store_pasted_secret and marks the row stored", async () => {
+    on("store_pasted_secret", () => null);
+    const context = fakeContext([secret("42", { name: "deploy" })], undefined, rotateOnly);
+    openStoreDialog(context, secret("deploy", { id: "42" }));
+    expect($("#store-dialog-title").textContent).toBe("Store a secret for “deploy” (token id 42)");
+    type("#store-secret", "  whsec_new\n");
+    submit("#store-secret");
+    await flush();
+    expect(calls("store_pasted_secret")).toEqual([{ account: aliceRef, secretId: "42", secret: "whsec_new" }]);
+    expect(context.updateRow).toHaveBeenCalledWith("42", { storedLocally: true });
+    expect(document.getElementById("store-dialog")).toBeNull();
+  });
+
+  it("refuses an empty paste without a call, and shows the Rust side's refusal inline", async () => {
+    on("store_pasted_secret", () => {
+      throw { code: "keychain_locked", message: "Your keychain is locked. Unlock it and try again." };
+    });
+    const context = fakeContext();
+    openStoreDialog(context, secret("deploy-hook"));
+    submit("#store-secret");
+    expect(calls("store_pasted_secret")).toEqual([]);
+    expect($("#store-error").textContent).toBe("Paste the new secret first.");
+    type("#store-secret", "whsec_new");
+    submit("#store-secret");
+    await flush();
+    expect($("#store-error").textContent).toBe("Your keychain is locked. Unlock it and try again.");
+    expect($("#store-dialog").hasAttribute("open")).toBe(true);
+    expect(context.updateRow).not.toHaveBeenCalled();
+    expect(disabled("#store-submit")).toBe(false);
+  });
+
+  it("empties the field when the dialog closes", () => {
+    openStoreDialog(fakeContext(), secret("deploy-hook"));
+    const field = $("#store-secret") as HTMLInputElement;
+    type("#store-secret", "whsec_new");
+    press($("#store-dialog"), "Escape");
+    expect(document.getElementById("store-dialog")).toBeNull();
+    expect(field.value).toBe("");
+  });
+});
+
+describe("a second factor in the rotate dialog", () => {
+  const numbered = secret("deploy", { id: "42" });
+  const required = { code: "second_factor_required", message: "Keyring Cloud asks for your two-factor code. Nothing was rotated." };
+  const invalid = { code: "second_factor_invalid", message: "The two-factor code was not accepted." };
+
+  /** Rotate confirmed by name; the provider refuses it without a code and answers a code with `then`. */
+  async function refusedFirst(then: (secondFactor: string | null) => unknown) {
+    on("rotate_secret", ({ secondFactor }) => {
+      if (secondFactor === null) throw required;
+      return then(secondFactor) as IssuedSecret;
+    });
+    const context = fakeContext([numbered], undefined, rotateOnly);
+    openRotateDialog(context, numbered);
+    type("#rotate-confirm-name", "deploy");
+    submit("#rotate-confirm-name");
+    await flush();
+    return context;
+  }
+
+  it("second_factor_required shows the code field in the same dialog, focused, and sends nothing more on its own", async () => {
+    await refusedFirst(() => issued("deploy"));
+    expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
+    const field = $("#rotate-second-factor") as HTMLInputElement;
+    expect(field.closest("[hidden]")).toBeNull();
+    expect(document.activeElement).toBe(field);
+    expect(field.getAttribute("inputmode")).toBe("numeric");
+    expect(field.getAttribute("autocomplete")).toBe("one-time-code");
+    expect($('label[for="rotate-second-factor"]').textContent).toBe("Two-factor code");
+    expect($("#rotate-second-factor-help").textContent).toBe("The 6-digit code from your authenticator app.");
+    expect($("#rotate-second-factor-asked").textContent).toBe(required.message);
+    expect($("#rotate-submit").textContent).toBe("Rotate with code");
+    await flush(5);
+    expect(calls("rotate_secret")).toHaveLength(1);
+  });
+
+  it("a pasted \"123 456\" is sent as \"123456\", only when the user submits, and success shows the token once", async () => {
+    await refusedFirst(() => ({ ...issued("deploy"), id: "42" }));
+    type("#rotate-second-factor", "123 456");
+    expect(calls("rotate_secret")).toHaveLength(1);
+    $("#rotate-submit").click();
+    await flush();
+    expect(calls("rotate_secret")).toEqual([
+      { account: aliceRef, secretId: "42", confirmName: "deploy", secondFactor: null },
+      { account: aliceRef, secretId: "42", confirmName: "deploy", secondFactor: "123456" },
+    ]);
+    expect(document.getElementById("rotate-dialog")).toBeNull();
+    expect(($("#token-value") as HTMLInputElement).value).toBe("wsk_new");
+  });
+
+  it("a code with the wrong number of digits is refused before asking the provider", async () => {
+    await refusedFirst(() => issued("deploy"));
+    type("#rotate-second-factor", "12-345");
+    submit("#rotate-second-factor");
+    await flush();
+    expect(calls("rotate_secret")).toHaveLength(1);
+    expect($("#rotate-error").textContent).toBe("Type the 6-digit code.");
+    expect(($("#rotate-second-factor") as HTMLInputElement).value).toBe("12-345");
+    expect($("#rotate-second-factor").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("a wrong code says it was not accepted, empties and refocuses the field, and another try works", async () => {
+    let tries = 0;
+    await refusedFirst(() => {
+      tries++;
+      if (tries === 1) throw invalid;
+      return issued("deploy");
+    });
+    type("#rotate-second-factor", "111-111");
+    submit("#rotate-second-factor");
+    await flush();
+    expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
+    expect($("#rotate-error").textContent).toMatch(/not accepted/);
+    const field = $("#rotate-second-factor") as HTMLInputElement;
+    expect(field.value).toBe("");
+    expect(document.activeElement).toBe(field);
+    expect(disabled("#rotate-submit")).toBe(false);
+    expect($("#rotate-submit").textContent).toBe("Rotate with code");
+    type("#rotate-second-factor", "222333");
+    expect($("#rotate-error").textContent).toBe("");
+    submit("#rotate-second-factor");
+    await flush();
+    expect(calls("rotate_secret").map((args) => args.secondFactor)).toEqual([null, "111111", "222333"]);
+    expect($("#token-dialog").hasAttribute("open")).toBe(true);
+  });
+
+  it("a lost answer after the code still opens the outcome-unknown dialog", async () => {
+    await refusedFirst(() => lost());
+    type("#rotate-second-factor", "123456");
+    submit("#rotate-second-factor");
+    await flush();
+    expect(document.getElementById("rotate-dialog")).toBeNull();
+    expect($("#unknown-dialog").hasAttribute("open")).toBe(true);
+    expect(calls("rotate_secret")).toHaveLength(2);
+  });
+
+  it("the code leaves the page with the dialog", async () => {
+    await refusedFirst(() => issued("deploy"));
+    const field = $("#rotate-second-factor") as HTMLInputElement;
+    type("#rotate-second-factor", "123456");
+    $("#rotate-cancel").click();
+    expect(document.getElementById("rotate-dialog")).toBeNull();
+    expect(field.value).toBe("");
+  });
+});
+
+describe("a rotation that came back without a secret", () => {
+  const numbered = secret("deploy", { id: "42" });
+
+  async function rotatedWithoutSecret() {
+    on("rotate_secret", () => {
+      throw { code: "rotated_without_secret", message: "Keyring Cloud rotated the secret but sent no new one." };
+    });
+    const context = fakeContext([numbered], undefined, rotateOnly);
+    openRotateDialog(context, numbered);
+    type("#rotate-confirm-name", "deploy");
+    submit("#rotate-confirm-name");
+    await flush();
+    return context;
+  }
+
+  it("closes the rotate dialog, says the old secret is dead, and refreshes the list", async () => {
+    const context = await rotatedWithoutSecret();
+    expect(document.getElementById("rotate-dialog")).toBeNull();
+    const dialog = $("#rotated-dialog");
+    expect(dialog.hasAttribute("open")).toBe(true);
+    expect(dialog.textContent).toContain("The rotation happened: the old secret no longer works.");
+    expect(dialog.textContent).toContain("Keyring Cloud rotated the secret but sent no new one.");
+    expect(document.activeElement?.id).toBe("rotated-store");
+    expect(context.reload).toHaveBeenCalled();
+    expect(document.getElementById("token-dialog")).toBeNull();
+  });
+
+  it("offers Store a secret rotated elsewhere, which opens the store dialog for that secret", async () => {
+    on("store_pasted_secret", () => null);
+    const context = await rotatedWithoutSecret();
+    expect($("#rotated-store").textContent).toBe("Store a secret rotated elsewhere");
+    $("#rotated-store").click();
+    expect(document.getElementById("rotated-dialog")).toBeNull();
+    expect($("#store-dialog-title").textContent).toBe("Store a secret for “deploy” (token id 42)");
+    type("#store-secret", "whsec_from_dashboard");
+    submit("#store-secret");
+    await flush();
+    expect(calls("store_pasted_secret")).toEqual([{ account: aliceRef, secretId: "42", secret: "whsec_from_dashboard" }]);
+    expect(context.updateRow).toHaveBeenCalledWith("42", { storedLocally: true });
   });
 });

@@ -73,7 +73,10 @@ export const wisp: ProviderDescriptor = {
   },
 };
 
-/** A made-up provider that only rotates, identifies secrets by number and cannot list dependents. */
+/**
+ * A made-up provider that only rotates, identifies secrets by number, cannot list dependents,
+ * signs in with an API key and may ask for a two-factor code before rotating.
+ */
 export const rotateOnly: ProviderDescriptor = {
   id: "keyring",
   label: "Keyring Cloud",
@@ -81,7 +84,7 @@ export const rotateOnly: ProviderDescriptor = {
   operations: ["list", "rotate"],
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
-  secondFactor: null,
+  secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
     createIntro: "Keyring Cloud names tokens itself.",
@@ -97,6 +100,16 @@ export const account: AccountView = {
   label: "alice.test",
   detail: "did:plc:alice",
   capabilities: ["list", "create", "rotate", "delete"],
+  reauthorizeNote: null,
+};
+
+/** An account at the made-up API-key provider. */
+export const keyringAccount: AccountView = {
+  account: { provider: "keyring", id: "team-7" },
+  providerLabel: "Keyring Cloud",
+  label: "team-7",
+  detail: "team-7",
+  capabilities: ["list", "rotate"],
   reauthorizeNote: null,
 };
 

@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AccountView, ProviderDescriptor } from "../src/bindings";
-import { $, account, aliceRef, calls, flush, installFakeIpc, on, submit, type, wisp } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, keyringAccount, on, rotateOnly, submit, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -132,6 +132,57 @@ describe("app", () => {
     submit("#handle");
     await flush();
     expect(calls("sign_in")).toEqual([{ provider: "other", request: { kind: "oauth", identity: "carol.test", fullAccess: false } }]);
+  });
+
+  it("an API-key provider signs in with {kind: apiKey, key} and the key leaves the page afterwards", async () => {
+    on("sign_in", () => null);
+    await start([], [rotateOnly]);
+    expect(document.getElementById("handle")?.closest("[hidden]") ?? document.getElementById("handle")?.hidden).toBeTruthy();
+    expect(document.activeElement?.id).toBe("api-key");
+    type("#api-key", "  kr_live_abc123\n");
+    submit("#api-key");
+    await flush();
+    expect(calls("sign_in")).toEqual([{ provider: "keyring", request: { kind: "apiKey", key: "kr_live_abc123" } }]);
+    // Gone from the field as soon as it went into the call, while the outcome is on its way.
+    expect(($("#api-key") as HTMLInputElement).value).toBe("");
+    expect(document.body.innerHTML).not.toContain("kr_live_abc123");
+    listeners.get("sign-in-finished")?.({ payload: { account: keyringAccount, error: null } });
+    await flush();
+    expect($("#account-name").textContent).toBe("team-7");
+    expect(document.body.innerHTML).not.toContain("kr_live_abc123");
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain("kr_live_abc123");
+  });
+
+  it("a refused API key is said inline, the field is emptied and focused for another try", async () => {
+    on("sign_in", () => null);
+    await start([], [rotateOnly]);
+    type("#api-key", "kr_wrong");
+    submit("#api-key");
+    await flush();
+    listeners.get("sign-in-finished")?.({ payload: { account: null, error: { code: "sign_in_failed", message: "Keyring Cloud did not accept that API key." } } });
+    await flush();
+    expect($("#signin-status").textContent).toBe("Keyring Cloud did not accept that API key.");
+    expect(($("#api-key") as HTMLInputElement).value).toBe("");
+    expect(document.activeElement?.id).toBe("api-key");
+    expect(($("#signin-button") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("adding an account with several providers focuses the choice, and an API-key provider swaps the field", async () => {
+    on("sign_in", () => null);
+    await start([account], [wisp, rotateOnly]);
+    $("#account-menu-button").click();
+    $("#add-account").click();
+    expect(document.activeElement?.id).toBe("provider-wisp");
+    const radio = $("#provider-keyring") as HTMLInputElement;
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    expect($("#handle").hidden).toBe(true);
+    expect($("#api-key-field").hidden).toBe(false);
+    expect($('label[for="api-key"]').textContent).toBe("API key");
+    type("#api-key", "kr_live_abc123");
+    submit("#api-key");
+    await flush();
+    expect(calls("sign_in")).toEqual([{ provider: "keyring", request: { kind: "apiKey", key: "kr_live_abc123" } }]);
   });
 
   it("an account of a provider this build does not know is left out", async () => {

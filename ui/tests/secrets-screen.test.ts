@@ -313,4 +313,40 @@ describe("secrets screen", () => {
     // The id is the label here: not said twice.
     expect(other.querySelector(".menu-item-detail")).toBeNull();
   });
+
+  it("every row offers Store secret…, which keeps a pasted secret and marks the row In keychain", async () => {
+    on("store_pasted_secret", () => null);
+    mount([secret("a")]);
+    await flush();
+    const store = $('[data-secret="a"] [data-action="store"]');
+    expect(store.textContent).toBe("Store secret…");
+    expect(store.getAttribute("aria-label")).toBe("Store a secret rotated elsewhere for a");
+    expect(store.classList.contains("row-action")).toBe(true);
+    store.click();
+    expect($("#store-dialog").hasAttribute("open")).toBe(true);
+    type("#store-secret", "whsec_pasted");
+    $("#store-submit").click();
+    await flush();
+    expect(calls("store_pasted_secret")).toEqual([{ account: aliceRef, secretId: "a", secret: "whsec_pasted" }]);
+    expect(document.getElementById("store-dialog")).toBeNull();
+    expect($('[data-secret="a"] .badge-stored').textContent).toBe("In keychain");
+    expect($("#status").textContent).toBe("Stored the new secret for “a” in your keychain.");
+    expect(document.body.innerHTML).not.toContain("whsec_pasted");
+  });
+
+  it("where ids are not names, each row shows its id under the name", async () => {
+    const keyringAccount = { ...account, account: { provider: "keyring", id: "42" }, providerLabel: "Keyring Cloud" };
+    mount([secret("https://a.example/hook", { id: "7" }), secret("https://a.example/hook", { id: "9" })], keyringAccount, [keyringAccount], rotateOnly);
+    await flush();
+    const rows = [...document.querySelectorAll<HTMLElement>("[data-secret]")];
+    expect(rows.map((row) => row.querySelector(".secret-id")?.textContent)).toEqual(["Token id 7", "Token id 9"]);
+    expect(rows[0]?.querySelector('[data-action="rotate"]')?.getAttribute("aria-label")).toBe("Rotate https://a.example/hook (token id 7)");
+  });
+
+  it("where ids are names, rows show the name alone", async () => {
+    mount([secret("a")]);
+    await flush();
+    expect(document.querySelector('[data-secret="a"] .secret-id')).toBeNull();
+    expect($('[data-secret="a"] .cell.name').textContent).toBe("a");
+  });
 });

@@ -90,10 +90,44 @@ describe("sign-in screen", () => {
     const keyring = document.getElementById("provider-keyring") as HTMLInputElement;
     keyring.checked = true;
     keyring.dispatchEvent(new Event("change"));
-    // No provider signs in by API key in this version: it says so rather than offering a field.
+    // Given no way to sign in by API key, the screen says so rather than offering a field.
     expect(document.getElementById("signin-unavailable")?.textContent).toContain("cannot sign in to Keyring Cloud");
     expect((document.getElementById("signin-button") as HTMLButtonElement).disabled).toBe(true);
     submit("alice.test");
     expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it("the API-key field is a labelled password field that is never autofilled or spell-checked", () => {
+    document.body.replaceChildren(signInView([rotateOnly], { signIn: vi.fn(), signInWithKey: vi.fn(async () => {}), cancel: () => {} }));
+    const key = document.getElementById("api-key") as HTMLInputElement;
+    expect(key.type).toBe("password");
+    expect(key.getAttribute("autocomplete")).toBe("off");
+    expect(key.getAttribute("spellcheck")).toBe("false");
+    expect(key.hasAttribute("maxlength")).toBe(false);
+    expect(document.querySelector('label[for="api-key"]')?.textContent).toBe("API key");
+    expect(document.getElementById("signin-unavailable")?.hidden).toBe(true);
+    expect((document.getElementById("signin-button") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("an empty API key is refused inline without a call", () => {
+    const signInWithKey = vi.fn(async () => {});
+    document.body.replaceChildren(signInView([rotateOnly], { signIn: vi.fn(), signInWithKey, cancel: () => {} }));
+    document.getElementById("signin-form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    expect(signInWithKey).not.toHaveBeenCalled();
+    expect(document.getElementById("api-key-error")?.textContent).toBe("Paste your API key.");
+    expect(document.getElementById("api-key")?.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("the OAuth form is unchanged when an API-key provider is also offered", () => {
+    const signIn = vi.fn(async () => {});
+    const signInWithKey = vi.fn(async () => {});
+    document.body.replaceChildren(signInView([wisp, rotateOnly], { signIn, signInWithKey, cancel: () => {} }));
+    expect((document.getElementById("handle") as HTMLInputElement).hidden).toBe(false);
+    expect(document.getElementById("api-key-field")?.hidden).toBe(true);
+    (document.getElementById("handle") as HTMLInputElement).value = "alice.test";
+    document.getElementById("signin-form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    expect(signIn).toHaveBeenCalledWith(wisp, "alice.test");
+    expect(signInWithKey).not.toHaveBeenCalled();
+    expect((document.getElementById("signin-cancel") as HTMLButtonElement).hidden).toBe(false);
   });
 });

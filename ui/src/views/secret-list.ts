@@ -19,7 +19,7 @@ const OVERSCAN = 8;
 /** Viewport height assumed before layout (or where there is none, as in unit tests). */
 const FALLBACK_VIEWPORT = 720;
 
-export type RowAction = "copy-stored" | "forget" | "rotate" | "delete";
+export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "delete";
 
 export interface SecretListOptions {
   onAction(action: RowAction, row: SecretRow): void;
@@ -28,6 +28,11 @@ export interface SecretListOptions {
   ageWarningDays: number;
   /** What the provider and this sign-in allow: rows offer Rotate and Delete only when listed. */
   operations: readonly Operation[];
+  /**
+   * Where ids are not names (names may repeat), what an id is called ("Token id"): each row then
+   * shows its id under the name. Absent or null when the id is the name.
+   */
+  idLabel?: string | null;
 }
 
 interface Rendered {
@@ -295,20 +300,32 @@ export class SecretList {
     const since = row.lastRotatedAt ?? row.createdAt;
     const days = ageInDays(since, this.now) ?? 0;
     const name = row.name;
+    const { operations, idLabel } = this.options;
+    const idLine = idLabel ? `${idLabel} ${row.id}` : null;
+    // Where names repeat, the buttons' names say which one.
+    const which = idLine ? `${name} (${idLine.charAt(0).toLowerCase()}${idLine.slice(1)})` : name;
     const actions: HTMLElement[] = [];
     if (row.storedLocally) {
       actions.push(
-        rowButton("copy-stored", "Copy token", `Copy the stored token for ${name}`),
-        rowButton("forget", "Forget", `Forget the local copy of ${name}`),
+        rowButton("copy-stored", "Copy token", `Copy the stored token for ${which}`),
+        rowButton("forget", "Forget", `Forget the local copy of ${which}`),
       );
     }
-    const { operations } = this.options;
-    if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${name}`));
-    if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${name}`, "danger"));
+    if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${which}`));
+    if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${which}`, "danger"));
+    // Every provider: keep a secret rotated in the provider's own dashboard.
+    actions.push(rowButton("store", "Store secret…", `Store a secret rotated elsewhere for ${which}`));
     const element = h(
       "div",
       { class: "secret-row", role: "row", "data-secret": name, "data-secret-id": row.id, tabindex: "-1" },
-      h("div", { role: "gridcell", class: "cell name", title: name }, name),
+      idLine
+        ? h(
+            "div",
+            { role: "gridcell", class: "cell name with-id", title: `${name}\n${idLine}` },
+            h("span", { class: "name-text" }, name),
+            h("span", { class: "secret-id muted" }, idLine),
+          )
+        : h("div", { role: "gridcell", class: "cell name", title: name }, name),
       h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
       h(
         "div",

@@ -15,6 +15,7 @@ import { openCreateDialog } from "./create-dialog";
 import { openDeleteDialog } from "./delete-dialog";
 import { openForgetDialog } from "./forget-dialog";
 import { openRotateDialog } from "./rotate-dialog";
+import { openStoreDialog } from "./store-dialog";
 import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
 
@@ -51,6 +52,7 @@ export function secretsView(
     onAction: (action, row) => rowAction(action, row),
     onLeaveTop: () => filter.focus(),
     operations,
+    idLabel: provider.secretId.idIsName ? null : provider.secretId.label,
   });
   const filter = h("input", {
     id: "secrets-filter",
@@ -221,6 +223,9 @@ export function secretsView(
         break;
       case "forget":
         openForgetDialog(context, row);
+        break;
+      case "store":
+        openStoreDialog(context, row);
         break;
       case "copy-stored":
         call("copy_stored_token", { account: account.account, secretId: row.id })

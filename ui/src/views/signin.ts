@@ -1,6 +1,8 @@
 // The first screen: which provider (a choice only when there is more than one), then who you are
 // there, and a Sign in button. Labels, help and the waiting line come from the provider's
 // descriptor. While the browser is open on the consent page, a Cancel button stops waiting.
+// A provider that signs in with an API key gets a password-type field instead: the key goes into
+// the sign-in call only, and the field is emptied as it goes.
 
 import type { ProviderDescriptor } from "../bindings";
 import { h } from "../dom";
@@ -9,6 +11,9 @@ import { checkIdentity } from "../identity";
 export interface SignInActions {
   /** Starts sign-in at that provider for a checked identity. Rejects with a message to show. */
   signIn(provider: ProviderDescriptor, identity: string): Promise<void>;
+  /** Signs in at that provider with an API key. Rejects with a message to show. Without it,
+   * providers that sign in by key are shown as unavailable. */
+  signInWithKey?(provider: ProviderDescriptor, key: string): Promise<void>;
   /** Stops waiting for the browser. */
   cancel(): void;
   /** When adding another account: go back to the one already signed in. */
@@ -43,6 +48,22 @@ export function signInView(
     : null;
   const unavailable = h("p", { id: "signin-unavailable", class: "field-error", hidden: true });
 
+  // API-key sign-in: never autofilled or spell-checked, pasting allowed, emptied after use.
+  const keyInput = h("input", {
+    id: "api-key",
+    name: "api-key",
+    type: "password",
+    autocomplete: "off",
+    autocapitalize: "none",
+    autocorrect: "off",
+    spellcheck: "false",
+    "aria-describedby": "api-key-error",
+    required: true,
+  });
+  const keyLabel = h("label", { for: "api-key" });
+  const keyError = h("p", { id: "api-key-error", class: "field-error", role: "alert" });
+  const keyField = h("div", { id: "api-key-field", class: "field", hidden: true }, keyLabel, keyInput, keyError);
+
   const form = h(
     "form",
     { id: "signin-form", class: "card", "aria-labelledby": "signin-title", novalidate: true },
@@ -57,6 +78,7 @@ export function signInView(
     input,
     help,
     error,
+    keyField,
     unavailable,
     button,
     cancel,
@@ -68,14 +90,26 @@ export function signInView(
   function applyMethod() {
     const method = chosen?.signIn;
     const oauth = method?.kind === "oauth" ? method : null;
+    const apiKey = method?.kind === "apiKey" && actions.signInWithKey ? method : null;
     label.textContent = oauth?.identityLabel ?? "";
     input.placeholder = oauth?.identityPlaceholder ?? "";
     help.textContent = oauth?.identityHelp ?? "";
-    for (const element of [label, input, help]) element.hidden = oauth === null;
-    button.disabled = oauth === null;
-    unavailable.hidden = oauth !== null || chosen === undefined;
-    unavailable.textContent = chosen && !oauth ? `This version of Wispkey cannot sign in to ${chosen.label} yet.` : "";
+    for (const element of [label, input, help, error]) element.hidden = oauth === null;
+    keyLabel.textContent = apiKey?.keyLabel ?? "";
+    keyField.hidden = apiKey === null;
+    // A key typed for one provider never goes to another.
+    keyInput.value = "";
+    const usable = oauth !== null || apiKey !== null;
+    button.disabled = !usable;
+    unavailable.hidden = usable || chosen === undefined;
+    unavailable.textContent = chosen && !usable ? `This version of Wispkey cannot sign in to ${chosen.label} yet.` : "";
     showFieldError("");
+    showKeyError("");
+  }
+
+  function showKeyError(message: string) {
+    keyError.textContent = message;
+    keyInput.setAttribute("aria-invalid", message ? "true" : "false");
   }
 
   function showFieldError(message: string) {
@@ -85,16 +119,21 @@ export function signInView(
   const setWaiting = (waiting: boolean) => {
     button.disabled = waiting;
     input.disabled = waiting;
+    keyInput.disabled = waiting;
     button.textContent = waiting ? "Signing in…" : "Sign in";
-    cancel.hidden = !waiting;
+    // Only a browser sign-in waits on something the user may abandon.
+    cancel.hidden = !waiting || chosen?.signIn.kind !== "oauth";
     if (back) back.hidden = waiting;
     for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="provider"]')) radio.disabled = waiting;
     form.setAttribute("aria-busy", waiting ? "true" : "false");
-    if (waiting) cancel.focus();
+    if (waiting && !cancel.hidden) cancel.focus();
   };
 
   input.addEventListener("input", () => {
     if (error.textContent) showFieldError("");
+  });
+  keyInput.addEventListener("input", () => {
+    if (keyError.textContent) showKeyError("");
   });
   cancel.addEventListener("click", () => actions.cancel());
   back?.addEventListener("click", () => actions.back?.go());
@@ -102,6 +141,10 @@ export function signInView(
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const provider = chosen;
+    if (provider?.signIn.kind === "apiKey") {
+      signInWithKey(provider, provider.signIn.keyLabel);
+      return;
+    }
     if (!provider || provider.signIn.kind !== "oauth") return;
     // The descriptor carries no identity syntax yet; OAuth sign-in today is AT Protocol's
     // (handle or DID), so that is what is checked.
@@ -127,6 +170,35 @@ export function signInView(
         if (status.textContent) input.focus();
       });
   });
+
+  function signInWithKey(provider: ProviderDescriptor, keyName: string) {
+    const withKey = actions.signInWithKey;
+    if (!withKey) return;
+    // Pasted keys often bring a space or a line break along; a key never has them at its ends.
+    const key = keyInput.value.trim();
+    if (!key) {
+      showKeyError(`Paste your ${keyName}.`);
+      keyInput.focus();
+      return;
+    }
+    showKeyError("");
+    // The key leaves the page as it goes into the call: nothing keeps it while sign-in finishes,
+    // and a refused key is pasted again.
+    keyInput.value = "";
+    status.textContent = "Signing in…";
+    setWaiting(true);
+    withKey(provider, key)
+      .then(() => {
+        status.textContent = "";
+      })
+      .catch((reason: unknown) => {
+        status.textContent = reason instanceof Error ? reason.message : String(reason);
+      })
+      .finally(() => {
+        setWaiting(false);
+        if (status.textContent) keyInput.focus();
+      });
+  }
 
   applyMethod();
   return h("section", { class: "screen signin" }, form);

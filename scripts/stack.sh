@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The local AT Protocol stack that Wispkey's tests and offline demo run against:
-# a PLC directory, the reference PDS (with its OAuth server) and the local
-# wisp-compatible service (crates/wisp-service), all bound to 127.0.0.1.
+# a PLC directory, the reference PDS (with its OAuth server), the local
+# wisp-compatible service (crates/wisp-service) and the local Phala-Cloud-compatible
+# service (crates/phala-service, with a demo workspace), all bound to 127.0.0.1.
 #
 #   scripts/stack.sh install                 Node 22 + stack/node_modules (cached, idempotent)
-#   scripts/stack.sh start  [--dir DIR] [--build] [--no-wisp] [--timeout S]
-#                           [--plc-port N] [--pds-port N] [--wisp-port N]
+#   scripts/stack.sh start  [--dir DIR] [--build] [--no-wisp] [--no-phala] [--timeout S]
+#                           [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N]
 #                                            start in the background; prints DIR/stack.json
 #   scripts/stack.sh stop   [--dir DIR]      stop everything started from DIR
 #   scripts/stack.sh status [--dir DIR]      exit 0 if every process is up and healthy
@@ -19,6 +20,8 @@
 # DIR defaults to <repo>/.stack. Environment:
 #   WISP_SERVICE_BIN   wisp-service binary (default ${CARGO_TARGET_DIR:-<repo>/target}/debug/wisp-service;
 #                      built with `cargo build -p wisp-service` when missing, or always with --build)
+#   PHALA_SERVICE_BIN  phala-service binary (default ${CARGO_TARGET_DIR:-<repo>/target}/debug/phala-service;
+#                      built the same way with `cargo build -p phala-service`)
 #   WISPKEY_CACHE_DIR  where Node 22 and the built node_modules are cached (default ~/.cache/wispkey)
 set -euo pipefail
 
@@ -174,7 +177,7 @@ parse_dir() {
 }
 
 cmd_start() {
-  local t0 build=0 wisp=1 a
+  local t0 build=0 wisp=1 phala=1 a
   t0="$(date +%s%3N)"
   parse_dir "$@"
   local args=()
@@ -182,6 +185,7 @@ cmd_start() {
     case "$a" in
       --build) build=1 ;;
       --no-wisp) wisp=0; args+=("$a") ;;
+      --no-phala) phala=0 ;;
       *) args+=("$a") ;;
     esac
   done
@@ -196,6 +200,17 @@ cmd_start() {
     fi
     [[ -x "$bin" ]] || die "wisp-service binary not found at $bin (set WISP_SERVICE_BIN, or run cargo build -p wisp-service)"
     args+=(--wisp-bin "$bin")
+  fi
+  if ((phala)); then
+    local ptarget="${CARGO_TARGET_DIR:-target}"
+    [[ "$ptarget" == /* ]] || ptarget="$REPO/$ptarget"
+    local pbin="${PHALA_SERVICE_BIN:-$ptarget/debug/phala-service}"
+    if ((build)) || { [[ ! -x "$pbin" ]] && [[ -z "${PHALA_SERVICE_BIN:-}" ]]; }; then
+      note "building phala-service (cargo build -p phala-service)"
+      (cd "$REPO" && cargo build --quiet -p phala-service) >&2
+    fi
+    [[ -x "$pbin" ]] || die "phala-service binary not found at $pbin (set PHALA_SERVICE_BIN, or run cargo build -p phala-service)"
+    args+=(--phala-bin "$pbin")
   fi
   cd "$STACK"
   # exec: a signal meant for this command (Ctrl-C, timeout) reaches start.mjs,
@@ -290,9 +305,14 @@ cmd_status() {
       const s = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'))
       const urls = { plc: s.plcUrl + '/_health', pds: s.pdsUrl + '/xrpc/_health' }
       if (s.wispUrl) urls.wisp = s.wispUrl + '/.well-known/did.json'
+      const headers = {}
+      if (s.phalaUrl) {
+        urls.phala = s.phalaUrl + '/api/v1/workspace/webhooks'
+        headers.phala = { 'X-API-Key': s.phalaDemo?.apiKey ?? '' }
+      }
       let bad = 0
       for (const [n, u] of Object.entries(urls)) {
-        const r = await fetch(u, { signal: AbortSignal.timeout(3000) }).catch((e) => ({ status: String(e.cause?.code ?? e) }))
+        const r = await fetch(u, { headers: headers[n], signal: AbortSignal.timeout(3000) }).catch((e) => ({ status: String(e.cause?.code ?? e) }))
         console.log(n + ': ' + u + ' -> ' + r.status)
         if (r.status !== 200) bad = 1
       }
@@ -335,7 +355,7 @@ case "$cmd" in
     with_node22 npm "$@"
     ;;
   *)
-    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,12 +1,13 @@
 // Starts the whole local stack in the background and returns once it answers.
 // Normally run through `scripts/stack.sh start --dir DIR`, which installs Node 22
-// and the node_modules first and builds the wisp service if needed.
+// and the node_modules first and builds the wisp and Phala services if needed.
 //
-//   node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp]
-//                  [--plc-port N] [--pds-port N] [--wisp-port N] [--timeout SECONDS]
+//   node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH]
+//                  [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--timeout SECONDS]
 //
-// Order: PLC directory, PDS and wisp service all in parallel (the last two only
-// need the PLC's URL, known up front) -> demo accounts -> DIR/stack.json (also printed on stdout).
+// Order: PLC directory, PDS, wisp service and (with --phala-bin) the local Phala
+// Cloud service all in parallel (the PDS and wisp only need the PLC's URL, known
+// up front) -> demo accounts -> DIR/stack.json (also printed on stdout).
 //
 // Each server runs detached in its own process group (pgid = pid) with its
 // output appended to DIR/<name>.log, so it outlives this script and
@@ -36,6 +37,8 @@ const timeoutMs = Number(args.timeout ?? 90) * 1000
 const deadline = Date.now() + timeoutMs
 const withWisp = !args['no-wisp']
 if (withWisp && (!args['wisp-bin'] || args['wisp-bin'] === true)) usage('--wisp-bin PATH (or --no-wisp) is required')
+if (args['phala-bin'] === true) usage('--phala-bin needs a PATH')
+const withPhala = Boolean(args['phala-bin'])
 
 // Demo accounts. Fixed, documented passwords: this stack is loopback-only test
 // data, and tests and the demo script need to log in with them.
@@ -48,7 +51,7 @@ const children = [] // { name, child, exited: null | {code, signal} }
 
 function usage(msg) {
   console.error(`start.mjs: ${msg}`)
-  console.error('usage: node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--plc-port N] [--pds-port N] [--wisp-port N] [--timeout S]')
+  console.error('usage: node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH] [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--timeout S]')
   process.exit(2)
 }
 
@@ -89,10 +92,10 @@ function assertNotRunning() {
 /** Remove what a previous run left in DIR (only the paths this script makes). */
 function resetDir() {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  for (const p of ['pds', 'wisp', 'run', 'pids', 'stack.json', 'plc.log', 'pds.log', 'wisp.log']) {
+  for (const p of ['pds', 'wisp', 'phala', 'run', 'pids', 'stack.json', 'plc.log', 'pds.log', 'wisp.log', 'phala.log']) {
     fs.rmSync(path.join(dir, p), { recursive: true, force: true })
   }
-  for (const p of ['pds', 'pds/blobs', 'wisp', 'run']) fs.mkdirSync(path.join(dir, p), { recursive: true, mode: 0o700 })
+  for (const p of ['pds', 'pds/blobs', 'wisp', 'phala', 'run']) fs.mkdirSync(path.join(dir, p), { recursive: true, mode: 0o700 })
 }
 
 function start(name, cmd, argv, extraEnv = {}) {
@@ -214,6 +217,19 @@ async function main() {
     ])
   }
 
+  // (c') local Phala Cloud service (crates/phala-service): needs nothing else.
+  // --seed-demo gives it a demo workspace whose key and TOTP secret go into
+  // stack.json; its ready line carries them too.
+  let phala = null
+  if (withPhala) {
+    phala = start('phala', path.resolve(args['phala-bin']), [
+      '--bind', `127.0.0.1:${args['phala-port'] ?? 0}`,
+      '--state', path.join(dir, 'phala', 'state.json'),
+      '--seed-demo', path.join(dir, 'phala', 'demo.json'),
+      '--enable-test-control',
+    ])
+  }
+
   await waitFor(plc, 'its ready file', () => readJson(run('plc.json')))
   await waitFor(plc, `${plcUrl}/_health`, () => getJson(`${plcUrl}/_health`))
   log(`PLC ready at ${plcUrl}`)
@@ -243,6 +259,22 @@ async function main() {
     log(`wisp service ready at ${wispInfo.url} (${wispInfo.did})`)
   }
 
+  let phalaInfo = null
+  if (phala) {
+    phalaInfo = await waitFor(phala, 'its ready line on stdout', () => {
+      for (const line of fs.readFileSync(phala.logFile, 'utf8').split('\n')) {
+        if (!line.startsWith('{')) continue
+        try {
+          const o = JSON.parse(line)
+          if (o.url && o.port && o.demo) return o
+        } catch {}
+      }
+    })
+    const listUrl = `${phalaInfo.url}/api/v1/workspace/webhooks`
+    const hooks = await waitFor(phala, listUrl, () => getJson(listUrl, { headers: { 'X-API-Key': phalaInfo.demo.apiKey } }))
+    log(`Phala service ready at ${phalaInfo.url} (demo workspace ${phalaInfo.demo.workspaceId}, ${hooks.length} webhooks)`)
+  }
+
   // (d) Demo accounts, created concurrently (independent PLC operations).
   const accounts = await Promise.all(
     ACCOUNTS.map(async (a) => {
@@ -270,6 +302,10 @@ async function main() {
     wispServiceDid: wispInfo?.did ?? null,
     wispProxy: wispInfo ? `${wispInfo.did}#wisp_xrpc` : null,
     wispTestControl: wispInfo ? `${wispInfo.url}/_test` : null,
+    phalaUrl: phalaInfo?.url ?? null,
+    phalaPort: phalaInfo?.port ?? null,
+    phalaTestControl: phalaInfo ? `${phalaInfo.url}/_test` : null,
+    phalaDemo: phalaInfo?.demo ?? null,
     accounts,
     pids,
     logs: Object.fromEntries(children.map((c) => [c.name, c.logFile])),

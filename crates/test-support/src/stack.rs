@@ -63,6 +63,23 @@ impl Stack {
         self.field("wispTestControl")
     }
 
+    /// The stack's local Phala Cloud service (`phalaUrl`).
+    pub fn phala_url(&self) -> Result<String> {
+        self.field("phalaUrl")
+    }
+
+    /// The shared phala-service's test control (`phalaTestControl`, `…/_test`).
+    pub fn phala_control(&self) -> Result<crate::PhalaControl> {
+        Ok(crate::PhalaControl {
+            url: self.field("phalaTestControl")?,
+        })
+    }
+
+    /// The demo workspace the stack seeded (`phalaDemo`).
+    pub fn phala_demo(&self) -> Result<crate::PhalaWorkspace> {
+        crate::PhalaWorkspace::from_json(&self.json["phalaDemo"], "stack.json's phalaDemo")
+    }
+
     /// One of the accounts the stack made at start (`accounts` in stack.json), by handle.
     pub fn account(&self, handle: &str) -> Result<TestAccount> {
         let accounts = self.json["accounts"]

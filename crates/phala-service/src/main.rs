@@ -1,0 +1,39 @@
+//! `phala-service`: see `phala-service --help`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use phala_service::cli::{self, Command};
+use phala_service::{Error, start};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("phala-service: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run() -> Result<(), Error> {
+    let config = match cli::parse(std::env::args().skip(1))? {
+        Command::Help => {
+            println!("{}", cli::USAGE);
+            return Ok(());
+        }
+        Command::Run(config) => config,
+    };
+    let running = start(*config).await?;
+    {
+        // Scripts wait for exactly this one line, so flush it at once.
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", running.ready_line())?;
+        stdout.flush()?;
+    }
+    // Serve until killed; every write is atomic, so SIGTERM/SIGKILL are safe.
+    std::future::pending::<()>().await;
+    drop(running);
+    Ok(())
+}

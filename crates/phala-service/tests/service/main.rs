@@ -1,0 +1,9 @@
+//! Integration tests: the service runs in-process on port 0 (the binary in
+//! `binary.rs`) and is spoken to over a real socket with reqwest.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod binary;
+mod common;
+mod control;
+mod rotate;

@@ -19,6 +19,7 @@ use wispkey_core::provider::{
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
 use wispkey_core::{AccountRef, AccountView, Operation, SecretString};
+use wispkey_phala::PhalaKind;
 use wispkey_wisp::{WispKind, proxy_header};
 
 pub use tokio_util::sync::CancellationToken;
@@ -88,8 +89,9 @@ impl App {
             },
             vault.clone(),
         )?;
-        let registry =
-            Registry::default().with(WispKind::new(oauth, settings.wisp_service_did.clone())?);
+        let registry = Registry::default()
+            .with(WispKind::new(oauth, settings.wisp_service_did.clone())?)
+            .with(PhalaKind::new(vault.clone(), &settings.phala_api_url)?);
         Ok(App::new(vault, registry, config_dir))
     }
 

@@ -8,11 +8,14 @@ use serde::Deserialize;
 
 use wispkey_atproto::oauth::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
 use wispkey_core::error::{Error, Result};
+use wispkey_phala::DEFAULT_BASE_URL as DEFAULT_PHALA_URL;
 use wispkey_wisp::DEFAULT_SERVICE_DID;
 
 pub const ENV_PLC_URL: &str = "WISPKEY_PLC_URL";
 pub const ENV_HANDLE_RESOLVER_PDS: &str = "WISPKEY_HANDLE_RESOLVER_PDS";
 pub const ENV_WISP_SERVICE_DID: &str = "WISPKEY_WISP_SERVICE_DID";
+/// Phala Cloud's API address (https, or http to this machine for the local service).
+pub const ENV_PHALA_URL: &str = "WISPKEY_PHALA_URL";
 pub const FILE_NAME: &str = "settings.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +24,7 @@ pub struct NetworkSettings {
     /// `None`: resolve handles the standard way (DNS TXT, then HTTPS well-known).
     pub handle_resolver_pds: Option<String>,
     pub wisp_service_did: String,
+    pub phala_api_url: String,
 }
 
 impl Default for NetworkSettings {
@@ -29,6 +33,7 @@ impl Default for NetworkSettings {
             plc_directory_url: DEFAULT_PLC_DIRECTORY.to_owned(),
             handle_resolver_pds: None,
             wisp_service_did: DEFAULT_SERVICE_DID.to_owned(),
+            phala_api_url: DEFAULT_PHALA_URL.to_owned(),
         }
     }
 }
@@ -39,6 +44,7 @@ struct SettingsFile {
     plc_directory_url: Option<String>,
     handle_resolver_pds: Option<String>,
     wisp_service_did: Option<String>,
+    phala_api_url: Option<String>,
 }
 
 impl NetworkSettings {
@@ -72,6 +78,8 @@ impl NetworkSettings {
             handle_resolver_pds: pick(ENV_HANDLE_RESOLVER_PDS, file.handle_resolver_pds),
             wisp_service_did: pick(ENV_WISP_SERVICE_DID, file.wisp_service_did)
                 .unwrap_or(defaults.wisp_service_did),
+            phala_api_url: pick(ENV_PHALA_URL, file.phala_api_url)
+                .unwrap_or(defaults.phala_api_url),
         }
     }
 
@@ -97,6 +105,7 @@ mod tests {
         let settings = NetworkSettings::merge(SettingsFile::default(), |_| None);
         assert_eq!(settings.plc_directory_url, "https://plc.directory");
         assert_eq!(settings.wisp_service_did, "did:web:wisp.place");
+        assert_eq!(settings.phala_api_url, "https://cloud-api.phala.com");
         assert_eq!(
             settings.identity().handle_resolver,
             HandleResolverConfig::Standard
@@ -109,12 +118,27 @@ mod tests {
             wisp_service_did: Some("did:web:from-file.example".into()),
             plc_directory_url: Some("http://localhost:1".into()),
             handle_resolver_pds: None,
+            phala_api_url: None,
         };
         let settings = NetworkSettings::merge(file, |key| {
             (key == ENV_WISP_SERVICE_DID).then(|| "did:web:localhost%3A9".to_owned())
         });
         assert_eq!(settings.wisp_service_did, "did:web:localhost%3A9");
         assert_eq!(settings.plc_directory_url, "http://localhost:1");
+    }
+
+    #[test]
+    fn the_phala_api_url_comes_from_the_file_and_the_environment_wins() {
+        let file: SettingsFile =
+            serde_json::from_str(r#"{"phalaApiUrl":"http://127.0.0.1:4000"}"#).unwrap();
+        let settings = NetworkSettings::merge(file, |_| None);
+        assert_eq!(settings.phala_api_url, "http://127.0.0.1:4000");
+        let file: SettingsFile =
+            serde_json::from_str(r#"{"phalaApiUrl":"http://127.0.0.1:4000"}"#).unwrap();
+        let settings = NetworkSettings::merge(file, |key| {
+            (key == ENV_PHALA_URL).then(|| "http://127.0.0.1:5000".to_owned())
+        });
+        assert_eq!(settings.phala_api_url, "http://127.0.0.1:5000");
     }
 
     #[test]

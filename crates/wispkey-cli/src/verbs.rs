@@ -24,7 +24,9 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             if json {
                 print_json(&accounts)?;
             } else if accounts.is_empty() {
-                eprintln!("No account is signed in. Sign in with `wispkey login HANDLE`.");
+                eprintln!(
+                    "No account is signed in. Sign in with `wispkey login HANDLE` (or `wispkey login --provider phala`)."
+                );
             } else {
                 print_table(
                     ["PROVIDER", "ACCOUNT", "ID"],
@@ -63,9 +65,7 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             let (outcome, cleared) = app.sign_out(&account.account).await?;
             eprintln!("Signed out of {}.", account.label);
             if !outcome.revoked_at_server {
-                eprintln!(
-                    "The service could not be told; its session ends on its own when it expires."
-                );
+                eprintln!("{}", not_revoked_note(app, &account));
             }
             if cleared {
                 eprintln!("The clipboard was cleared.");
@@ -197,6 +197,24 @@ fn sign_in_request(
     }
 }
 
+/// What logout says when the server was not told: an API key stays valid until it is revoked
+/// in the provider's dashboard; a session ends on its own.
+fn not_revoked_note(app: &App, account: &AccountView) -> String {
+    let by_key = app.providers().into_iter().any(|descriptor| {
+        descriptor.id == account.account.provider
+            && matches!(descriptor.sign_in, SignInMethod::ApiKey { .. })
+    });
+    if by_key {
+        format!(
+            "The API key was removed from this machine but still works at {}: revoke it in \
+             its dashboard if it should stop working.",
+            account.provider_label
+        )
+    } else {
+        "The service could not be told; its session ends on its own when it expires.".to_owned()
+    }
+}
+
 /// Sends the rotate; when the provider asks for a second factor and there is a terminal, asks
 /// for the code and sends once more — the user's act after a refusal that changed nothing, not
 /// an automatic retry. Without a terminal the refusal is the answer (pass --code).
@@ -282,7 +300,7 @@ async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView>
     if accounts.is_empty() {
         return Err(Failure::new(
             ErrorCode::AuthenticationRequired,
-            "No account is signed in. Sign in with `wispkey login HANDLE`, then try again.",
+            "No account is signed in. Sign in with `wispkey login HANDLE` (or `wispkey login --provider phala`), then try again.",
         ));
     }
     match chosen {

@@ -5,6 +5,7 @@
 //! - [`PhalaProvider`]: one API key's webhooks (list, rotate, dependents).
 //! - [`PhalaKind`]: accounts (API keys in the keychain), for the app's registry.
 //! - [`undocumented`]: every assumption made where Phala's documentation is silent.
+//! - [`signature`]: how Phala signs a delivery, to check a stored secret against one.
 //!
 //! A rotate is sent once; a refusal for a missing code changes nothing, so the user's code
 //! goes with a new request (the user's act, not a retry). An unanswered rotate is an unknown
@@ -14,6 +15,7 @@ mod answer;
 pub mod descriptor;
 pub mod http;
 pub mod kind;
+pub mod signature;
 pub mod undocumented;
 
 use std::collections::HashMap;

@@ -7,9 +7,8 @@
 
 use std::process::Command;
 
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
+use wispkey_phala::signature;
 
 use wispkey_core::provider::{ProviderKind, SecretProvider, SignInContext, SignInRequest};
 use wispkey_core::tokens::TokenKeeper;
@@ -47,16 +46,15 @@ fn secret_tool_lookup(vault: &Vault, item: &str) -> Option<String> {
     (output.status.success() && !text.is_empty()).then_some(text)
 }
 
-/// Our own check of a Phala delivery: `sha256=hex(HMAC-SHA256(whole secret, "{ts}.{body}"))`.
+/// Whether the service's Phala-signed delivery verifies under `secret`.
 fn verifies(secret: &str, delivery: &Value) -> bool {
     let headers = &delivery["headers"];
-    let timestamp = headers["X-Webhook-Timestamp"].as_str().unwrap();
-    let signature = headers["X-Webhook-Signature"].as_str().unwrap();
-    let body = delivery["body"].as_str().unwrap();
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{timestamp}.{body}").as_bytes());
-    let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-    expected == signature
+    signature::verify(
+        &SecretString::new(secret),
+        headers["X-Webhook-Timestamp"].as_str().unwrap(),
+        delivery["body"].as_str().unwrap().as_bytes(),
+        headers["X-Webhook-Signature"].as_str().unwrap(),
+    )
 }
 
 struct Setup {

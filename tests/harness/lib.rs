@@ -17,7 +17,9 @@ pub use driver::TauriDriver;
 pub use paths::{app_binary, artifacts_dir, cli_binary};
 pub use profile::Profile;
 pub use stack::{app_env, with_env};
-pub use wispkey_test_support::{PrivateDisplay, PrivateKeyring, PrivateWisp, Stack, TestAccount};
+pub use wispkey_test_support::{
+    PhalaWorkspace, PrivateDisplay, PrivateKeyring, PrivatePhala, PrivateWisp, Stack, TestAccount,
+};
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 

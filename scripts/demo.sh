@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Wispkey against the local stack, fully offline: starts a PLC directory, the reference PDS and
-# the local wisp-compatible service on 127.0.0.1, prints the demo logins, runs the app pointed at
+# Wispkey against the local stack, fully offline: starts a PLC directory, the reference PDS, the
+# local wisp-compatible service and the local Phala-compatible service on 127.0.0.1, prints the demo logins, runs the app pointed at
 # them, and stops the stack (by PID) when the app closes.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 "$repo_root/scripts/setup.sh"
-step "Building the front end, the app and the local wisp service"
+step "Building the front end, the app and the local services"
 (cd "$repo_root/ui" && npm run build)
-(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wisp-service)
+(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service)
 
 stack_dir="$repo_root/.stack/demo"
 mkdir -p "$stack_dir"
@@ -21,18 +21,26 @@ step "Starting the local stack"
 # Reads one field of stack.json (python3 is on every machine this runs on).
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$stack_dir/stack.json" "$1"; }
 
-export WISPKEY_PLC_URL WISPKEY_HANDLE_RESOLVER_PDS WISPKEY_WISP_SERVICE_DID
+export WISPKEY_PLC_URL WISPKEY_HANDLE_RESOLVER_PDS WISPKEY_WISP_SERVICE_DID WISPKEY_PHALA_URL
 WISPKEY_PLC_URL=$(field 'd["plcUrl"]')
 WISPKEY_HANDLE_RESOLVER_PDS=$(field 'd["pdsUrl"]')
 WISPKEY_WISP_SERVICE_DID=$(field 'd["wispServiceDid"]')
+WISPKEY_PHALA_URL=$(field 'd["phalaUrl"]')
+phala_control=$(field 'd["phalaTestControl"]')
+phala_workspace=$(field 'd["phalaDemo"]["workspaceId"]')
 
 cat <<TXT
 
 Local stack is up (offline, 127.0.0.1 only):
   PDS              $WISPKEY_HANDLE_RESOLVER_PDS
   wisp service     $WISPKEY_WISP_SERVICE_DID
+  Phala service    $WISPKEY_PHALA_URL
 Demo logins (type the handle in Wispkey; the password goes into the PDS's own sign-in page):
 $(field '"\n".join("  %s   password: %s" % (a["handle"], a["password"]) for a in d["accounts"])')
+Phala Cloud demo workspace (Add account -> Phala Cloud, paste the API key):
+  API key          $(field 'd["phalaDemo"]["apiKey"]')
+  2FA (TOTP) seed  $(field 'd["phalaDemo"]["totpSecret"]')   (add it to an authenticator app, or
+                   get a current code with: curl -s $phala_control/totp/$phala_workspace)
 
 Close the Wispkey window to stop everything.
 TXT

@@ -3,6 +3,7 @@
 //! and the two-factor step (a wrong code refused, then the right one), the new `whsec_` secret in
 //! the keychain before the copy-once dialog shows it, and the service's Phala-signed delivery
 //! verifying with it and not with the old one. Ends by scanning the app's files for every secret.
+//! Also: a wisp.place and a Phala Cloud account side by side in one window.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use wispkey_core::tokens::item::token_item;
 use wispkey_core::{AccountRef, SecretString};
-use wispkey_e2e::{App, PrivatePhala, Profile, TestResult};
+use wispkey_e2e::{App, PrivatePhala, Profile, Stack, TestResult, app_env, with_env};
 use wispkey_phala::kind::account_id;
 use wispkey_phala::signature;
 use wispkey_test_support::unique_name;
@@ -170,5 +171,72 @@ async fn rotate_a_webhook_secret_with_the_two_factor_step() -> TestResult {
 
     let leaks = profile.files_containing(&[workspace.api_key.clone(), first, shown, code])?;
     assert!(leaks.is_empty(), "a secret was written to {leaks:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wisp_and_a_phala_account_side_by_side_in_one_window() -> TestResult {
+    let stack = Stack::get()?;
+    let person = stack.fresh_account("mixed").await?;
+    let phala = PrivatePhala::start(&[])?;
+    let workspace = phala.create_workspace("mixed").await?;
+    let webhook = phala.add_webhook(&workspace, URL, &["cvm.created"]).await?;
+    let id = webhook["id"].as_str().ok_or("no webhook id")?.to_owned();
+    let profile = Profile::new("mixed")?;
+    let env = with_env(
+        app_env(&stack, &person, "mixed")?,
+        "WISPKEY_PHALA_URL",
+        &phala.url,
+    );
+
+    // wisp.place first, through its consent page (the first provider is preselected).
+    let app = App::launch_in(&profile, &env).await?;
+    app.wait_for("#handle")
+        .await?
+        .send_keys(&person.handle)
+        .await?;
+    app.click("#signin-button").await?;
+    app.wait_longer_for("#secrets-empty", Duration::from_secs(60))
+        .await?;
+
+    // Then Phala Cloud: adding an account starts by choosing the provider.
+    app.click("#account-menu-button").await?;
+    app.click("#add-account").await?;
+    app.click("label[for=\"provider-phala\"]").await?;
+    app.wait_for("#api-key")
+        .await?
+        .send_keys(&workspace.api_key)
+        .await?;
+    app.click("#signin-button").await?;
+    app.wait_longer_for(
+        &format!("[data-secret-id=\"{id}\"]"),
+        Duration::from_secs(30),
+    )
+    .await?;
+
+    // One menu, each account with its provider beside it; switching shows each one's secrets.
+    app.click("#account-menu-button").await?;
+    let wisp_item = format!(
+        "[data-account-provider=\"wisp\"][data-account-did=\"{}\"]",
+        person.did
+    );
+    app.wait_for(&wisp_item).await?;
+    app.wait_for("[data-account-provider=\"phala\"]").await?;
+    app.screenshot("accounts-wisp-and-phala").await?;
+    app.click(&wisp_item).await?;
+    app.wait_for("#secrets-empty").await?;
+    assert!(!app.is_present(&format!("[data-secret-id=\"{id}\"]")).await);
+    app.close().await?;
+
+    // Both come back after a restart, from the keychain alone.
+    let app = App::launch_in(&profile, &with_env(env, "WISPKEY_BROWSER", "/bin/false")).await?;
+    app.wait_longer_for("#account-menu-button", Duration::from_secs(30))
+        .await?;
+    app.click("#account-menu-button").await?;
+    app.wait_for(&wisp_item).await?;
+    app.wait_for("[data-account-provider=\"phala\"]").await?;
+    app.close().await?;
+    let leaks = profile.files_containing(&[workspace.api_key.clone()])?;
+    assert!(leaks.is_empty(), "the API key was written to {leaks:?}");
     Ok(())
 }

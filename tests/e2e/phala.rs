@@ -236,7 +236,7 @@ async fn a_wisp_and_a_phala_account_side_by_side_in_one_window() -> TestResult {
     app.wait_for(&wisp_item).await?;
     app.wait_for("[data-account-provider=\"phala\"]").await?;
     app.close().await?;
-    let leaks = profile.files_containing(&[workspace.api_key.clone()])?;
+    let leaks = profile.files_containing(std::slice::from_ref(&workspace.api_key))?;
     assert!(leaks.is_empty(), "the API key was written to {leaks:?}");
     Ok(())
 }

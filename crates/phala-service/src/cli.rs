@@ -1,7 +1,8 @@
 //! Command-line flags.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
+
+use service_kit::cli::{Args, CommonFlags, Taken};
 
 use crate::Error;
 use crate::server::Config;
@@ -32,41 +33,31 @@ pub enum Command {
 
 /// Parses the arguments (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
-    let mut args = args.into_iter();
-    let mut bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    let (mut state, mut seed_demo) = (None, None);
-    let (mut test_control, mut allow_non_loopback) = (false, false);
+    let mut args = Args::new(args, USAGE);
+    let mut common = CommonFlags::default();
+    let mut seed_demo = None;
 
-    while let Some(flag) = args.next() {
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| Error::Config(format!("{flag} needs a value\n\n{USAGE}")))
+    while let Some(flag) = args.next_flag() {
+        let flag = match common.take(flag, &mut args).map_err(Error::Config)? {
+            Taken::Common => continue,
+            Taken::Help => return Ok(Command::Help),
+            Taken::Other(flag) => flag,
         };
         match flag.as_str() {
-            "--bind" => {
-                let v = value()?;
-                bind = v
-                    .parse()
-                    .map_err(|_| Error::Config(format!("--bind: not an address:port: {v}")))?;
+            "--seed-demo" => {
+                seed_demo = Some(PathBuf::from(args.value(&flag).map_err(Error::Config)?));
             }
-            "--state" => state = Some(PathBuf::from(value()?)),
-            "--seed-demo" => seed_demo = Some(PathBuf::from(value()?)),
-            "--enable-test-control" => test_control = true,
-            "--allow-non-loopback" => allow_non_loopback = true,
-            "--help" | "-h" => return Ok(Command::Help),
-            other => {
-                return Err(Error::Config(format!(
-                    "unknown argument {other}\n\n{USAGE}"
-                )));
-            }
+            other => return Err(Error::Config(args.unknown(other))),
         }
     }
 
-    let state = state.ok_or_else(|| Error::Config(format!("--state is required\n\n{USAGE}")))?;
+    let state = args
+        .required(common.state, "--state")
+        .map_err(Error::Config)?;
     let mut config = Config::new(state);
-    config.bind = bind;
-    config.allow_non_loopback = allow_non_loopback;
-    config.enable_test_control = test_control;
+    config.bind = common.bind;
+    config.allow_non_loopback = common.allow_non_loopback;
+    config.enable_test_control = common.enable_test_control;
     config.seed_demo = seed_demo;
     Ok(Command::Run(Box::new(config)))
 }
@@ -74,6 +65,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
+    use std::net::SocketAddr;
+
     use super::*;
 
     fn args(list: &[&str]) -> Vec<String> {

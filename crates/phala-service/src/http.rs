@@ -3,20 +3,16 @@
 //! FastAPI's 422 `{"detail":[...]}` and FastAPI's plain `{"detail":"..."}`.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 use serde_json::{Value, json};
+use service_kit::http::{self, ReadError};
 
 use crate::Error;
 
-/// Every response body is small and built in one piece.
-pub type Body = Full<Bytes>;
-
-/// Requests here are tiny JSON objects; anything bigger is refused.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+pub use service_kit::http::Body;
 
 /// Phala's `error_code` values used here. Phala documents the field and the
 /// shape `ERR-03-001`, not the codes: every value below is our assumption
@@ -48,15 +44,7 @@ pub mod codes {
 
 /// A JSON response.
 pub fn json(status: StatusCode, value: &impl Serialize) -> Response<Body> {
-    // Serializing plain data (maps, strings, numbers) cannot fail.
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    http::json_with(status, "application/json", value)
 }
 
 /// Phala's error body.
@@ -171,16 +159,10 @@ pub fn error_response(err: &Error) -> Response<Body> {
 
 /// Reads the whole request body, refusing more than 64 KiB.
 pub async fn read_body(body: Incoming) -> Result<Bytes, Error> {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(Error::PayloadTooLarge)
-        }
-        Err(e) => Err(Error::invalid(format!("could not read request body: {e}"))),
-    }
+    http::read_body(body).await.map_err(|e| match e {
+        ReadError::TooLarge => Error::PayloadTooLarge,
+        ReadError::Failed(e) => Error::invalid(format!("could not read request body: {e}")),
+    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod signing;
 mod state;
 pub mod store;
 mod test_control;
-pub mod time;
+pub use service_kit::time;
 pub mod totp;
 
 pub use error::Error;

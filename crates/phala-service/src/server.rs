@@ -4,21 +4,18 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
+use service_kit::serve;
+use tokio::net::TcpListener;
 use tokio::sync::Mutex;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use crate::http::{self, Body};
 use crate::state::AppState;
-use crate::store::{self, Store};
+use crate::store::Store;
 use crate::test_control::{self, Faults, LogEntry, RequestLog};
 use crate::{Error, routes, time};
 
@@ -103,21 +100,14 @@ impl Drop for Running {
 
 /// Binds, loads state, seeds the demo if asked, and starts serving.
 pub async fn start(config: Config) -> Result<Running, Error> {
-    if !config.bind.ip().is_loopback() && !config.allow_non_loopback {
-        return Err(Error::Config(format!(
-            "refusing to listen on non-loopback address {} (pass --allow-non-loopback to override)",
-            config.bind
-        )));
-    }
+    serve::check_loopback(config.bind, config.allow_non_loopback).map_err(Error::Config)?;
     let mut store = Store::open(&config.state_path)?;
     let demo = match &config.seed_demo {
         Some(file) => Some(seed_demo(&mut store, file).await?),
         None => None,
     };
 
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.bind)))?;
+    let listener = serve::listen(config.bind).await.map_err(Error::Config)?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
         store: Mutex::new(store),
@@ -125,7 +115,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
         log: RequestLog::default(),
         test_control: config.enable_test_control,
     });
-    let task = tokio::spawn(accept_loop(listener, state));
+    let task = spawn_serving(listener, state);
     Ok(Running {
         addr,
         url: format!("http://{addr}"),
@@ -175,42 +165,20 @@ async fn seed_demo(store: &mut Store, file: &Path) -> Result<Value, Error> {
         "workspaceId": workspace.id,
     });
     let bytes = serde_json::to_vec_pretty(&demo).map_err(|e| Error::Io(e.into()))?;
-    store::write_atomically(file, &bytes)
+    service_kit::state_file::write_atomically(file, &bytes)
         .map_err(|e| Error::Config(format!("cannot write {}: {e}", file.display())))?;
     Ok(demo)
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<AppState>) {
-    // Owning the connections here means aborting this task closes them all.
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
-                    connections.spawn(serve_connection(stream, peer, Arc::clone(&state)));
-                }
-                Err(e) => {
-                    // E.g. out of file descriptors: back off instead of spinning.
-                    eprintln!("phala-service: accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, state: Arc<AppState>) {
-    let service = service_fn(move |request| {
-        let state = Arc::clone(&state);
-        async move { dispatch(&state, peer, request).await }
-    });
-    // A service error makes hyper drop the socket without writing anything:
-    // that is exactly the `dropConnectionAfterCommit` fault.
-    let _ = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
+fn spawn_serving(listener: TcpListener, state: Arc<AppState>) -> JoinHandle<()> {
+    tokio::spawn(serve::accept_loop(
+        listener,
+        "phala-service",
+        move |peer, request| {
+            let state = Arc::clone(&state);
+            async move { dispatch(&state, peer, request).await }
+        },
+    ))
 }
 
 async fn dispatch(

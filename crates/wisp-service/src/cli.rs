@@ -1,7 +1,8 @@
 //! Command-line flags.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
+
+use service_kit::cli::{Args, CommonFlags, Taken};
 
 use crate::Error;
 use crate::server::Config;
@@ -34,30 +35,25 @@ pub enum Command {
 
 /// Parses the arguments (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
-    let mut args = args.into_iter();
-    let mut bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    let (mut plc_url, mut state) = (None, None);
+    let mut args = Args::new(args, USAGE);
+    let mut common = CommonFlags::default();
+    let mut plc_url = None;
     let (mut key_file, mut service_did, mut rate_limit) = (None, None, None);
-    let (mut test_control, mut allow_non_loopback) = (false, false);
 
-    while let Some(flag) = args.next() {
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| Error::Config(format!("{flag} needs a value\n\n{USAGE}")))
+    while let Some(flag) = args.next_flag() {
+        let flag = match common.take(flag, &mut args).map_err(Error::Config)? {
+            Taken::Common => continue,
+            Taken::Help => return Ok(Command::Help),
+            Taken::Other(flag) => flag,
         };
         match flag.as_str() {
-            "--bind" => {
-                let v = value()?;
-                bind = v
-                    .parse()
-                    .map_err(|_| Error::Config(format!("--bind: not an address:port: {v}")))?;
+            "--plc-url" => plc_url = Some(args.value(&flag).map_err(Error::Config)?),
+            "--encryption-key-file" => {
+                key_file = Some(PathBuf::from(args.value(&flag).map_err(Error::Config)?));
             }
-            "--plc-url" => plc_url = Some(value()?),
-            "--state" => state = Some(PathBuf::from(value()?)),
-            "--encryption-key-file" => key_file = Some(PathBuf::from(value()?)),
-            "--service-did" => service_did = Some(value()?),
+            "--service-did" => service_did = Some(args.value(&flag).map_err(Error::Config)?),
             "--rate-limit-per-minute" => {
-                let v = value()?;
+                let v = args.value(&flag).map_err(Error::Config)?;
                 let n: u32 = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
                     Error::Config(format!(
                         "--rate-limit-per-minute: not a positive integer: {v}"
@@ -65,32 +61,28 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
                 })?;
                 rate_limit = Some(n);
             }
-            "--enable-test-control" => test_control = true,
-            "--allow-non-loopback" => allow_non_loopback = true,
-            "--help" | "-h" => return Ok(Command::Help),
-            other => {
-                return Err(Error::Config(format!(
-                    "unknown argument {other}\n\n{USAGE}"
-                )));
-            }
+            other => return Err(Error::Config(args.unknown(other))),
         }
     }
 
-    let plc_url =
-        plc_url.ok_or_else(|| Error::Config(format!("--plc-url is required\n\n{USAGE}")))?;
-    let state = state.ok_or_else(|| Error::Config(format!("--state is required\n\n{USAGE}")))?;
+    let plc_url = args.required(plc_url, "--plc-url").map_err(Error::Config)?;
+    let state = args
+        .required(common.state, "--state")
+        .map_err(Error::Config)?;
     let mut config = Config::new(plc_url, state);
-    config.bind = bind;
-    config.allow_non_loopback = allow_non_loopback;
+    config.bind = common.bind;
+    config.allow_non_loopback = common.allow_non_loopback;
     config.encryption_key_file = key_file;
     config.service_did = service_did;
-    config.enable_test_control = test_control;
+    config.enable_test_control = common.enable_test_control;
     config.rate_limit_per_minute = rate_limit;
     Ok(Command::Run(Box::new(config)))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+
     use super::*;
 
     fn args(list: &[&str]) -> Vec<String> {

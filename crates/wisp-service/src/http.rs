@@ -1,43 +1,28 @@
 //! Response building and body reading on top of hyper.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 use serde_json::json;
+use service_kit::http::{self, ReadError};
 
 use crate::Error;
 
-/// Every response body is small and built in one piece.
-pub type Body = Full<Bytes>;
-
-/// Requests here are tiny JSON objects; anything bigger is refused.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+pub use service_kit::http::Body;
 
 /// The one message every 500 carries (as the real server's).
 pub const INTERNAL_MESSAGE: &str = "webhook secret operation failed";
 
-fn with_body(status: StatusCode, content_type: &'static str, bytes: Vec<u8>) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-}
-
 /// A JSON response.
 pub fn json(status: StatusCode, value: &impl Serialize) -> Response<Body> {
-    // Serializing plain data (maps, strings, numbers) cannot fail.
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    with_body(status, "application/json; charset=utf-8", bytes)
+    http::json_with(status, "application/json; charset=utf-8", value)
 }
 
 /// A plain-text response.
 pub fn plain(status: StatusCode, text: &str) -> Response<Body> {
-    with_body(
+    http::with_body(
         status,
         "text/plain; charset=utf-8",
         text.as_bytes().to_vec(),
@@ -125,14 +110,8 @@ pub fn error_response(err: &Error) -> Response<Body> {
 
 /// Reads the whole request body, refusing more than 64 KiB.
 pub async fn read_body(body: Incoming) -> Result<Bytes, Error> {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(Error::PayloadTooLarge)
-        }
-        Err(e) => Err(Error::invalid(format!("could not read request body: {e}"))),
-    }
+    http::read_body(body).await.map_err(|e| match e {
+        ReadError::TooLarge => Error::PayloadTooLarge,
+        ReadError::Failed(e) => Error::invalid(format!("could not read request body: {e}")),
+    })
 }

@@ -16,7 +16,7 @@ pub mod signature;
 mod state;
 pub mod store;
 mod test_control;
-pub mod time;
+pub use service_kit::time;
 pub mod validate;
 
 pub use error::Error;

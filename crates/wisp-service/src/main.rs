@@ -1,6 +1,5 @@
 //! `wisp-service`: see `wisp-service --help`.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use wisp_service::cli::{self, Command};
@@ -26,12 +25,7 @@ async fn run() -> Result<(), Error> {
         Command::Run(config) => config,
     };
     let running = start(*config).await?;
-    {
-        // Scripts wait for exactly this one line, so flush it at once.
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", running.ready_line())?;
-        stdout.flush()?;
-    }
+    service_kit::ready::announce(&running.ready_line())?;
     // Serve until killed; every write is atomic, so SIGTERM/SIGKILL are safe.
     std::future::pending::<()>().await;
     drop(running);

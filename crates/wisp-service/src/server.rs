@@ -3,18 +3,15 @@
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use serde_json::json;
-use tokio::net::{TcpListener, TcpStream};
+use service_kit::serve;
+use tokio::net::TcpListener;
 use tokio::sync::Mutex;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use crate::auth::Verifier;
 use crate::crypto::{EncryptionKey, Sealer};
@@ -129,21 +126,14 @@ impl Drop for Running {
 
 /// Binds, loads state and key, and starts serving.
 pub async fn start(config: Config) -> Result<Running, Error> {
-    if !config.bind.ip().is_loopback() && !config.allow_non_loopback {
-        return Err(Error::Config(format!(
-            "refusing to listen on non-loopback address {} (pass --allow-non-loopback to override)",
-            config.bind
-        )));
-    }
+    serve::check_loopback(config.bind, config.allow_non_loopback).map_err(Error::Config)?;
     let sealer = match &config.encryption_key_file {
         Some(path) => Some(Sealer::new(&EncryptionKey::load(path)?)),
         None => None,
     };
     let store = Store::open(&config.state_path)?;
 
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.bind)))?;
+    let listener = serve::listen(config.bind).await.map_err(Error::Config)?;
     let addr = listener.local_addr()?;
     let port = addr.port();
     let did = config
@@ -172,7 +162,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
     }
     let tasks = listeners
         .into_iter()
-        .map(|l| tokio::spawn(accept_loop(l, Arc::clone(&state))))
+        .map(|l| spawn_serving(l, Arc::clone(&state)))
         .collect();
     Ok(Running {
         addr,
@@ -182,37 +172,15 @@ pub async fn start(config: Config) -> Result<Running, Error> {
     })
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<AppState>) {
-    // Owning the connections here means aborting this task closes them all.
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
-                    connections.spawn(serve_connection(stream, peer, Arc::clone(&state)));
-                }
-                Err(e) => {
-                    // E.g. out of file descriptors: back off instead of spinning.
-                    eprintln!("wisp-service: accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, state: Arc<AppState>) {
-    let service = service_fn(move |request| {
-        let state = Arc::clone(&state);
-        async move { dispatch(&state, peer, request).await }
-    });
-    // A service error makes hyper drop the socket without writing anything:
-    // that is exactly the `dropConnectionAfterCommit` fault.
-    let _ = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
+fn spawn_serving(listener: TcpListener, state: Arc<AppState>) -> JoinHandle<()> {
+    tokio::spawn(serve::accept_loop(
+        listener,
+        "wisp-service",
+        move |peer, request| {
+            let state = Arc::clone(&state);
+            async move { dispatch(&state, peer, request).await }
+        },
+    ))
 }
 
 async fn dispatch(

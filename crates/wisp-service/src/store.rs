@@ -3,11 +3,10 @@
 //! Every change is written to disk first (temp file + rename) and only then
 //! applied in memory, so a failed write leaves both exactly as they were.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use service_kit::state_file;
 
 use crate::Error;
 
@@ -60,27 +59,16 @@ pub struct Store {
 impl Store {
     /// Loads `path`, or starts empty when it does not exist yet.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let secrets = match fs::read(path) {
-            Ok(bytes) => {
-                let state: StateFile = serde_json::from_slice(&bytes).map_err(|e| {
-                    Error::Config(format!("state file {} is not valid: {e}", path.display()))
-                })?;
-                if state.version != STATE_VERSION {
-                    return Err(Error::Config(format!(
-                        "state file {} has unsupported version {}",
-                        path.display(),
-                        state.version
-                    )));
-                }
-                state.secrets
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => {
+        let secrets = match state_file::read::<StateFile>(path).map_err(Error::Config)? {
+            Some(state) if state.version != STATE_VERSION => {
                 return Err(Error::Config(format!(
-                    "cannot read state file {}: {e}",
-                    path.display()
+                    "state file {} has unsupported version {}",
+                    path.display(),
+                    state.version
                 )));
             }
+            Some(state) => state.secrets,
+            None => Vec::new(),
         };
         Ok(Self {
             path: path.to_owned(),
@@ -159,16 +147,13 @@ impl Store {
             version: STATE_VERSION,
             secrets: next,
         };
-        let bytes =
-            serde_json::to_vec_pretty(&state).map_err(|e| Error::Storage(io::Error::other(e)))?;
         let target = if self.fail_writes {
             self.path.join("writes-disabled-by-test-control")
         } else {
             self.path.clone()
         };
-        tokio::task::spawn_blocking(move || write_atomically(&target, &bytes))
+        state_file::write_json(target, &state)
             .await
-            .map_err(|e| Error::Storage(io::Error::other(e)))?
             .map_err(Error::Storage)?;
         // Disk has the new state; only now does memory follow.
         self.secrets = state.secrets;
@@ -176,46 +161,10 @@ impl Store {
     }
 }
 
-/// Writes `bytes` to a temp file beside `path`, syncs it, then renames it
-/// over `path`, so readers see the old or the new file, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let file_name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "state path has no file name")
-    })?;
-    let mut tmp_name = file_name.to_owned();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut file = open_private(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        // Persist the rename itself; best effort, not every platform allows it.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = File::open(dir).and_then(|d| d.sync_all());
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// The state file holds sealed tokens: keep it owner-only where possible.
-fn open_private(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn secret(did: &str, name: &str, token: &str, at: &str) -> StoredSecret {

@@ -1,40 +1,19 @@
 //! The `phala-service` binary: ready line, demo seed, state across restarts.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use service_kit::ready::Spawned;
 
-/// Kills the child it owns on drop, so a failing test leaves nothing behind.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start(state: &std::path::Path, demo: &std::path::Path) -> (Guard, Value) {
-    let mut child = Guard(
-        Command::new(env!("CARGO_BIN_EXE_phala-service"))
-            .args(["--bind", "127.0.0.1:0", "--state"])
-            .arg(state)
-            .arg("--seed-demo")
-            .arg(demo)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
+async fn start(state: &std::path::Path, demo: &std::path::Path) -> (Spawned, Value) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_phala-service"));
+    command
+        .args(["--bind", "127.0.0.1:0", "--state"])
+        .arg(state)
+        .arg("--seed-demo")
+        .arg(demo)
+        .stderr(Stdio::inherit());
+    let (child, line) = Spawned::start(command).await.unwrap();
     (child, serde_json::from_str(&line).unwrap())
 }
 

@@ -1,19 +1,9 @@
 //! The `wisp-service` binary's command-line interface.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
-
-/// Kills the child it owns on drop, so a failing test leaves nothing behind.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use service_kit::ready::Spawned;
 
 fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wisp-service"))
@@ -22,24 +12,13 @@ fn binary() -> Command {
 #[tokio::test]
 async fn the_binary_prints_one_ready_line_and_serves_its_did_document() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Guard(
-        binary()
-            .args(["--bind", "127.0.0.1:0", "--plc-url", "http://127.0.0.1:9"])
-            .arg("--state")
-            .arg(dir.path().join("state.json"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
+    let mut command = binary();
+    command
+        .args(["--bind", "127.0.0.1:0", "--plc-url", "http://127.0.0.1:9"])
+        .arg("--state")
+        .arg(dir.path().join("state.json"))
+        .stderr(Stdio::inherit());
+    let (_child, line) = Spawned::start(command).await.unwrap();
 
     let ready: Value = serde_json::from_str(&line).unwrap();
     let port = ready["port"].as_u64().unwrap();

@@ -1,5 +1,6 @@
-//! Timestamps in the exact shape of JavaScript's `Date.prototype.toISOString`
-//! (`2024-01-15T10:30:00.000Z`), which is what the real server emits.
+//! Time: Unix milliseconds and seconds, and RFC 3339 UTC strings with
+//! milliseconds (`2024-01-15T10:30:00.000Z`), the exact shape of JavaScript's
+//! `Date.prototype.toISOString`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,6 +10,11 @@ pub fn now_millis() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    now_millis() / 1000
 }
 
 /// The current time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.

@@ -155,10 +155,14 @@ export function signInView(
       return;
     }
     showFieldError("");
-    status.textContent = provider.signIn.waiting;
+    waitOn(actions.signIn(provider, checked.value), provider.signIn.waiting, input);
+  });
+
+  /** Waits on a sign-in: `waiting` meanwhile, then the failure (and focus back on `field`). */
+  function waitOn(signingIn: Promise<unknown>, waiting: string, field: HTMLInputElement) {
+    status.textContent = waiting;
     setWaiting(true);
-    actions
-      .signIn(provider, checked.value)
+    signingIn
       .then(() => {
         status.textContent = "";
       })
@@ -167,9 +171,9 @@ export function signInView(
       })
       .finally(() => {
         setWaiting(false);
-        if (status.textContent) input.focus();
+        if (status.textContent) field.focus();
       });
-  });
+  }
 
   function signInWithKey(provider: ProviderDescriptor, keyName: string) {
     const withKey = actions.signInWithKey;
@@ -185,19 +189,7 @@ export function signInView(
     // The key leaves the page as it goes into the call: nothing keeps it while sign-in finishes,
     // and a refused key is pasted again.
     keyInput.value = "";
-    status.textContent = "Signing in…";
-    setWaiting(true);
-    withKey(provider, key)
-      .then(() => {
-        status.textContent = "";
-      })
-      .catch((reason: unknown) => {
-        status.textContent = reason instanceof Error ? reason.message : String(reason);
-      })
-      .finally(() => {
-        setWaiting(false);
-        if (status.textContent) keyInput.focus();
-      });
+    waitOn(withKey(provider, key), "Signing in…", keyInput);
   }
 
   applyMethod();

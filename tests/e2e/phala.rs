@@ -101,7 +101,10 @@ async fn rotate_a_webhook_secret_with_the_two_factor_step() -> TestResult {
         .send_keys(URL)
         .await?;
     app.click("#rotate-submit").await?;
-    let code_field = app.wait_for("#rotate-second-factor").await?;
+    // The field is in the dialog from the start, hidden and disabled until the service asks.
+    const CODE_FIELD: &str =
+        "#rotate-second-factor-field:not([hidden]) #rotate-second-factor:enabled";
+    let code_field = app.wait_for(CODE_FIELD).await?;
     app.screenshot("phala-two-factor-step").await?;
 
     // A wrong code: said so, nothing rotated, the old secret still signs.
@@ -115,7 +118,7 @@ async fn rotate_a_webhook_secret_with_the_two_factor_step() -> TestResult {
     assert!(delivery_verifies(&phala, &id, &first).await?);
 
     // The right code, pasted with a space: rotated, stored, then shown once.
-    let field = app.wait_for("#rotate-second-factor").await?;
+    let field = app.wait_for(CODE_FIELD).await?;
     field.clear().await?;
     let code = phala.current_code(&workspace).await?;
     field

@@ -51,7 +51,9 @@ mod tests {
     #[tokio::test]
     async fn start_returns_the_first_stdout_line() {
         let mut command = Command::new("sh");
-        command.args(["-c", "echo '{\"port\":1}'; sleep 30"]);
+        // `exec`: the process killed on drop is the one holding the test's stderr, so nothing
+        // outlives the test.
+        command.args(["-c", "echo '{\"port\":1}'; exec sleep 30"]);
         let (_child, line) = Spawned::start(command).await.unwrap();
         assert_eq!(line, "{\"port\":1}\n");
     }

@@ -124,6 +124,8 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
     codeField.hidden = false;
     setBusy(false);
     code.focus();
+    // The dialog grew: keep the button that sends the code in view (small windows scroll).
+    submit.scrollIntoView({ block: "nearest" });
   }
 
   function refuseCode(message: string, clear = true) {

@@ -274,8 +274,7 @@ impl App {
     ) -> Result<Issued> {
         let provider = self.provider(account, Operation::Rotate).await?;
         let name = self.secret_name(account, id).await?;
-        let rotated = self
-            .tokens
+        self.tokens
             .rotate(
                 provider.as_ref(),
                 account,
@@ -284,12 +283,7 @@ impl App {
                 confirm_name,
                 second_factor,
             )
-            .await;
-        if matches!(rotated, Err(Error::RotatedWithoutSecret { .. })) {
-            // The list's last-rotated time changed; the next list shows it.
-            lock(&self.names).remove(&(account.clone(), id.to_owned()));
-        }
-        rotated
+            .await
     }
 
     /// "Store a secret rotated elsewhere" (any provider): keeps a secret the user pasted as the

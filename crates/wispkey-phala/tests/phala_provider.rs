@@ -130,6 +130,25 @@ impl Setup {
             .collect()
     }
 
+    /// Rotates through `keeper` (persist before show) with a code the service accepts now.
+    async fn rotate_with_current_code(
+        &self,
+        keeper: &TokenKeeper,
+        provider: &dyn SecretProvider,
+    ) -> wispkey_core::Result<wispkey_core::tokens::Issued> {
+        let code = SecretString::new(self.phala.current_code(&self.workspace).await.unwrap());
+        keeper
+            .rotate(
+                provider,
+                &self.account,
+                &self.webhook_id,
+                &self.url,
+                &self.url,
+                Some(&code),
+            )
+            .await
+    }
+
     /// A code the service accepts now, changed in every digit (so it is wrong).
     async fn wrong_code(&self) -> String {
         let right = self.phala.current_code(&self.workspace).await.unwrap();
@@ -256,16 +275,8 @@ async fn rotate_asks_for_a_code_refuses_a_wrong_one_and_stores_the_new_secret() 
     );
 
     // The right code: rotated, stored (read back) before returning.
-    let code = SecretString::new(s.phala.current_code(&s.workspace).await.unwrap());
-    let issued = keeper
-        .rotate(
-            provider.as_ref(),
-            &s.account,
-            &s.webhook_id,
-            &s.url,
-            &s.url,
-            Some(&code),
-        )
+    let issued = s
+        .rotate_with_current_code(&keeper, provider.as_ref())
         .await
         .unwrap();
     assert!(issued.stored(), "{:?}", issued.store_error);
@@ -304,16 +315,8 @@ async fn a_lost_answer_after_the_code_was_accepted_is_an_unknown_outcome_sent_on
         .faults(json!({"dropConnectionAfterCommit": true}))
         .await
         .unwrap();
-    let code = SecretString::new(s.phala.current_code(&s.workspace).await.unwrap());
-    let error = keeper
-        .rotate(
-            provider.as_ref(),
-            &s.account,
-            &s.webhook_id,
-            &s.url,
-            &s.url,
-            Some(&code),
-        )
+    let error = s
+        .rotate_with_current_code(&keeper, provider.as_ref())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::OutcomeUnknown { .. }), "{error:?}");
@@ -344,16 +347,8 @@ async fn a_rotation_without_a_secret_is_said_and_a_pasted_secret_is_kept() {
         .faults(json!({"rotateWithoutSecret": true}))
         .await
         .unwrap();
-    let code = SecretString::new(s.phala.current_code(&s.workspace).await.unwrap());
-    let error = keeper
-        .rotate(
-            provider.as_ref(),
-            &s.account,
-            &s.webhook_id,
-            &s.url,
-            &s.url,
-            Some(&code),
-        )
+    let error = s
+        .rotate_with_current_code(&keeper, provider.as_ref())
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::RotatedWithoutSecret, "{error}");

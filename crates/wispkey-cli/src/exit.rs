@@ -49,6 +49,7 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::ServiceUnreachable
         | ErrorCode::RateLimited
         | ErrorCode::TimedOut
+        | ErrorCode::AccountBusy
         | ErrorCode::UnexpectedResponse => NETWORK,
         ErrorCode::OutcomeUnknown | ErrorCode::ResponseLost => OUTCOME_UNKNOWN,
         ErrorCode::SecretNotFound | ErrorCode::IssuedTokenGone => NOT_FOUND,
@@ -81,7 +82,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       keychain_verify_failed, keychain_failed (create/rotate: the token was NOT stored and
       was printed to stdout, the only copy)
    6  network or service: pds_unreachable, encryption_unavailable, service_failed,
-      service_unreachable, rate_limited, timed_out, unexpected_response
+      service_unreachable, rate_limited, timed_out, unexpected_response, account_busy
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer
       came back; it may have happened. Never retried: check with `wispkey list`.
    8  not found: secret_not_found, issued_token_gone

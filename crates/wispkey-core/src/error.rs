@@ -49,10 +49,11 @@ pub enum ErrorCode {
     SecondFactorRequired,
     SecondFactorInvalid,
     RotatedWithoutSecret,
+    AccountBusy,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -93,6 +94,7 @@ impl ErrorCode {
         ErrorCode::SecondFactorRequired,
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
+        ErrorCode::AccountBusy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +139,7 @@ impl ErrorCode {
             ErrorCode::SecondFactorRequired => "second_factor_required",
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
+            ErrorCode::AccountBusy => "account_busy",
         }
     }
 }
@@ -366,6 +369,13 @@ pub enum Error {
     )]
     RotatedWithoutSecret { name: String },
 
+    /// Another Wispkey process holds this account's single-use session credential right now.
+    #[error(
+        "Another Wispkey window or command is renewing this account's session right now. Try \
+         again in a moment."
+    )]
+    AccountBusy,
+
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
@@ -416,6 +426,7 @@ impl Error {
             Error::SecondFactorRequired { .. } => ErrorCode::SecondFactorRequired,
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
+            Error::AccountBusy => ErrorCode::AccountBusy,
         }
     }
 }
@@ -586,6 +597,7 @@ mod tests {
                 provider: "Phala Cloud".into(),
             },
             Error::RotatedWithoutSecret { name: "n".into() },
+            Error::AccountBusy,
         ];
         for error in errors {
             let message = error.to_string();

@@ -8,6 +8,7 @@
 //! - [`tokens`]: persist-before-show for issued tokens, stored copies, the badges' index.
 //! - [`browser`]: how a sign-in page is opened (the system browser, or a program tests name).
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
+//! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
@@ -17,6 +18,7 @@ pub mod clipboard;
 pub mod error;
 pub mod operation;
 pub mod preferences;
+pub mod process_lock;
 pub mod provider;
 pub mod secret;
 pub mod tokens;

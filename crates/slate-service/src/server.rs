@@ -222,40 +222,37 @@ async fn dispatch(
         Err(e) => return finish(entry, http::error_response(&e)),
     };
 
-    // A separate task runs to completion even if the client goes away
-    // mid-request, so a write to disk is always followed by the matching
-    // change in memory.
-    let task = {
-        let state = Arc::clone(state);
-        let headers = parts.headers.clone();
-        tokio::spawn(async move {
-            let mut trace = Trace::default();
-            let outcome = routes::api(&state, &route, op, &headers, &raw_body, &mut trace).await;
-            (outcome, trace)
-        })
-    };
-    let (outcome, trace) = match task.await {
-        Ok(done) => done,
-        Err(e) => (
-            Err(Error::Storage(std::io::Error::other(e))),
-            Trace::default(),
-        ),
-    };
-    entry.trace = trace;
-    if let Some(delay) = state.switches.take_delay(op) {
-        entry.trace.delayed_ms = u64::try_from(delay.as_millis()).ok();
-        tokio::time::sleep(delay).await;
-    }
-    let response = match outcome {
-        Ok(answer) => {
-            if answer.committed && state.switches.take_drop(op) {
-                entry.trace.fault = Some("drop");
-                state.log.push(entry);
-                return Err(Error::ConnectionDropped);
-            }
-            http::json(answer.status, &answer.body)
+    // A separate task runs the request, its faults and its log entry to
+    // completion even if the client goes away mid-request, so a write to
+    // disk is always followed by the matching change in memory and the log
+    // shows every request.
+    let state = Arc::clone(state);
+    let headers = parts.headers;
+    let task = tokio::spawn(async move {
+        let outcome = routes::api(&state, &route, op, &headers, &raw_body, &mut entry.trace).await;
+        if let Some(delay) = state.switches.take_delay(op) {
+            entry.trace.delayed_ms = u64::try_from(delay.as_millis()).ok();
+            tokio::time::sleep(delay).await;
         }
-        Err(e) => http::error_response(&e),
-    };
-    finish(entry, response)
+        let response = match outcome {
+            Ok(answer) => {
+                if answer.committed && state.switches.take_drop(op) {
+                    entry.trace.fault = Some("drop");
+                    state.log.push(entry);
+                    return Err(Error::ConnectionDropped);
+                }
+                http::json(answer.status, &answer.body)
+            }
+            Err(e) => http::error_response(&e),
+        };
+        entry.status = Some(response.status().as_u16());
+        state.log.push(entry);
+        Ok(response)
+    });
+    match task.await {
+        Ok(answered_or_dropped) => answered_or_dropped,
+        Err(e) => Ok(http::error_response(&Error::Storage(
+            std::io::Error::other(e),
+        ))),
+    }
 }

@@ -153,15 +153,21 @@ async fn a_delayed_rotation_is_committed_even_if_the_client_gives_up() {
     let service = Service::start().await;
     let (access, id, secret) = hooked_token(&service).await;
     service
-        .faults(json!({"delay": {"ms": 2000, "operations": ["rotate"]}}))
+        .faults(json!({"delay": {"ms": 600, "operations": ["rotate"]}}))
         .await;
     let result = service
         .rotate(&access, id)
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_millis(100))
         .send()
         .await;
     assert!(result.is_err());
     assert!(!verifies(&secret, &service.deliver(id, "{}").await));
+    // The request still reaches the log once its (unheard) answer is ready.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let log = service.log().await;
+    let rotate = log.iter().find(|e| e["operation"] == "rotate").unwrap();
+    assert_eq!(rotate["status"], 200);
+    assert_eq!(rotate["delayedMs"], 600);
 }
 
 #[tokio::test]

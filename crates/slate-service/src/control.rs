@@ -53,6 +53,14 @@ pub async fn handle(
                 add_token(state, id, &body::parse_json(&bytes)?).await?,
             ))
         }
+        (Method::POST, ["sessions", "expire-access"]) => {
+            let input = read_object(body).await?;
+            ok(end_sessions(state, &input, SessionEnd::ExpireAccess).await?)
+        }
+        (Method::POST, ["sessions", "revoke"]) => {
+            let input = read_object(body).await?;
+            ok(end_sessions(state, &input, SessionEnd::Revoke).await?)
+        }
         (Method::POST, ["tokens", id, "status"]) => {
             let input = read_object(body).await?;
             ok(set_status(state, parse_id(id)?, &input).await?)
@@ -64,9 +72,8 @@ pub async fn handle(
         (_, ["log"]) => Err(Error::MethodNotAllowed("GET, DELETE")),
         (_, ["faults"] | ["settings"]) => Err(Error::MethodNotAllowed("GET, POST")),
         (_, ["users", _, "totp"]) => Err(Error::MethodNotAllowed("GET")),
-        (_, ["users"] | ["users", _, "tokens"] | ["tokens", _, "status" | "deliver"]) => {
-            Err(Error::MethodNotAllowed("POST"))
-        }
+        (_, ["users"] | ["users", _, "tokens"] | ["tokens", _, "status" | "deliver"])
+        | (_, ["sessions", "expire-access" | "revoke"]) => Err(Error::MethodNotAllowed("POST")),
         _ => Err(Error::RouteNotFound),
     }
 }
@@ -182,6 +189,55 @@ async fn add_token(state: &AppState, user_id: u64, json: &Option<Value>) -> Resu
     next.tokens.push(token.clone());
     store.commit(next, false).await?;
     Ok(json!(TokenWithSecret::of(&token, now_ms)))
+}
+
+/// What [`end_sessions`] does.
+#[derive(Clone, Copy)]
+enum SessionEnd {
+    /// Every live access token expires now; refresh tokens keep working.
+    ExpireAccess,
+    /// Sessions are revoked (as after a reuse, but not logged as one).
+    Revoke,
+}
+
+/// `POST /_test/sessions/expire-access|revoke {userId?}`: acts on every
+/// session, or on one user's; answers how many sessions it touched.
+async fn end_sessions(
+    state: &AppState,
+    input: &Map<String, Value>,
+    how: SessionEnd,
+) -> Result<Value, Error> {
+    let user_id = match input.get("userId") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_u64()
+                .ok_or_else(|| Error::invalid("\"userId\" must be an integer"))?,
+        ),
+    };
+    let mut store = state.store.lock().await;
+    if user_id.is_some_and(|id| store.data().user(id).is_none()) {
+        return Err(Error::UserNotFound);
+    }
+    let now_ms = time::now_millis();
+    let mut next = store.data().clone();
+    let mut touched = 0;
+    for session in next
+        .sessions
+        .iter_mut()
+        .filter(|s| user_id.is_none_or(|id| s.user_id == id) && s.revoked_ms.is_none())
+    {
+        touched += 1;
+        match how {
+            // Expired grants are pruned on commit: "expired" and "gone" answer alike.
+            SessionEnd::ExpireAccess => session.access.clear(),
+            SessionEnd::Revoke => {
+                session.revoked_ms = Some(now_ms);
+                session.access.clear();
+            }
+        }
+    }
+    store.commit(next, false).await?;
+    Ok(json!({ "sessions": touched }))
 }
 
 /// `POST /_test/tokens/{id}/status {status}` → the token as listed.

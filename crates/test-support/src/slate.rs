@@ -191,6 +191,31 @@ impl SlateControl {
             .count())
     }
 
+    /// Makes every live access token (of `user`, or of everyone) expire now; refresh tokens
+    /// keep working. Answers how many sessions it touched.
+    pub async fn expire_access_tokens(&self, user: Option<&SlateUser>) -> Result<u64> {
+        self.end_sessions("expire-access", user).await
+    }
+
+    /// Revokes every session (of `user`, or of everyone): their access and refresh tokens are
+    /// refused from now on (not logged as a refresh-token reuse).
+    pub async fn revoke_sessions(&self, user: Option<&SlateUser>) -> Result<u64> {
+        self.end_sessions("revoke", user).await
+    }
+
+    async fn end_sessions(&self, how: &str, user: Option<&SlateUser>) -> Result<u64> {
+        let answer = self
+            .call(
+                reqwest::Method::POST,
+                &format!("sessions/{how}"),
+                Some(json!({ "userId": user.map(|u| u.user_id) })),
+            )
+            .await?;
+        answer["sessions"]
+            .as_u64()
+            .ok_or_else(|| format!("slate test control sessions/{how}: {answer}").into())
+    }
+
     /// Empties the request log.
     pub async fn clear_log(&self) -> Result {
         self.call(reqwest::Method::DELETE, "log", None)

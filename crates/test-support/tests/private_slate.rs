@@ -49,6 +49,15 @@ async fn a_private_slate_signs_in_with_a_current_code_and_rotates() {
     let control = slate.control();
     assert_eq!(control.log().await.unwrap().len(), 2);
     assert_eq!(control.refresh_reuses().await.unwrap(), 0);
+
+    assert_eq!(control.expire_access_tokens(Some(&user)).await.unwrap(), 1);
+    let expired = client
+        .get(format!("{}/api-tokens", slate.url))
+        .bearer_auth(pair["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 401);
 }
 
 #[tokio::test]

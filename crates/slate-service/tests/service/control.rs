@@ -195,3 +195,61 @@ async fn a_totp_code_from_test_control_is_refused_once_used() {
         .unwrap();
     assert_eq!(response.status(), 400);
 }
+
+#[tokio::test]
+async fn expiring_access_tokens_now_leaves_refresh_working() {
+    let service = Service::start().await;
+    let user = service.user(false).await;
+    let pair = service.login(&user).await;
+    let access = pair["access_token"].as_str().unwrap();
+    let answer = ok(service
+        .client
+        .post(service.control_url("sessions/expire-access"))
+        .json(&json!({"userId": user.id}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(answer["sessions"], 1);
+    assert_eq!(service.list(access).send().await.unwrap().status(), 401);
+    let refreshed = ok(service
+        .refresh(pair["refresh_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let access = refreshed["access_token"].as_str().unwrap();
+    assert_eq!(service.list(access).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn revoked_sessions_refuse_their_tokens_without_counting_as_reuse() {
+    let service = Service::start().await;
+    let user = service.user(false).await;
+    let other = service.user(false).await;
+    let pair = service.login(&user).await;
+    let kept = service.login(&other).await;
+    ok(service
+        .client
+        .post(service.control_url("sessions/revoke"))
+        .json(&json!({"userId": user.id}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let access = pair["access_token"].as_str().unwrap();
+    assert_eq!(service.list(access).send().await.unwrap().status(), 401);
+    let refresh = service
+        .refresh(pair["refresh_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), 401);
+    let kept_access = kept["access_token"].as_str().unwrap();
+    assert_eq!(
+        service.list(kept_access).send().await.unwrap().status(),
+        200
+    );
+    let log = service.log().await;
+    assert!(log.iter().all(|e| e["refresh"]["reuse"] != true));
+}

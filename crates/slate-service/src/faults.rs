@@ -170,21 +170,30 @@ impl Switches {
             recognised = true;
         }
         if let Some(spec) = input.get("dropConnectionAfterCommit") {
-            next.drop_connection_after_commit =
-                fault(spec, "dropConnectionAfterCommit", &[Operation::Rotate])?;
+            next.drop_connection_after_commit = fault(
+                spec,
+                "dropConnectionAfterCommit",
+                &[Operation::Rotate],
+                &Operation::WRITING,
+            )?;
             recognised = true;
         }
         if let Some(spec) = input.get("delay") {
-            next.delay = fault(spec, "delay", &Operation::ALL)?;
+            next.delay = fault(spec, "delay", &Operation::ALL, &Operation::ALL)?;
             next.delay_ms = number(spec, "ms", "delay")?.unwrap_or(1000);
             recognised = true;
         }
         if let Some(spec) = input.get("storageFailure") {
-            next.storage_failure = fault(spec, "storageFailure", &Operation::WRITING)?;
+            next.storage_failure = fault(
+                spec,
+                "storageFailure",
+                &Operation::WRITING,
+                &Operation::WRITING,
+            )?;
             recognised = true;
         }
         if let Some(spec) = input.get("rateLimit") {
-            next.rate_limit = fault(spec, "rateLimit", &Operation::ALL)?;
+            next.rate_limit = fault(spec, "rateLimit", &Operation::ALL, &Operation::ALL)?;
             next.retry_after_secs = number(spec, "retryAfter", "rateLimit")?.unwrap_or(1);
             recognised = true;
         }
@@ -237,8 +246,15 @@ fn number(spec: &Value, key: &str, fault: &str) -> Result<Option<u64>, Error> {
 }
 
 /// `false` disarms; `true` or `{count?, untilCleared?, operations?}` arms
-/// (count 1 and the default operations when omitted).
-fn fault(spec: &Value, name: &str, default_ops: &[Operation]) -> Result<Option<Fault>, Error> {
+/// (count 1 and the default operations when omitted). Operations outside
+/// `allowed` are refused: a fault that can never fire would make a test pass
+/// for the wrong reason (`list` writes nothing, so it cannot fail to write).
+fn fault(
+    spec: &Value,
+    name: &str,
+    default_ops: &[Operation],
+    allowed: &[Operation],
+) -> Result<Option<Fault>, Error> {
     let object = match spec {
         Value::Bool(false) | Value::Null => return Ok(None),
         Value::Bool(true) => &Map::new(),
@@ -269,11 +285,17 @@ fn fault(spec: &Value, name: &str, default_ops: &[Operation]) -> Result<Option<F
         None | Some(Value::Null) => default_ops.to_vec(),
         Some(Value::Array(list)) => list
             .iter()
-            .map(|v| v.as_str().and_then(Operation::parse))
+            .map(|v| {
+                v.as_str()
+                    .and_then(Operation::parse)
+                    .filter(|op| allowed.contains(op))
+            })
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| {
+                let names: Vec<_> = allowed.iter().map(|op| op.as_str()).collect();
                 Error::invalid(format!(
-                    "{name}.operations must list login, refresh, list, create or rotate"
+                    "{name}.operations must list some of: {}",
+                    names.join(", ")
                 ))
             })?,
         Some(_) => {
@@ -347,6 +369,20 @@ mod tests {
         let switches = Switches::default();
         assert!(arm(&switches, json!({"delay": {"count": 0}})).is_err());
         assert!(arm(&switches, json!({"rateLimit": {"operations": ["nope"]}})).is_err());
+        assert!(
+            arm(
+                &switches,
+                json!({"storageFailure": {"operations": ["list"]}})
+            )
+            .is_err()
+        );
+        assert!(
+            arm(
+                &switches,
+                json!({"dropConnectionAfterCommit": {"operations": ["list"]}})
+            )
+            .is_err()
+        );
         assert!(arm(&switches, json!({"what": 1})).is_err());
         assert_eq!(switches.take_delay(Operation::Login), None);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Wispkey's benchmarks beside their references (issue #6): builds what it compares (the app and an
-# empty Tauri 2 window, both release and both as .deb through the Tauri bundler; the rotate
+# empty Tauri 2 window, both release and both as .deb through the Tauri bundler, the app also
+# with its test hooks for the timed runs; the rotate
 # reference; KeePassXC from Debian), then measures inside a private desktop session (Xvfb, D-Bus,
 # unlocked gnome-keyring, local stack) and prints one table. JSON lands in artifacts/bench/.
 #
@@ -24,15 +25,8 @@ if ! dpkg-query -W -f='${Status}' keepassxc 2>/dev/null | grep -q "install ok in
     keepassxc x11-utils
 fi
 
-# The Tauri CLI (a prebuilt binary from npm) for `tauri build --bundles deb`.
-stamp=bench/node_modules/.wispkey-package-hash
-hash=$(sha256sum bench/package.json | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
-  step "Installing npm packages in bench/"
-  (cd bench && npm install --no-audit --no-fund)
-  echo "$hash" > "$stamp"
-fi
-tauri_cli="$repo_root/bench/node_modules/.bin/tauri"
+# The Tauri CLI (a prebuilt binary from npm, installed with the front end's packages).
+tauri_cli="$repo_root/ui/node_modules/.bin/tauri"
 
 declare -A deb
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
@@ -43,11 +37,10 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   # shipped build has) and packs that binary: what it leaves in target/release is what we measure.
   step "Release build + .deb: the empty reference window"
   (cd bench/empty-window && "$tauri_cli" build --bundles deb -- --locked)
-  step "Release build + .deb: Wispkey (the window and the wispkey CLI)"
-  cargo build --release --locked -p wispkey-cli
-  # The .deb ships the CLI beside the window (tauri.conf.json: bundle.linux.deb.files).
-  install -D -m 0755 "$CARGO_TARGET_DIR/release/wispkey" src-tauri/bundle-cli/wispkey
-  (cd src-tauri && "$tauri_cli" build --bundles deb -- --locked)
+  # Wispkey: the timings drive the end-to-end tests' build (the shipped one plus the test hooks
+  # that point it at the local stack and a private keychain); sizes are the shipped build's.
+  "$repo_root/scripts/build.sh" test-hooks
+  "$repo_root/scripts/build.sh" shipped
   step "Release build: the rotate reference; debug build: the local wisp service"
   cargo build --release --locked -p wispkey-bench-rotate-ref
   cargo build --locked -p wisp-service

@@ -8,7 +8,9 @@ source "$(dirname "$0")/lib/common.sh"
 "$repo_root/scripts/setup.sh"
 step "Building the front end, the app and the local services"
 (cd "$repo_root/ui" && npm run build)
-(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service -p slate-service)
+# The app as it ships (the demo points it at the stack through settings, which every build reads).
+"$repo_root/scripts/build.sh" shipped
+(cd "$repo_root" && cargo build --locked -p wisp-service -p phala-service -p slate-service)
 
 stack_dir="$repo_root/.stack/demo"
 mkdir -p "$stack_dir"
@@ -59,4 +61,4 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): Wispkey needs a desktop session." >&2
   exit 1
 fi
-"$CARGO_TARGET_DIR/debug/wispkey-desktop"
+"$CARGO_TARGET_DIR/release/wispkey-desktop"

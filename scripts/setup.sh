@@ -6,12 +6,14 @@ source "$(dirname "$0")/lib/common.sh"
 
 # Tauri 2 build (webkit2gtk), a headless display and screenshots (xvfb, xauth, imagemagick), the
 # WebDriver for the webview (webkit2gtk-driver), a real Secret Service (gnome-keyring, dbus),
-# clipboard checks (xclip), and chromium to drive the PDS consent page in tests.
+# clipboard checks (xclip), chromium to drive the PDS consent page in tests, rpm to read the .rpm
+# the tests check, and xwininfo (x11-utils) to find the installed app's window. (The Tauri CLI,
+# which packs the .deb and the .rpm, comes from npm with the front end's packages.)
 apt_packages=(
   build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev
   xvfb xauth imagemagick webkit2gtk-driver
   gnome-keyring libsecret-tools dbus dbus-x11 xclip
-  chromium
+  chromium rpm x11-utils
 )
 
 missing=()

@@ -7,14 +7,14 @@ mod paths;
 mod profile;
 mod stack;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
-pub use paths::{app_binary, artifacts_dir, cli_binary};
+pub use paths::{app_binary, artifacts_dir, cli_binary, shipped_deb, shipped_rpm};
 pub use profile::Profile;
 pub use stack::{app_env, with_env};
 pub use wispkey_test_support::{
@@ -59,9 +59,18 @@ impl App {
     /// Launches the app in `profile` (its folders and log) with extra environment variables
     /// (the app inherits tauri-driver's). Launch again with the same profile to restart it.
     pub async fn launch_in(profile: &Profile, env: &[(String, String)]) -> TestResult<App> {
+        App::launch_binary(&app_binary()?, profile, env).await
+    }
+
+    /// Launches another build of the app than [`app_binary`] (the installed package's, say),
+    /// as [`App::launch_in`] does.
+    pub async fn launch_binary(
+        binary: &Path,
+        profile: &Profile,
+        env: &[(String, String)],
+    ) -> TestResult<App> {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let binary = app_binary()?;
         // The window's size in tauri.conf.json, so a grab of the display is the window.
         let display = PrivateDisplay::start("1024x720x24")?;
         let mut env = [profile.env(), env.to_vec()].concat();

@@ -16,6 +16,7 @@ use wispkey_core::provider::{
     Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
     SignOutOutcome,
 };
+use wispkey_core::test_hooks::TestHook;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
 use wispkey_core::{AccountRef, AccountView, Operation, SecretString};
@@ -27,9 +28,6 @@ pub use tokio_util::sync::CancellationToken;
 use crate::registry::Registry;
 use crate::settings::NetworkSettings;
 use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
-
-/// Names the keychain service Wispkey's items are stored under (default `place.wisp.wispkey`).
-pub const KEYCHAIN_SERVICE_ENV: &str = "WISPKEY_KEYCHAIN_SERVICE";
 
 /// The folder the desktop app and the CLI share for `settings.json` and `preferences.json`
 /// (the app's identifier under the platform's config folder, as Tauri resolves it).
@@ -74,11 +72,14 @@ impl App {
     /// Settings come from `config_dir/settings.json` and the environment (see [`crate::settings`]);
     /// an unreadable file stops start-up with a sentence saying so.
     pub fn load(config_dir: Option<&Path>) -> Result<App> {
-        // A separate keychain namespace per profile (and per end-to-end test, so parallel
-        // tests never restore each other's sessions).
-        let vault = match std::env::var(KEYCHAIN_SERVICE_ENV) {
-            Ok(service) if !service.trim().is_empty() => Vault::new(service),
-            _ => Vault::default(),
+        // Tests give each app its own keychain namespace, so parallel tests never restore each
+        // other's sessions; what ships always uses the default one.
+        let vault = match TestHook::KeychainService
+            .value()
+            .and_then(|service| service.into_string().ok())
+        {
+            Some(service) => Vault::new(service),
+            None => Vault::default(),
         };
         let settings = NetworkSettings::load(config_dir)?;
         let oauth = OAuthManager::new(

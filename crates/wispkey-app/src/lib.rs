@@ -13,6 +13,6 @@ pub mod registry;
 pub mod settings;
 pub mod views;
 
-pub use app::{App, KEYCHAIN_SERVICE_ENV, default_config_dir};
+pub use app::{App, default_config_dir};
 pub use registry::Registry;
 pub use views::IpcError;

@@ -101,9 +101,8 @@ keychain refused them (the printed token is then the only copy). Progress, quest
 and errors go to stderr. With --json, stdout carries one JSON value (the result, or
 {\"error\": {\"code\", \"message\"}}) and the error sentence is also on stderr.
 
-Environment: WISPKEY_KEYCHAIN_SERVICE (keychain namespace, default place.wisp.wispkey),
-WISPKEY_PLC_URL, WISPKEY_HANDLE_RESOLVER_PDS, WISPKEY_WISP_SERVICE_DID, WISPKEY_PHALA_URL
-(network settings, as for the desktop app), WISPKEY_BROWSER (a program to open the sign-in page with).
+Environment: WISPKEY_PLC_URL, WISPKEY_HANDLE_RESOLVER_PDS, WISPKEY_WISP_SERVICE_DID,
+WISPKEY_PHALA_URL (network settings, as for the desktop app).
 Settings and preferences (clipboardClearSeconds) are shared with the desktop app, in
 place.wisp.wispkey under the config folder ($XDG_CONFIG_HOME or ~/.config).";
 

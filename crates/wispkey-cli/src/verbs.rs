@@ -278,7 +278,7 @@ fn read_secret(prompt: &str) -> Outcome<SecretString> {
     Ok(secret)
 }
 
-/// The system browser, unless `WISPKEY_BROWSER` names a program (as in the desktop app).
+/// The system browser, unless a build for tests names a program (as in the desktop app).
 fn browser() -> Box<dyn BrowserOpener> {
     match CommandBrowser::from_env() {
         Some(program) => Box::new(program),

@@ -1,9 +1,12 @@
 //! Opening a sign-in page. The core never decides which browser: the caller does (the app and
-//! the CLI open the system browser, tests name a program through `WISPKEY_BROWSER`).
+//! the CLI open the system browser; a build for tests lets them name a program instead, through
+//! [`TestHook::Browser`]).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
+use crate::test_hooks::TestHook;
 
 /// Opens `url` in a browser and returns without waiting for the user.
 pub trait BrowserOpener: Send + Sync {
@@ -28,10 +31,6 @@ pub struct CommandBrowser {
 }
 
 impl CommandBrowser {
-    /// Names the program that receives the authorization URL (tests point it at the consent
-    /// automation in `stack/`).
-    pub const ENV: &'static str = "WISPKEY_BROWSER";
-
     pub fn new(program: impl Into<PathBuf>) -> Self {
         CommandBrowser {
             program: program.into(),
@@ -40,11 +39,10 @@ impl CommandBrowser {
         }
     }
 
-    /// The program named by `WISPKEY_BROWSER`, if set and non-empty.
+    /// The program named by the [`TestHook::Browser`] hook (tests point it at the consent
+    /// automation in `stack/`); always `None` in a shipped build.
     pub fn from_env() -> Option<Self> {
-        std::env::var_os(Self::ENV)
-            .filter(|value| !value.is_empty())
-            .map(CommandBrowser::new)
+        TestHook::Browser.value().map(CommandBrowser::new)
     }
 
     pub fn arg(mut self, arg: impl Into<OsString>) -> Self {

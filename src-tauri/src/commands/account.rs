@@ -8,8 +8,8 @@ use wispkey_core::browser::{BrowserOpener, CommandBrowser};
 use wispkey_core::provider::{ProviderDescriptor, SignInRequest, SignOutOutcome};
 use wispkey_core::{AccountRef, AccountView};
 
-/// The system browser, unless `WISPKEY_BROWSER` names a program to receive the URL instead
-/// (tests point it at the automation that plays the user on the PDS consent page). The `open`
+/// The system browser, unless a build for tests names a program to receive the URL instead
+/// (`TestHook::Browser`: the automation that plays the user on the PDS consent page). The `open`
 /// crate rather than Tauri's opener plugin: the plugin added 0.7 MB of D-Bus code to the binary
 /// for the one call made here.
 fn browser() -> Box<dyn BrowserOpener> {

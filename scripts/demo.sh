@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wispkey against the local stack, fully offline: starts a PLC directory, the reference PDS, the
-# local wisp-compatible service and the local Phala-compatible service on 127.0.0.1, prints the demo logins, runs the app pointed at
+# local wisp-compatible service and the local Phala- and Slate-compatible services on 127.0.0.1, prints the demo logins, runs the app pointed at
 # them, and stops the stack (by PID) when the app closes.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib/common.sh"
 "$repo_root/scripts/setup.sh"
 step "Building the front end, the app and the local services"
 (cd "$repo_root/ui" && npm run build)
-(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service)
+(cd "$repo_root" && cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service -p slate-service)
 
 stack_dir="$repo_root/.stack/demo"
 mkdir -p "$stack_dir"
@@ -28,6 +28,9 @@ WISPKEY_WISP_SERVICE_DID=$(field 'd["wispServiceDid"]')
 WISPKEY_PHALA_URL=$(field 'd["phalaUrl"]')
 phala_control=$(field 'd["phalaTestControl"]')
 phala_workspace=$(field 'd["phalaDemo"]["workspaceId"]')
+slate_url=$(field 'd["slateUrl"]')
+slate_control=$(field 'd["slateTestControl"]')
+slate_user=$(field 'd["slateDemo"]["userId"]')
 
 cat <<TXT
 
@@ -35,12 +38,19 @@ Local stack is up (offline, 127.0.0.1 only):
   PDS              $WISPKEY_HANDLE_RESOLVER_PDS
   wisp service     $WISPKEY_WISP_SERVICE_DID
   Phala service    $WISPKEY_PHALA_URL
+  Slate service    $slate_url
 Demo logins (type the handle in Wispkey; the password goes into the PDS's own sign-in page):
 $(field '"\n".join("  %s   password: %s" % (a["handle"], a["password"]) for a in d["accounts"])')
 Phala Cloud demo workspace (Add account -> Phala Cloud, paste the API key):
   API key          $(field 'd["phalaDemo"]["apiKey"]')
   2FA (TOTP) seed  $(field 'd["phalaDemo"]["totpSecret"]')   (add it to an authenticator app, or
                    get a current code with: curl -s $phala_control/totp/$phala_workspace)
+Slate demo staff user (Add account -> Slate, base URL $slate_url):
+  Email            $(field 'd["slateDemo"]["email"]')
+  Password         $(field 'd["slateDemo"]["password"]')
+  2FA (TOTP) seed  $(field 'd["slateDemo"]["totpSecret"]')   (add it to an authenticator app, or
+                   get a current code with: curl -s $slate_control/users/$slate_user/totp)
+  Without TOTP     $(field 'd["slateDemo"]["withoutTotp"]["email"]')   password: $(field 'd["slateDemo"]["withoutTotp"]["password"]')
 
 Close the Wispkey window to stop everything.
 TXT

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The local AT Protocol stack that Wispkey's tests and offline demo run against:
 # a PLC directory, the reference PDS (with its OAuth server), the local
-# wisp-compatible service (crates/wisp-service) and the local Phala-Cloud-compatible
-# service (crates/phala-service, with a demo workspace), all bound to 127.0.0.1.
+# wisp-compatible service (crates/wisp-service), the local Phala-Cloud-compatible
+# service (crates/phala-service, with a demo workspace) and the local Slate-compatible
+# service (crates/slate-service, with demo staff users), all bound to 127.0.0.1.
 #
 #   scripts/stack.sh install                 Node 22 + stack/node_modules (cached, idempotent)
-#   scripts/stack.sh start  [--dir DIR] [--build] [--no-wisp] [--no-phala] [--timeout S]
-#                           [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N]
+#   scripts/stack.sh start  [--dir DIR] [--build] [--no-wisp] [--no-phala] [--no-slate] [--timeout S]
+#                           [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--slate-port N]
 #                                            start in the background; prints DIR/stack.json
 #   scripts/stack.sh stop   [--dir DIR]      stop everything started from DIR
 #   scripts/stack.sh status [--dir DIR]      exit 0 if every process is up and healthy
@@ -22,6 +23,8 @@
 #                      built with `cargo build -p wisp-service` when missing, or always with --build)
 #   PHALA_SERVICE_BIN  phala-service binary (default ${CARGO_TARGET_DIR:-<repo>/target}/debug/phala-service;
 #                      built the same way with `cargo build -p phala-service`)
+#   SLATE_SERVICE_BIN  slate-service binary (default ${CARGO_TARGET_DIR:-<repo>/target}/debug/slate-service;
+#                      built the same way with `cargo build -p slate-service`)
 #   WISPKEY_CACHE_DIR  where Node 22 and the built node_modules are cached (default ~/.cache/wispkey)
 set -euo pipefail
 
@@ -177,7 +180,7 @@ parse_dir() {
 }
 
 cmd_start() {
-  local t0 build=0 wisp=1 phala=1 a
+  local t0 build=0 wisp=1 phala=1 slate=1 a
   t0="$(date +%s%3N)"
   parse_dir "$@"
   local args=()
@@ -186,6 +189,7 @@ cmd_start() {
       --build) build=1 ;;
       --no-wisp) wisp=0; args+=("$a") ;;
       --no-phala) phala=0 ;;
+      --no-slate) slate=0 ;;
       *) args+=("$a") ;;
     esac
   done
@@ -211,6 +215,17 @@ cmd_start() {
     fi
     [[ -x "$pbin" ]] || die "phala-service binary not found at $pbin (set PHALA_SERVICE_BIN, or run cargo build -p phala-service)"
     args+=(--phala-bin "$pbin")
+  fi
+  if ((slate)); then
+    local starget="${CARGO_TARGET_DIR:-target}"
+    [[ "$starget" == /* ]] || starget="$REPO/$starget"
+    local sbin="${SLATE_SERVICE_BIN:-$starget/debug/slate-service}"
+    if ((build)) || { [[ ! -x "$sbin" ]] && [[ -z "${SLATE_SERVICE_BIN:-}" ]]; }; then
+      note "building slate-service (cargo build -p slate-service)"
+      (cd "$REPO" && cargo build --quiet -p slate-service) >&2
+    fi
+    [[ -x "$sbin" ]] || die "slate-service binary not found at $sbin (set SLATE_SERVICE_BIN, or run cargo build -p slate-service)"
+    args+=(--slate-bin "$sbin")
   fi
   cd "$STACK"
   # exec: a signal meant for this command (Ctrl-C, timeout) reaches start.mjs,
@@ -310,9 +325,16 @@ cmd_status() {
         urls.phala = s.phalaUrl + '/api/v1/workspace/webhooks'
         headers.phala = { 'X-API-Key': s.phalaDemo?.apiKey ?? '' }
       }
+      const init = {}
+      if (s.slateUrl) {
+        // The staff user without TOTP signs in: no code needed.
+        urls.slate = s.slateUrl + '/api/admin/users/login'
+        const plain = s.slateDemo?.withoutTotp ?? {}
+        init.slate = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: plain.email, password: plain.password }) }
+      }
       let bad = 0
       for (const [n, u] of Object.entries(urls)) {
-        const r = await fetch(u, { headers: headers[n], signal: AbortSignal.timeout(3000) }).catch((e) => ({ status: String(e.cause?.code ?? e) }))
+        const r = await fetch(u, { headers: headers[n], ...init[n], signal: AbortSignal.timeout(3000) }).catch((e) => ({ status: String(e.cause?.code ?? e) }))
         console.log(n + ': ' + u + ' -> ' + r.status)
         if (r.status !== 200) bad = 1
       }
@@ -355,7 +377,7 @@ case "$cmd" in
     with_node22 npm "$@"
     ;;
   *)
-    sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

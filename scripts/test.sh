@@ -23,7 +23,7 @@ step "Clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Building the app, the CLI and the local services for the end-to-end tests"
-cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service
+cargo build --locked -p wispkey-desktop -p wispkey-cli -p wisp-service -p phala-service -p slate-service
 
 step "Rust unit, integration and end-to-end tests (private desktop session)"
 export WISPKEY_ARTIFACTS="${WISPKEY_ARTIFACTS:-$repo_root/artifacts}"

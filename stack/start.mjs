@@ -1,12 +1,13 @@
 // Starts the whole local stack in the background and returns once it answers.
 // Normally run through `scripts/stack.sh start --dir DIR`, which installs Node 22
-// and the node_modules first and builds the wisp and Phala services if needed.
+// and the node_modules first and builds the wisp, Phala and Slate services if needed.
 //
-//   node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH]
-//                  [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--timeout SECONDS]
+//   node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH] [--slate-bin PATH]
+//                  [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--slate-port N]
+//                  [--timeout SECONDS]
 //
-// Order: PLC directory, PDS, wisp service and (with --phala-bin) the local Phala
-// Cloud service all in parallel (the PDS and wisp only need the PLC's URL, known
+// Order: PLC directory, PDS, wisp service and (with --phala-bin / --slate-bin) the
+// local Phala Cloud and Slate services all in parallel (the PDS and wisp only need the PLC's URL, known
 // up front) -> demo accounts -> DIR/stack.json (also printed on stdout).
 //
 // Each server runs detached in its own process group (pgid = pid) with its
@@ -39,6 +40,8 @@ const withWisp = !args['no-wisp']
 if (withWisp && (!args['wisp-bin'] || args['wisp-bin'] === true)) usage('--wisp-bin PATH (or --no-wisp) is required')
 if (args['phala-bin'] === true) usage('--phala-bin needs a PATH')
 const withPhala = Boolean(args['phala-bin'])
+if (args['slate-bin'] === true) usage('--slate-bin needs a PATH')
+const withSlate = Boolean(args['slate-bin'])
 
 // Demo accounts. Fixed, documented passwords: this stack is loopback-only test
 // data, and tests and the demo script need to log in with them.
@@ -51,7 +54,7 @@ const children = [] // { name, child, exited: null | {code, signal} }
 
 function usage(msg) {
   console.error(`start.mjs: ${msg}`)
-  console.error('usage: node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH] [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--timeout S]')
+  console.error('usage: node start.mjs --dir DIR [--wisp-bin PATH | --no-wisp] [--phala-bin PATH] [--slate-bin PATH] [--plc-port N] [--pds-port N] [--wisp-port N] [--phala-port N] [--slate-port N] [--timeout S]')
   process.exit(2)
 }
 
@@ -92,10 +95,10 @@ function assertNotRunning() {
 /** Remove what a previous run left in DIR (only the paths this script makes). */
 function resetDir() {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  for (const p of ['pds', 'wisp', 'phala', 'run', 'pids', 'stack.json', 'plc.log', 'pds.log', 'wisp.log', 'phala.log']) {
+  for (const p of ['pds', 'wisp', 'phala', 'slate', 'run', 'pids', 'stack.json', 'plc.log', 'pds.log', 'wisp.log', 'phala.log', 'slate.log']) {
     fs.rmSync(path.join(dir, p), { recursive: true, force: true })
   }
-  for (const p of ['pds', 'pds/blobs', 'wisp', 'phala', 'run']) fs.mkdirSync(path.join(dir, p), { recursive: true, mode: 0o700 })
+  for (const p of ['pds', 'pds/blobs', 'wisp', 'phala', 'slate', 'run']) fs.mkdirSync(path.join(dir, p), { recursive: true, mode: 0o700 })
 }
 
 function start(name, cmd, argv, extraEnv = {}) {
@@ -230,6 +233,20 @@ async function main() {
     ])
   }
 
+  // (c'') local Slate service (crates/slate-service): needs nothing else.
+  // --seed-demo gives it the demo staff users (one with TOTP and six API
+  // tokens, one without TOTP); their sign-in details are read from the demo
+  // file (the ready line leaves passwords and seeds out) into stack.json.
+  let slate = null
+  if (withSlate) {
+    slate = start('slate', path.resolve(args['slate-bin']), [
+      '--bind', `127.0.0.1:${args['slate-port'] ?? 0}`,
+      '--state', path.join(dir, 'slate', 'state.json'),
+      '--seed-demo', path.join(dir, 'slate', 'demo.json'),
+      '--enable-test-control',
+    ])
+  }
+
   await waitFor(plc, 'its ready file', () => readJson(run('plc.json')))
   await waitFor(plc, `${plcUrl}/_health`, () => getJson(`${plcUrl}/_health`))
   log(`PLC ready at ${plcUrl}`)
@@ -275,6 +292,31 @@ async function main() {
     log(`Phala service ready at ${phalaInfo.url} (demo workspace ${phalaInfo.demo.workspaceId}, ${hooks.length} webhooks)`)
   }
 
+  let slateInfo = null
+  if (slate) {
+    slateInfo = await waitFor(slate, 'its ready line on stdout', () => {
+      for (const line of fs.readFileSync(slate.logFile, 'utf8').split('\n')) {
+        if (!line.startsWith('{')) continue
+        try {
+          const o = JSON.parse(line)
+          if (o.url && o.port && o.demo) return o
+        } catch {}
+      }
+    })
+    slateInfo.demo = readJson(path.join(dir, 'slate', 'demo.json'))
+    // Health: the staff user without TOTP signs in (no code needed).
+    const loginUrl = `${slateInfo.url}/api/admin/users/login`
+    const plain = slateInfo.demo.withoutTotp
+    await waitFor(slate, loginUrl, () =>
+      getJson(loginUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: plain.email, password: plain.password }),
+      }),
+    )
+    log(`Slate service ready at ${slateInfo.url} (demo users ${slateInfo.demo.email}, ${plain.email})`)
+  }
+
   // (d) Demo accounts, created concurrently (independent PLC operations).
   const accounts = await Promise.all(
     ACCOUNTS.map(async (a) => {
@@ -306,6 +348,10 @@ async function main() {
     phalaPort: phalaInfo?.port ?? null,
     phalaTestControl: phalaInfo ? `${phalaInfo.url}/_test` : null,
     phalaDemo: phalaInfo?.demo ?? null,
+    slateUrl: slateInfo?.url ?? null,
+    slatePort: slateInfo?.port ?? null,
+    slateTestControl: slateInfo?.testControl ?? null,
+    slateDemo: slateInfo?.demo ?? null,
     accounts,
     pids,
     logs: Object.fromEntries(children.map((c) => [c.name, c.logFile])),

@@ -1,6 +1,6 @@
 //! Real parts for tests, shared by the core's integration tests and the end-to-end harness:
 //! the local stack started by `scripts/desktop-session.sh` (PLC + reference PDS + wisp service)
-//! and fresh accounts on it, private wisp-service and phala-service instances a test may break, a private X
+//! and fresh accounts on it, private wisp-service, phala-service and slate-service instances a test may break, a private X
 //! display, and a private Secret Service a test may stop. Every process started here is stopped
 //! by PID when its guard is dropped.
 //!
@@ -9,12 +9,14 @@
 mod display;
 mod keyring;
 mod phala;
+mod slate;
 mod stack;
 mod wisp;
 
 pub use display::PrivateDisplay;
 pub use keyring::PrivateKeyring;
 pub use phala::{PhalaControl, PhalaWorkspace, PrivatePhala};
+pub use slate::{PrivateSlate, SlateControl, SlateDemo, SlateUser};
 pub use stack::{Stack, TestAccount};
 pub use wisp::PrivateWisp;
 

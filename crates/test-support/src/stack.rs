@@ -80,6 +80,23 @@ impl Stack {
         crate::PhalaWorkspace::from_json(&self.json["phalaDemo"], "stack.json's phalaDemo")
     }
 
+    /// The stack's local Slate service (`slateUrl`).
+    pub fn slate_url(&self) -> Result<String> {
+        self.field("slateUrl")
+    }
+
+    /// The shared slate-service's test control (`slateTestControl`, `…/_test`).
+    pub fn slate_control(&self) -> Result<crate::SlateControl> {
+        Ok(crate::SlateControl {
+            url: self.field("slateTestControl")?,
+        })
+    }
+
+    /// The demo staff users the stack seeded (`slateDemo`).
+    pub fn slate_demo(&self) -> Result<crate::SlateDemo> {
+        crate::SlateDemo::from_json(&self.json["slateDemo"], "stack.json's slateDemo")
+    }
+
     /// One of the accounts the stack made at start (`accounts` in stack.json), by handle.
     pub fn account(&self, handle: &str) -> Result<TestAccount> {
         let accounts = self.json["accounts"]

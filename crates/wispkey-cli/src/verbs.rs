@@ -206,7 +206,7 @@ fn sign_in_request(
             eprintln!("Checking the key with {}…", descriptor.label);
             Ok(SignInRequest::ApiKey { key })
         }
-        SignInMethod::Credentials(_) => Err(Failure::new(
+        SignInMethod::Credentials { .. } => Err(Failure::new(
             ErrorCode::Unsupported,
             format!(
                 "Signing in to {} from the terminal is not available yet.",
@@ -222,7 +222,7 @@ fn credential_fields(app: &App, provider: &str) -> Option<CredentialFields> {
         .into_iter()
         .find(|descriptor| descriptor.id == provider)
         .and_then(|descriptor| match descriptor.sign_in {
-            SignInMethod::Credentials(fields) => Some(fields),
+            SignInMethod::Credentials { fields } => Some(fields),
             _ => None,
         })
 }

@@ -17,14 +17,16 @@ pub fn descriptor(default_server: &str) -> ProviderDescriptor {
     ProviderDescriptor {
         id: PROVIDER_ID.to_owned(),
         label: PROVIDER_LABEL.to_owned(),
-        sign_in: SignInMethod::Credentials(CredentialFields {
-            server_label: "Server address".to_owned(),
-            default_server: default_server.to_owned(),
-            server_help: "Your broker's Slate API, for example \
+        sign_in: SignInMethod::Credentials {
+            fields: CredentialFields {
+                server_label: "Server address".to_owned(),
+                default_server: default_server.to_owned(),
+                server_help: "Your broker's Slate API, for example \
                           https://api.broker.slate-labs.com."
-                .to_owned(),
-            token_label: Some("API token".to_owned()),
-        }),
+                    .to_owned(),
+                token_label: Some("API token".to_owned()),
+            },
+        },
         operations: vec![Operation::List, Operation::Rotate],
         secret_id: SecretIdentity {
             label: "Token id".to_owned(),
@@ -66,7 +68,7 @@ mod tests {
         assert!(d.supports(Operation::List) && d.supports(Operation::Rotate));
         assert!(!d.supports(Operation::Create) && !d.supports(Operation::Delete));
         assert!(!d.secret_id.id_is_name, "names are not unique");
-        let SignInMethod::Credentials(fields) = &d.sign_in else {
+        let SignInMethod::Credentials { fields } = &d.sign_in else {
             panic!("not a credentials sign-in");
         };
         assert_eq!(fields.default_server, "https://api.broker.slate-labs.com");

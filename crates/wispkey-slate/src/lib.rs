@@ -36,7 +36,7 @@ use wispkey_core::vault::Vault;
 use wispkey_core::{Operation, SecretString};
 
 use crate::answer::{Asked, interpret, not_a_slate_api};
-use crate::http::SlateHttp;
+use crate::http::{Answer, SlateHttp};
 use crate::session::Sessions;
 use crate::wire::ListedToken;
 
@@ -109,19 +109,42 @@ impl SlateProvider {
         }
     }
 
+    /// Sends once with the current bearer. A session's access token the server refuses (401:
+    /// nothing was done) is renewed and the request sent with the new one — a refusal, not an
+    /// unknown outcome, so this never repeats a request that may have happened.
+    async fn send(&self, method: Method, path: &str, asked: &Asked<'_>) -> Result<Answer> {
+        let bearer = self.bearer().await?;
+        let outcome = self
+            .http
+            .send(method.clone(), path, Some(&bearer), None)
+            .await;
+        let refused = matches!(&outcome, Ok(answer) if answer.status == 401);
+        let credential = lock(&self.credential).clone();
+        let outcome = match credential {
+            Credential::Session {
+                sessions,
+                account_id,
+            } if refused => {
+                let renewed = sessions
+                    .renew_refused(&self.http, &account_id, &bearer)
+                    .await?;
+                self.http.send(method, path, Some(&renewed), None).await
+            }
+            _ => outcome,
+        };
+        interpret(asked, outcome)
+    }
+
     /// The API tokens as Slate lists them.
     pub async fn tokens(&self) -> Result<Vec<ListedToken>> {
-        let bearer = self.bearer().await?;
         let asked = Asked {
             operation: Operation::List,
             name: "",
             api_token: self.uses_api_token(),
         };
-        let outcome = self
-            .http
-            .send(Method::GET, undocumented::LIST_PATH, Some(&bearer), None)
-            .await;
-        let answer = interpret(&asked, outcome)?;
+        let answer = self
+            .send(Method::GET, undocumented::LIST_PATH, &asked)
+            .await?;
         let tokens = wire::parse_list(&answer.body).map_err(not_a_slate_api)?;
         let mut listed = lock(&self.listed);
         listed.clear();
@@ -148,22 +171,14 @@ impl SlateProvider {
             .as_ref()
             .map(|token| token.name.clone())
             .unwrap_or_else(|| id.to_owned());
-        let bearer = self.bearer().await?;
         let asked = Asked {
             operation: Operation::Rotate,
             name: &name,
             api_token: self.uses_api_token(),
         };
-        let outcome = self
-            .http
-            .send(
-                Method::POST,
-                &undocumented::rotate_path(id),
-                Some(&bearer),
-                None,
-            )
-            .await;
-        let answer = interpret(&asked, outcome)?;
+        let answer = self
+            .send(Method::POST, &undocumented::rotate_path(id), &asked)
+            .await?;
         // From here on the rotation happened: the old webhook secret is dead.
         let rotated = wire::parse_rotated(&answer.body);
         drop(answer);

@@ -145,11 +145,35 @@ impl Sessions {
             return Ok(SecretString::new(stored.access_token.as_str()));
         }
         drop(stored);
+        self.renew(http, account_id, None).await
+    }
+
+    /// The server refused `refused` (it expired earlier than it said): a newer one, stored by
+    /// another process meanwhile, else a refreshed one.
+    pub async fn renew_refused(
+        &self,
+        http: &SlateHttp,
+        account_id: &str,
+        refused: &SecretString,
+    ) -> Result<SecretString> {
+        self.renew(http, account_id, Some(refused)).await
+    }
+
+    async fn renew(
+        &self,
+        http: &SlateHttp,
+        account_id: &str,
+        refused: Option<&SecretString>,
+    ) -> Result<SecretString> {
         let _lock =
             ProcessLock::acquire(&self.lock_dir, &lock_key(account_id), LOCK_PATIENCE).await?;
         // Another process may have refreshed while this one waited: its successor is stored.
         let stored = self.read(account_id).await?;
-        if stored.usable() {
+        let current = match refused {
+            Some(refused) => stored.access_token != refused.expose(),
+            None => stored.usable(),
+        };
+        if current {
             return Ok(SecretString::new(stored.access_token.as_str()));
         }
         let renewed = self.refresh(http, account_id, &stored).await?;

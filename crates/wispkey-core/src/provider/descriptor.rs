@@ -53,7 +53,7 @@ pub enum SignInMethod {
     /// A server address, an email and a password (and a second factor when the server asks),
     /// or a token pasted instead of the password.
     #[serde(rename_all = "camelCase")]
-    Credentials(CredentialFields),
+    Credentials { fields: CredentialFields },
     /// A key the user pastes; checked by listing before it is kept.
     #[serde(rename_all = "camelCase")]
     ApiKey { key_label: String },

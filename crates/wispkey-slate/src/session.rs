@@ -257,7 +257,13 @@ async fn log_in(
     fields.insert("email".into(), email.trim().into());
     fields.insert("password".into(), password.expose().into());
     if let Some(code) = code {
-        fields.insert("totp_code".into(), code.expose().trim().into());
+        // Pasted codes come as "123 456" or with a line break: only the digits are the code.
+        let digits: String = code
+            .expose()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        fields.insert("totp_code".into(), digits.into());
     }
     let mut value = serde_json::Value::Object(fields);
     let body = Body::json(&value);

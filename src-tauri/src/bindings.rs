@@ -11,12 +11,13 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 use wispkey_app::views::{
-    ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
+    ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
+    SignInInput,
 };
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
-    Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
-    SecretIdentity, SignInMethod, SignOutOutcome,
+    CredentialFields, Dependent, Fact, NameReasons, NameRule, ProviderDescriptor, ProviderWords,
+    SecondFactor, SecretIdentity, SignInMethod, SignOutOutcome,
 };
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
@@ -34,6 +35,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         Operation,
         AccountRef,
         AccountView,
+        CredentialFields,
         SignInMethod,
         SecretIdentity,
         SecondFactor,
@@ -44,8 +46,10 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         KeychainStatus,
         SignInInput,
         SignOutOutcome,
+        Fact,
         SecretRow,
         SignInFinished,
+        IssuedExtra,
         IssuedSecret,
         ClipboardCopy,
         ClipboardCleared,

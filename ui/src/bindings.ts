@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -41,6 +41,20 @@ capabilities: Array<Operation>,
  */
 reauthorizeNote: string | null, };
 
+export type CredentialFields = { 
+/**
+ * "Server address".
+ */
+serverLabel: string, 
+/**
+ * What the field starts with (a setting; may be empty).
+ */
+defaultServer: string, serverHelp: string, 
+/**
+ * The label of the token pasted instead of email and password ("API token"), if any.
+ */
+tokenLabel: string | null, };
+
 export type SignInMethod = { "kind": "oauth", 
 /**
  * The field's label ("Handle or DID").
@@ -53,7 +67,7 @@ waiting: string,
 /**
  * Sign-in can ask for broader access when a narrow grant lacks an operation.
  */
-offersFullAccess: boolean, } | { "kind": "credentials", serverLabel: string, } | { "kind": "apiKey", keyLabel: string, };
+offersFullAccess: boolean, } | { "kind": "credentials", fields: CredentialFields, } | { "kind": "apiKey", keyLabel: string, };
 
 export type SecretIdentity = { 
 /**
@@ -153,7 +167,7 @@ export type KeychainStatus = {
  */
 store: string, };
 
-export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, } | { "kind": "apiKey", key: string, };
+export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, } | { "kind": "apiKey", key: string, } | { "kind": "credentials", server: string, email: string, password: string, code: string | null, } | { "kind": "serverToken", server: string, token: string, };
 
 export type SignOutOutcome = { 
 /**
@@ -161,6 +175,8 @@ export type SignOutOutcome = {
  * and the server-side session expires on its own.
  */
 revokedAtServer: boolean, };
+
+export type Fact = { label: string, value: string, };
 
 export type SecretRow = { 
 /**
@@ -170,9 +186,15 @@ id: string, name: string, createdAt: string, lastRotatedAt: string | null,
 /**
  * A token for this secret is in this machine's keychain.
  */
-storedLocally: boolean, };
+storedLocally: boolean, 
+/**
+ * What else the provider says about it, worded for reading, in its order.
+ */
+facts: Array<Fact>, };
 
 export type SignInFinished = { account: AccountView | null, error: IpcError | null, };
+
+export type IssuedExtra = { id: string, label: string, note: string, token: string, stored: boolean, storeError: IpcError | null, };
 
 export type IssuedSecret = { id: string, name: string, 
 /**
@@ -186,7 +208,11 @@ stored: boolean,
 /**
  * Why it is not stored (when `stored` is false).
  */
-storeError: IpcError | null, };
+storeError: IpcError | null, 
+/**
+ * Other one-shot values of the same answer (a new API token), shown in the same dialog.
+ */
+also: Array<IssuedExtra>, };
 
 export type ClipboardCopy = { 
 /**

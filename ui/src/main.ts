@@ -40,6 +40,11 @@ function showSignIn(notice?: string) {
           remember(account);
           showSecrets(account);
         }),
+      signInWithCredentials: (provider, input) =>
+        signIn(provider.id, input).then((account) => {
+          remember(account);
+          showSecrets(account);
+        }),
       cancel: () => void call("cancel_sign_in", {}),
       back: back ? { label: back.label, go: () => showSecrets(back) } : undefined,
     },
@@ -50,8 +55,15 @@ function showSignIn(notice?: string) {
   // With several providers the choice comes first; else the field of the only one.
   const first =
     screen.querySelector<HTMLElement>('#provider-choice input[name="provider"]:checked') ??
-    screen.querySelector<HTMLElement>("#handle:not([hidden]), #api-key-field:not([hidden]) #api-key");
+    screen.querySelector<HTMLElement>(
+      "#handle:not([hidden]), #api-key-field:not([hidden]) #api-key, #credentials-fields:not([hidden]) #server",
+    );
   first?.focus();
+}
+
+/** An Error whose `code` is the IPC error code (the sign-in form branches on it). */
+function withCode(message: string, code: string | undefined): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 /** Starts sign-in; the outcome arrives as an event because waiting for the browser takes long. */
@@ -64,10 +76,10 @@ async function signIn(provider: string, request: SignInInput): Promise<AccountVi
     await call("sign_in", { provider, request });
     const { account, error } = await finished;
     if (account) return account;
-    throw new Error(error?.message ?? "Sign-in did not finish.");
+    throw withCode(error?.message ?? "Sign-in did not finish.", error?.code);
   } catch (error) {
     if (error instanceof Error) throw error;
-    throw new Error((error as IpcError).message);
+    throw withCode((error as IpcError).message, (error as IpcError).code);
   } finally {
     unlisten();
   }

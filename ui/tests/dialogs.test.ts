@@ -11,7 +11,7 @@ import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOn
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const issued = (name: string): IssuedSecret => ({ id: name, name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null });
+const issued = (name: string): IssuedSecret => ({ id: name, name, issuedAt: "2024-05-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null, also: [] });
 const lost = () => {
   throw { code: "outcome_unknown", message: "The request was sent but no answer came back." };
 };

@@ -208,6 +208,7 @@ describe("closing the window with a token that is not stored", () => {
     id: "deploy-hook",
     name: "deploy-hook",
     issuedAt: "2024-05-01T00:00:00Z",
+    also: [],
     token: "wsk_only_here",
     stored: false,
     storeError: { code: "keychain_locked" as const, message: "The keychain is locked." },

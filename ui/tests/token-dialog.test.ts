@@ -10,7 +10,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 const TOKEN = "wsk_live_5ecret";
 
 function issued(extra: Partial<IssuedSecret> = {}): IssuedSecret {
-  return { id: "deploy-hook", name: "deploy-hook", issuedAt: "2024-05-01T00:00:00Z", token: TOKEN, stored: true, storeError: null, ...extra };
+  return { id: "deploy-hook", name: "deploy-hook", issuedAt: "2024-05-01T00:00:00Z", token: TOKEN, stored: true, storeError: null, also: [], ...extra };
 }
 
 const notStored = () =>

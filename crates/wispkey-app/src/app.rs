@@ -21,6 +21,7 @@ use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
 use wispkey_core::{AccountRef, AccountView, Operation, SecretString};
 use wispkey_phala::PhalaKind;
+use wispkey_slate::SlateKind;
 use wispkey_wisp::{WispKind, proxy_header};
 
 pub use tokio_util::sync::CancellationToken;
@@ -36,6 +37,16 @@ pub fn default_config_dir() -> Option<PathBuf> {
 }
 
 type SecretKey = (AccountRef, String);
+
+/// The folder for locks every Wispkey process of this user shares (single-use credentials):
+/// the config folder's `locks/`, else one in the temporary folder named after the keychain
+/// namespace (the same for every process that uses that namespace).
+pub fn lock_dir(config_dir: Option<&Path>, vault: &Vault) -> PathBuf {
+    match config_dir {
+        Some(dir) => dir.join("locks"),
+        None => std::env::temp_dir().join(format!("wispkey-locks-{}", vault.service())),
+    }
+}
 
 pub struct App {
     vault: Vault,
@@ -92,7 +103,12 @@ impl App {
         )?;
         let registry = Registry::default()
             .with(WispKind::new(oauth, settings.wisp_service_did.clone())?)
-            .with(PhalaKind::new(vault.clone(), &settings.phala_api_url)?);
+            .with(PhalaKind::new(vault.clone(), &settings.phala_api_url)?)
+            .with(SlateKind::new(
+                vault.clone(),
+                &settings.slate_api_url,
+                &lock_dir(config_dir, &vault),
+            ));
         Ok(App::new(vault, registry, config_dir))
     }
 

@@ -16,6 +16,8 @@ pub const ENV_HANDLE_RESOLVER_PDS: &str = "WISPKEY_HANDLE_RESOLVER_PDS";
 pub const ENV_WISP_SERVICE_DID: &str = "WISPKEY_WISP_SERVICE_DID";
 /// Phala Cloud's API address (https, or http to this machine for the local service).
 pub const ENV_PHALA_URL: &str = "WISPKEY_PHALA_URL";
+/// The Slate server the sign-in form offers (each broker has its own; the user may type another).
+pub const ENV_SLATE_URL: &str = "WISPKEY_SLATE_URL";
 pub const FILE_NAME: &str = "settings.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub struct NetworkSettings {
     pub handle_resolver_pds: Option<String>,
     pub wisp_service_did: String,
     pub phala_api_url: String,
+    /// Empty: the form starts empty (there is no one Slate server).
+    pub slate_api_url: String,
 }
 
 impl Default for NetworkSettings {
@@ -34,6 +38,7 @@ impl Default for NetworkSettings {
             handle_resolver_pds: None,
             wisp_service_did: DEFAULT_SERVICE_DID.to_owned(),
             phala_api_url: DEFAULT_PHALA_URL.to_owned(),
+            slate_api_url: String::new(),
         }
     }
 }
@@ -45,6 +50,7 @@ struct SettingsFile {
     handle_resolver_pds: Option<String>,
     wisp_service_did: Option<String>,
     phala_api_url: Option<String>,
+    slate_api_url: Option<String>,
 }
 
 impl NetworkSettings {
@@ -80,6 +86,8 @@ impl NetworkSettings {
                 .unwrap_or(defaults.wisp_service_did),
             phala_api_url: pick(ENV_PHALA_URL, file.phala_api_url)
                 .unwrap_or(defaults.phala_api_url),
+            slate_api_url: pick(ENV_SLATE_URL, file.slate_api_url)
+                .unwrap_or(defaults.slate_api_url),
         }
     }
 
@@ -119,6 +127,7 @@ mod tests {
             plc_directory_url: Some("http://localhost:1".into()),
             handle_resolver_pds: None,
             phala_api_url: None,
+            slate_api_url: None,
         };
         let settings = NetworkSettings::merge(file, |key| {
             (key == ENV_WISP_SERVICE_DID).then(|| "did:web:localhost%3A9".to_owned())
@@ -139,6 +148,27 @@ mod tests {
             (key == ENV_PHALA_URL).then(|| "http://127.0.0.1:5000".to_owned())
         });
         assert_eq!(settings.phala_api_url, "http://127.0.0.1:5000");
+    }
+
+    #[test]
+    fn the_slate_server_offered_comes_from_the_file_and_the_environment_wins() {
+        assert_eq!(
+            NetworkSettings::merge(SettingsFile::default(), |_| None).slate_api_url,
+            "",
+            "no one Slate server: the form starts empty"
+        );
+        let file: SettingsFile =
+            serde_json::from_str(r#"{"slateApiUrl":"http://127.0.0.1:4100"}"#).unwrap();
+        assert_eq!(
+            NetworkSettings::merge(file, |_| None).slate_api_url,
+            "http://127.0.0.1:4100"
+        );
+        let file: SettingsFile =
+            serde_json::from_str(r#"{"slateApiUrl":"http://127.0.0.1:4100"}"#).unwrap();
+        let settings = NetworkSettings::merge(file, |key| {
+            (key == ENV_SLATE_URL).then(|| "https://api.broker.slate-labs.com".to_owned())
+        });
+        assert_eq!(settings.slate_api_url, "https://api.broker.slate-labs.com");
     }
 
     #[test]

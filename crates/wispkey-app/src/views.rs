@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use wispkey_core::provider::{SecretSummary, SignInRequest};
-use wispkey_core::tokens::Issued;
+use wispkey_core::provider::{Fact, Login, SecretSummary, SignInRequest};
+use wispkey_core::tokens::{Issued, IssuedAlso};
 use wispkey_core::{ErrorCode, SecretString};
 
 /// An error as the window and `--json` see it: a stable code the UI branches on and a sentence
@@ -39,6 +39,8 @@ pub struct SecretRow {
     pub last_rotated_at: Option<String>,
     /// A token for this secret is in this machine's keychain.
     pub stored_locally: bool,
+    /// What else the provider says about it, worded for reading, in its order.
+    pub facts: Vec<Fact>,
 }
 
 impl SecretRow {
@@ -49,6 +51,7 @@ impl SecretRow {
             created_at: summary.created_at.to_rfc3339(),
             last_rotated_at: summary.last_rotated_at.map(|at| at.to_rfc3339()),
             stored_locally,
+            facts: summary.facts,
         }
     }
 }
@@ -75,6 +78,40 @@ pub struct IssuedSecret {
     pub stored: bool,
     /// Why it is not stored (when `stored` is false).
     pub store_error: Option<IpcError>,
+    /// Other one-shot values of the same answer (a new API token), shown in the same dialog.
+    pub also: Vec<IssuedExtra>,
+}
+
+/// A second one-shot value of an answer. Copied and retried by its own `id`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedExtra {
+    pub id: String,
+    pub label: String,
+    pub note: String,
+    pub token: String,
+    pub stored: bool,
+    pub store_error: Option<IpcError>,
+}
+
+impl From<IssuedAlso> for IssuedExtra {
+    fn from(also: IssuedAlso) -> Self {
+        IssuedExtra {
+            stored: also.store_error.is_none(),
+            id: also.id,
+            label: also.label,
+            note: also.note,
+            token: also.token.expose().to_owned(),
+            store_error: also.store_error.map(IpcError::from),
+        }
+    }
+}
+
+impl Drop for IssuedExtra {
+    fn drop(&mut self) {
+        self.token.zeroize();
+    }
 }
 
 impl From<Issued> for IssuedSecret {
@@ -86,6 +123,7 @@ impl From<Issued> for IssuedSecret {
             issued_at: issued.issued_at.to_rfc3339(),
             token: issued.token.expose().to_owned(),
             store_error: issued.store_error.map(IpcError::from),
+            also: issued.also.into_iter().map(IssuedExtra::from).collect(),
         }
     }
 }
@@ -138,6 +176,17 @@ pub enum SignInInput {
     OAuth { identity: String, full_access: bool },
     #[serde(rename_all = "camelCase")]
     ApiKey { key: String },
+    /// A server with an email and password (and the code when the server asked for one).
+    #[serde(rename_all = "camelCase")]
+    Credentials {
+        server: String,
+        email: String,
+        password: String,
+        code: Option<String>,
+    },
+    /// A server with a token pasted instead of a password.
+    #[serde(rename_all = "camelCase")]
+    ServerToken { server: String, token: String },
 }
 
 impl std::fmt::Debug for SignInInput {
@@ -148,6 +197,15 @@ impl std::fmt::Debug for SignInInput {
                 .field("identity", identity)
                 .finish_non_exhaustive(),
             SignInInput::ApiKey { .. } => f.write_str("ApiKey { .. }"),
+            SignInInput::Credentials { server, email, .. } => f
+                .debug_struct("Credentials")
+                .field("server", server)
+                .field("email", email)
+                .finish_non_exhaustive(),
+            SignInInput::ServerToken { server, .. } => f
+                .debug_struct("ServerToken")
+                .field("server", server)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -167,6 +225,26 @@ impl From<SignInInput> for SignInRequest {
                 key.zeroize();
                 SignInRequest::ApiKey { key: secret }
             }
+            SignInInput::Credentials {
+                server,
+                email,
+                password,
+                code,
+            } => SignInRequest::Credentials {
+                server,
+                login: Login::Password {
+                    email,
+                    // A password is taken as typed (spaces may be part of it).
+                    password: take_exact(password),
+                    code: code.map(take_secret).filter(|code| !code.is_empty()),
+                },
+            },
+            SignInInput::ServerToken { server, token } => SignInRequest::Credentials {
+                server,
+                login: Login::Token {
+                    token: take_secret(token),
+                },
+            },
         }
     }
 }
@@ -174,6 +252,13 @@ impl From<SignInInput> for SignInRequest {
 /// A secret or code typed into the window, taken out of the plain `String` IPC delivered it in.
 pub fn take_secret(mut text: String) -> SecretString {
     let secret = SecretString::new(text.trim());
+    text.zeroize();
+    secret
+}
+
+/// Like [`take_secret`], without trimming (a password's spaces are part of it).
+fn take_exact(mut text: String) -> SecretString {
+    let secret = SecretString::new(text.as_str());
     text.zeroize();
     secret
 }
@@ -191,6 +276,7 @@ mod tests {
             issued_at: Utc.with_ymd_and_hms(2024, 1, 15, 10, 30, 0).unwrap(),
             token: SecretString::new("wsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"),
             store_error,
+            also: Vec::new(),
         }
         .into()
     }
@@ -213,6 +299,7 @@ mod tests {
                     "code": "keychain_missing",
                     "message": Error::KeychainMissing { detail: String::new() }.to_string(),
                 },
+                "also": [],
             })
         );
         let stored = serde_json::to_value(issued(None)).unwrap();
@@ -233,6 +320,7 @@ mod tests {
             created_at: "2024-01-15T10:30:00+00:00".into(),
             last_rotated_at: None,
             stored_locally: false,
+            facts: Vec::new(),
         }
     }
 
@@ -327,6 +415,72 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_credentials_sign_in_keeps_the_password_exact_and_never_shows_it() {
+        let input: SignInInput = serde_json::from_value(serde_json::json!({
+            "kind": "credentials", "server": "http://127.0.0.1:1", "email": "ops@example.com",
+            "password": " pass word ", "code": " 123 456 "
+        }))
+        .unwrap();
+        let printed = format!("{input:?}");
+        assert!(
+            !printed.contains("pass word") && !printed.contains("123"),
+            "{printed}"
+        );
+        let SignInRequest::Credentials {
+            server,
+            login:
+                Login::Password {
+                    email,
+                    password,
+                    code,
+                },
+        } = SignInRequest::from(input)
+        else {
+            panic!("not a password sign-in");
+        };
+        assert_eq!(server, "http://127.0.0.1:1");
+        assert_eq!(email, "ops@example.com");
+        assert_eq!(password.expose(), " pass word ");
+        assert_eq!(code.map(|c| c.expose().to_owned()), Some("123 456".into()));
+        let token: SignInInput = serde_json::from_value(serde_json::json!({
+            "kind": "serverToken", "server": "https://a.example", "token": " slt_x\n"
+        }))
+        .unwrap();
+        assert!(!format!("{token:?}").contains("slt_x"));
+        assert!(matches!(
+            SignInRequest::from(token),
+            SignInRequest::Credentials { login: Login::Token { token }, .. } if token.expose() == "slt_x"
+        ));
+    }
+
+    #[test]
+    fn a_second_value_of_an_answer_crosses_beside_the_token() {
+        let mut issued = Issued {
+            id: "7".into(),
+            name: "orders".into(),
+            issued_at: Utc.with_ymd_and_hms(2024, 1, 15, 10, 30, 0).unwrap(),
+            token: SecretString::new("whsec_x"),
+            store_error: None,
+            also: Vec::new(),
+        };
+        issued.also.push(IssuedAlso {
+            id: "7#api-token".into(),
+            label: "New API token".into(),
+            note: "Update it.".into(),
+            token: SecretString::new("slt_new"),
+            store_error: None,
+        });
+        let json = serde_json::to_value(IssuedSecret::from(issued)).unwrap();
+        assert_eq!(
+            json["also"],
+            serde_json::json!([{
+                "id": "7#api-token", "label": "New API token", "note": "Update it.",
+                "token": "slt_new", "stored": true, "storeError": null
+            }])
+        );
     }
 
     #[test]

@@ -27,9 +27,11 @@ pub enum Command {
 
     /// Add an account. wisp.place: opens your PDS's sign-in page in your browser. Providers
     /// that take an API key (Phala Cloud): asks for it on the terminal (not echoed), or reads
-    /// it from standard input.
+    /// it from standard input. Slate: --server and --email, the password asked for on the
+    /// terminal (not echoed) or read with --password-stdin, and the authenticator code with
+    /// --code or asked for when the server wants it; or --api-token-stdin instead.
     Login {
-        /// Which provider: `wisp` (wisp.place) or `phala` (Phala Cloud).
+        /// Which provider: `wisp` (wisp.place), `phala` (Phala Cloud) or `slate` (Slate).
         #[arg(long, default_value = "wisp")]
         provider: String,
         /// Your handle or DID (e.g. alice.bsky.social); not used with an API key.
@@ -37,6 +39,22 @@ pub enum Command {
         /// Ask for full access instead of only the signing-secret permissions.
         #[arg(long)]
         full_access: bool,
+        /// The server's address, for providers that sign in at a server you name (Slate).
+        /// Default: the `slateApiUrl` setting (WISPKEY_SLATE_URL).
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// Your email at that server.
+        #[arg(long, value_name = "EMAIL")]
+        email: Option<String>,
+        /// Read the password from standard input (one line) instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The authenticator code, when the account has one. Never stored.
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
+        /// Sign in with an API token read from standard input instead of email and password.
+        #[arg(long, conflicts_with_all = ["email", "password_stdin", "code"])]
+        api_token_stdin: bool,
     },
 
     /// Sign out of the account. Stored tokens stay in the keychain.

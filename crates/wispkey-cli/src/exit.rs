@@ -32,7 +32,8 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::InvalidSecretName
         | ErrorCode::InvalidRequest
         | ErrorCode::SecretAlreadyExists
-        | ErrorCode::InvalidSettings => INVALID_INPUT,
+        | ErrorCode::InvalidSettings
+        | ErrorCode::ServerAddressInvalid => INVALID_INPUT,
         ErrorCode::AuthenticationRequired
         | ErrorCode::SessionExpired
         | ErrorCode::PermissionMissing
@@ -75,7 +76,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    1  internal: a bug in Wispkey (internal)
    2  usage: the command line is wrong
    3  invalid input: invalid_secret_name, invalid_request (also a mistyped or missing
-      confirmation), secret_already_exists, invalid_settings
+      confirmation), secret_already_exists, invalid_settings, server_address_invalid
    4  not signed in: authentication_required (also no account / unknown --account),
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
@@ -102,7 +103,7 @@ and errors go to stderr. With --json, stdout carries one JSON value (the result,
 {\"error\": {\"code\", \"message\"}}) and the error sentence is also on stderr.
 
 Environment: WISPKEY_PLC_URL, WISPKEY_HANDLE_RESOLVER_PDS, WISPKEY_WISP_SERVICE_DID,
-WISPKEY_PHALA_URL (network settings, as for the desktop app).
+WISPKEY_PHALA_URL, WISPKEY_SLATE_URL (network settings, as for the desktop app).
 Settings and preferences (clipboardClearSeconds) are shared with the desktop app, in
 place.wisp.wispkey under the config folder ($XDG_CONFIG_HOME or ~/.config).";
 

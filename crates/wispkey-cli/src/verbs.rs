@@ -7,7 +7,7 @@ use serde::Serialize;
 use wispkey_app::App;
 use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow};
 use wispkey_core::browser::{BrowserOpener, CommandBrowser};
-use wispkey_core::provider::{SignInMethod, SignInRequest};
+use wispkey_core::provider::{CredentialFields, Login, SignInMethod, SignInRequest};
 use wispkey_core::tokens::Issued;
 use wispkey_core::{AccountRef, AccountView, Error, ErrorCode, SecretString};
 
@@ -45,9 +45,28 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             provider,
             identity,
             full_access,
+            server,
+            email,
+            password_stdin,
+            code,
+            api_token_stdin,
         } => {
-            let request = sign_in_request(app, &provider, identity, full_access)?;
-            let account = app.sign_in(&provider, request, browser().as_ref()).await?;
+            let account = match credential_fields(app, &provider) {
+                Some(fields) => {
+                    let given = GivenCredentials {
+                        server,
+                        email,
+                        password_stdin,
+                        code,
+                        api_token_stdin,
+                    };
+                    sign_in_with_credentials(app, &provider, &fields, given).await?
+                }
+                None => {
+                    let request = sign_in_request(app, &provider, identity, full_access)?;
+                    app.sign_in(&provider, request, browser().as_ref()).await?
+                }
+            };
             eprintln!(
                 "Signed in as {} ({}, {}).",
                 account.label, account.provider_label, account.account.id
@@ -165,7 +184,7 @@ fn sign_in_request(
         .ok_or_else(|| {
             Failure::new(
                 ErrorCode::UnknownProvider,
-                format!("There is no provider \"{provider}\". Use wisp or phala."),
+                format!("There is no provider \"{provider}\". Use wisp, phala or slate."),
             )
         })?;
     match descriptor.sign_in {
@@ -194,6 +213,94 @@ fn sign_in_request(
                 descriptor.label
             ),
         )),
+    }
+}
+
+/// The provider's server-and-credentials fields, when that is how it signs in.
+fn credential_fields(app: &App, provider: &str) -> Option<CredentialFields> {
+    app.providers()
+        .into_iter()
+        .find(|descriptor| descriptor.id == provider)
+        .and_then(|descriptor| match descriptor.sign_in {
+            SignInMethod::Credentials { fields } => Some(fields),
+            _ => None,
+        })
+}
+
+/// What `login` was given for a server-and-credentials sign-in.
+struct GivenCredentials {
+    server: Option<String>,
+    email: Option<String>,
+    password_stdin: bool,
+    code: Option<String>,
+    api_token_stdin: bool,
+}
+
+/// Signs in at a server with email and password (asking for the authenticator code when the
+/// server wants one and there is a terminal), or with a token read from standard input.
+async fn sign_in_with_credentials(
+    app: &App,
+    provider: &str,
+    fields: &CredentialFields,
+    given: GivenCredentials,
+) -> Outcome<AccountView> {
+    let server = given
+        .server
+        .filter(|server| !server.trim().is_empty())
+        .unwrap_or_else(|| fields.default_server.clone());
+    if server.trim().is_empty() {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "Give the {} with --server URL.",
+                fields.server_label.to_lowercase()
+            ),
+        ));
+    }
+    if given.api_token_stdin {
+        let label = fields.token_label.as_deref().unwrap_or("token");
+        let token = read_secret(&format!("{label} (it is not shown): "))?;
+        let request = SignInRequest::Credentials {
+            server,
+            login: Login::Token { token },
+        };
+        return Ok(app.sign_in(provider, request, browser().as_ref()).await?);
+    }
+    let Some(email) = given.email.filter(|email| !email.trim().is_empty()) else {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            "Give your email with --email (or sign in with --api-token-stdin).",
+        ));
+    };
+    let password = if given.password_stdin {
+        let line = read_line("")?;
+        SecretString::new(line)
+    } else {
+        read_secret("Password (it is not shown): ")?
+    };
+    let mut code = given.code.map(|code| SecretString::new(code.trim()));
+    loop {
+        let request = SignInRequest::Credentials {
+            server: server.clone(),
+            login: Login::Password {
+                email: email.clone(),
+                password: password.clone(),
+                code: code.clone(),
+            },
+        };
+        match app.sign_in(provider, request, browser().as_ref()).await {
+            Err(error @ (Error::SignInCodeRequired { .. } | Error::SecondFactorInvalid { .. }))
+                if std::io::stdin().is_terminal() =>
+            {
+                eprintln!("{error}");
+                let typed = read_line("Authenticator code (empty to give up): ")?;
+                if typed.trim().is_empty() {
+                    return Err(error.into());
+                }
+                code = Some(SecretString::new(typed.trim()));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 
@@ -395,7 +502,7 @@ fn report_issued(
     // The CLI has no dialog: once printed (or not), the in-memory copy is dropped.
     app.tokens().finish(account, &id);
     let issued = IssuedSecret::from(issued);
-    let code = match &issued.store_error {
+    let mut code = match &issued.store_error {
         None => {
             eprintln!(
                 "\"{}\" has a new token. Stored in the keychain.",
@@ -412,12 +519,40 @@ fn report_issued(
             exit::code_for(error.code)
         }
     };
+    for extra in &issued.also {
+        eprintln!("{}", extra.note);
+        match &extra.store_error {
+            None => eprintln!(
+                "{} stored in the keychain: `wispkey copy '{}'` copies it.",
+                extra.label, extra.id
+            ),
+            Some(error) => {
+                eprintln!(
+                    "Warning: the {} is NOT stored: {} It is printed below and this is the only \
+                     copy: save it now.",
+                    extra.label.to_lowercase(),
+                    error.message
+                );
+                if code == exit::OK {
+                    code = exit::code_for(error.code);
+                }
+            }
+        }
+    }
     if json {
         print_json(&issued)?;
-    } else if show || !stored {
+        return Ok(code);
+    }
+    if show || !stored {
         println!("{}", issued.token);
     } else {
         eprintln!("Use `wispkey copy {id}` to copy it, or pass --show to print it.");
+    }
+    for extra in &issued.also {
+        if show || !extra.stored {
+            eprintln!("{}:", extra.label);
+            println!("{}", extra.token);
+        }
     }
     Ok(code)
 }
@@ -518,6 +653,18 @@ fn print_secrets(rows: &[SecretRow]) {
         ["NAME", id_header, "CREATED", "LAST ROTATED", "KEYCHAIN"],
         lines,
     );
+    // What else the provider says about each (status, webhook…), one line per secret.
+    if rows.iter().any(|row| !row.facts.is_empty()) {
+        println!();
+        for row in rows.iter().filter(|row| !row.facts.is_empty()) {
+            let facts: Vec<String> = row
+                .facts
+                .iter()
+                .map(|fact| format!("{}: {}", fact.label, fact.value))
+                .collect();
+            println!("{} ({}): {}", row.name, row.id, facts.join(" · "));
+        }
+    }
 }
 
 /// Left-aligned columns, two spaces apart; empty columns are left out.

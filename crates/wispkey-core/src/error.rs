@@ -50,10 +50,11 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     RotatedWithoutSecret,
     AccountBusy,
+    ServerAddressInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -95,6 +96,7 @@ impl ErrorCode {
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
+        ErrorCode::ServerAddressInvalid,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +142,7 @@ impl ErrorCode {
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
+            ErrorCode::ServerAddressInvalid => "server_address_invalid",
         }
     }
 }
@@ -379,6 +382,40 @@ pub enum Error {
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
+
+    /// Sign-in by email and password was refused: nothing is stored.
+    #[error(
+        "{provider} did not accept that email and password. Check both (and the server \
+         address), then sign in again."
+    )]
+    CredentialsRefused { provider: String },
+
+    /// The password was right and the account has a second factor: ask for the code.
+    #[error(
+        "{provider} asks for the code from your authenticator app to finish signing in. Type \
+         or paste it, then sign in again."
+    )]
+    SignInCodeRequired { provider: String },
+
+    /// The server ended the session (a refresh token presented twice, or revoked by an
+    /// administrator): the stored session is gone.
+    #[error(
+        "{provider} ended this account's session (it was revoked, or its sign-in was used \
+         elsewhere), so Wispkey signed it out here. Sign in again."
+    )]
+    SessionRevoked { provider: String },
+
+    /// A pasted API token the server no longer accepts for what it is (`state`: "revoked",
+    /// "disabled", "expired").
+    #[error(
+        "{provider} refused the API token: it is {state}. Sign in with an active token, or \
+         with your email and password."
+    )]
+    ApiTokenRefused { provider: String, state: String },
+
+    /// A server address that cannot be used; `reason` is a whole sentence.
+    #[error("{reason}")]
+    ServerAddressInvalid { reason: String },
 }
 
 impl Error {
@@ -427,6 +464,11 @@ impl Error {
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
             Error::AccountBusy => ErrorCode::AccountBusy,
+            Error::CredentialsRefused { .. } => ErrorCode::SignInFailed,
+            Error::SignInCodeRequired { .. } => ErrorCode::SecondFactorRequired,
+            Error::SessionRevoked { .. } => ErrorCode::SessionExpired,
+            Error::ApiTokenRefused { .. } => ErrorCode::AuthenticationRequired,
+            Error::ServerAddressInvalid { .. } => ErrorCode::ServerAddressInvalid,
         }
     }
 }
@@ -598,6 +640,22 @@ mod tests {
             },
             Error::RotatedWithoutSecret { name: "n".into() },
             Error::AccountBusy,
+            Error::CredentialsRefused {
+                provider: "Slate".into(),
+            },
+            Error::SignInCodeRequired {
+                provider: "Slate".into(),
+            },
+            Error::SessionRevoked {
+                provider: "Slate".into(),
+            },
+            Error::ApiTokenRefused {
+                provider: "Slate".into(),
+                state: "revoked".into(),
+            },
+            Error::ServerAddressInvalid {
+                reason: "Use an https:// address.".into(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

@@ -157,9 +157,11 @@ impl ProviderKind for PhalaKind {
         Box::pin(async move {
             match request {
                 SignInRequest::ApiKey { key } => self.add(key).await,
-                SignInRequest::OAuth { .. } => Err(Error::InvalidRequest {
-                    message: "Phala Cloud accounts are added with an API key".into(),
-                }),
+                SignInRequest::OAuth { .. } | SignInRequest::Credentials { .. } => {
+                    Err(Error::InvalidRequest {
+                        message: "Phala Cloud accounts are added with an API key".into(),
+                    })
+                }
             }
         })
     }

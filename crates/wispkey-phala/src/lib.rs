@@ -164,6 +164,7 @@ impl PhalaProvider {
             name,
             token,
             issued_at,
+            also: Vec::new(),
         })
     }
 }
@@ -191,6 +192,7 @@ impl SecretProvider for PhalaProvider {
                     name: hook.url,
                     created_at: hook.created_at,
                     last_rotated_at: hook.last_rotated_at,
+                    facts: Vec::new(),
                 })
                 .collect())
         })

@@ -47,6 +47,7 @@ pub(super) fn parse_list(status: u16, body: &[u8]) -> Result<Vec<SecretSummary>>
             name: secret.name,
             created_at: secret.created_at,
             last_rotated_at: secret.last_rotated_at,
+            facts: Vec::new(),
         })
         .collect())
 }
@@ -80,6 +81,7 @@ pub(super) fn parse_issued(
         name: parsed.name,
         token: parsed.token,
         issued_at: parsed.created_at,
+        also: Vec::new(),
     })
 }
 

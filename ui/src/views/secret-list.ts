@@ -247,7 +247,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}\u0000${factsLine(row)}`;
       let entry = this.rendered.get(row.id);
       this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
@@ -315,15 +315,22 @@ export class SecretList {
     if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${which}`, "danger"));
     // Every provider: keep a secret rotated in the provider's own dashboard.
     actions.push(rowButton("store", "Store secret…", `Store a secret rotated elsewhere for ${which}`));
+    // The provider's other facts (status, webhook…) share the second line, each labelled.
+    const facts = factsLine(row);
+    const second = [idLine, facts].filter(Boolean).join(" · ");
     const element = h(
       "div",
       { class: "secret-row", role: "row", "data-secret": name, "data-secret-id": row.id, tabindex: "-1" },
-      idLine
+      second
         ? h(
             "div",
-            { role: "gridcell", class: "cell name with-id", title: `${name}\n${idLine}` },
+            {
+              role: "gridcell",
+              class: "cell name with-id",
+              title: [name, idLine, ...row.facts.map((fact) => `${fact.label}: ${fact.value}`)].filter(Boolean).join("\n"),
+            },
             h("span", { class: "name-text" }, name),
-            h("span", { class: "secret-id muted" }, idLine),
+            h("span", { class: "secret-id muted" }, second),
           )
         : h("div", { role: "gridcell", class: "cell name", title: name }, name),
       h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
@@ -460,6 +467,11 @@ export class SecretList {
     const button = action ? rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) : null;
     (button ?? rowElement)?.focus({ preventScroll: true });
   }
+}
+
+/** "Status: active · Webhooks: on": a row's facts as the provider worded them, in its order. */
+export function factsLine(row: SecretRow): string {
+  return row.facts.map((fact) => `${fact.label}: ${fact.value}`).join(" · ");
 }
 
 function rowButton(action: RowAction, label: string, description: string, kind?: string): HTMLButtonElement {

@@ -4,9 +4,10 @@
 // A provider that signs in with an API key gets a password-type field instead: the key goes into
 // the sign-in call only, and the field is emptied as it goes.
 
-import type { ProviderDescriptor } from "../bindings";
+import type { ProviderDescriptor, SignInInput } from "../bindings";
 import { h } from "../dom";
 import { checkIdentity } from "../identity";
+import { credentialsForm } from "./credentials-fields";
 
 export interface SignInActions {
   /** Starts sign-in at that provider for a checked identity. Rejects with a message to show. */
@@ -14,6 +15,9 @@ export interface SignInActions {
   /** Signs in at that provider with an API key. Rejects with a message to show. Without it,
    * providers that sign in by key are shown as unavailable. */
   signInWithKey?(provider: ProviderDescriptor, key: string): Promise<void>;
+  /** Signs in at a server the user names (email and password, or a token). Rejects with an
+   * Error carrying the IPC `code`, so the form can ask for the authenticator code. */
+  signInWithCredentials?(provider: ProviderDescriptor, input: SignInInput): Promise<void>;
   /** Stops waiting for the browser. */
   cancel(): void;
   /** When adding another account: go back to the one already signed in. */
@@ -63,6 +67,7 @@ export function signInView(
   const keyLabel = h("label", { for: "api-key" });
   const keyError = h("p", { id: "api-key-error", class: "field-error", role: "alert" });
   const keyField = h("div", { id: "api-key-field", class: "field", hidden: true }, keyLabel, keyInput, keyError);
+  const credentials = credentialsForm();
 
   const form = h(
     "form",
@@ -79,6 +84,7 @@ export function signInView(
     help,
     error,
     keyField,
+    credentials.element,
     unavailable,
     button,
     cancel,
@@ -99,7 +105,9 @@ export function signInView(
     keyField.hidden = apiKey === null;
     // A key typed for one provider never goes to another.
     keyInput.value = "";
-    const usable = oauth !== null || apiKey !== null;
+    const byCredentials = method?.kind === "credentials" && actions.signInWithCredentials ? method : null;
+    credentials.apply(byCredentials?.fields ?? null, byCredentials ? (chosen?.secondFactor ?? null) : null);
+    const usable = oauth !== null || apiKey !== null || byCredentials !== null;
     button.disabled = !usable;
     unavailable.hidden = usable || chosen === undefined;
     unavailable.textContent = chosen && !usable ? `This version of Wispkey cannot sign in to ${chosen.label} yet.` : "";
@@ -120,6 +128,7 @@ export function signInView(
     button.disabled = waiting;
     input.disabled = waiting;
     keyInput.disabled = waiting;
+    credentials.setDisabled(waiting);
     button.textContent = waiting ? "Signing in…" : "Sign in";
     // Only a browser sign-in waits on something the user may abandon.
     cancel.hidden = !waiting || chosen?.signIn.kind !== "oauth";
@@ -145,6 +154,17 @@ export function signInView(
       signInWithKey(provider, provider.signIn.keyLabel);
       return;
     }
+    if (provider?.signIn.kind === "credentials") {
+      const withCredentials = actions.signInWithCredentials;
+      const input = credentials.collect();
+      if (!withCredentials || !input) return;
+      const signingIn = withCredentials(provider, input).catch((reason: unknown) => {
+        credentials.failed((reason as { code?: string } | null)?.code);
+        throw reason;
+      });
+      waitOn(signingIn, "Signing in…", () => credentials.focusTarget());
+      return;
+    }
     if (!provider || provider.signIn.kind !== "oauth") return;
     // The descriptor carries no identity syntax yet; OAuth sign-in today is AT Protocol's
     // (handle or DID), so that is what is checked.
@@ -159,7 +179,7 @@ export function signInView(
   });
 
   /** Waits on a sign-in: `waiting` meanwhile, then the failure (and focus back on `field`). */
-  function waitOn(signingIn: Promise<unknown>, waiting: string, field: HTMLInputElement) {
+  function waitOn(signingIn: Promise<unknown>, waiting: string, field: HTMLInputElement | (() => HTMLInputElement)) {
     status.textContent = waiting;
     setWaiting(true);
     signingIn
@@ -171,7 +191,7 @@ export function signInView(
       })
       .finally(() => {
         setWaiting(false);
-        if (status.textContent) field.focus();
+        if (status.textContent) (typeof field === "function" ? field() : field).focus();
       });
   }
 

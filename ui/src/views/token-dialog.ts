@@ -5,7 +5,7 @@
 // token leaves the DOM and Rust is told to drop its pending copy.
 
 import { call, type IpcError } from "../api";
-import type { IssuedSecret } from "../bindings";
+import type { IssuedExtra, IssuedSecret } from "../bindings";
 import { clipboard } from "../clipboard";
 import { guardUnstoredToken } from "../close-guard";
 import { actionsRow, dialogError, openModal, type Modal } from "../dialog";
@@ -76,6 +76,10 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     actionsRow(confirmBack, confirmClose),
   );
   const mainActions = actionsRow(copy, done);
+  // Other one-shot values of the same answer (a new API token): each labelled, copied and saved
+  // on its own, never dropped.
+  const extras = issued.also.map((extra, index) => extraSection(extra, index));
+  const allStored = () => stored && extras.every((extra) => extra.stored());
   const clipboardSlot = h("div", { class: "clipboard-slot" });
 
   const modal = openModal({
@@ -83,11 +87,12 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     title: how === "created" ? `New secret ${shown}` : `New token for ${shown}`,
     describedBy: "token-once",
     content: [
-      h("label", { for: "token-value" }, "Token"),
+      h("label", { for: "token-value" }, extras.length ? "Signing secret" : "Token"),
       h("div", { class: "token-row" }, value, reveal),
       h("p", { id: "token-once", class: "once" }, "This is the only time it is shown here."),
       storedLine,
       notStored,
+      ...extras.map((extra) => extra.element),
       error,
       clipboardSlot,
       mainActions,
@@ -107,7 +112,11 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       : "";
     notStored.hidden = stored;
     reason.textContent = stored ? "" : (storeError?.message ?? "The keychain did not confirm it.");
-    if (stored) {
+    guardWhileUnstored();
+  }
+
+  function guardWhileUnstored() {
+    if (allStored()) {
       releaseCloseGuard?.();
       releaseCloseGuard = null;
     } else {
@@ -150,7 +159,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
 
   function requestClose(windowToo = false) {
     closingWindow = windowToo;
-    if (stored) {
+    if (allStored()) {
       finish();
       return;
     }
@@ -171,6 +180,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     // Out of the DOM before anything else happens.
     value.value = "";
     value.type = "password";
+    for (const extra of extras) extra.clear();
     clipboard().undock();
     releaseCloseGuard?.();
     releaseCloseGuard = null;
@@ -179,6 +189,78 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     // Only once Rust has dropped the token: until then it would refuse the close again.
     const closed = closingWindow ? finished.then(() => call("close_window", {})) : finished;
     closed.catch((failure: IpcError) => announce(failure.message, "problem"));
+  }
+
+  /** One more value of the answer: masked with Show, its own Copy, and its own saved line. */
+  function extraSection(extra: IssuedExtra, index: number) {
+    let extraStored = extra.stored;
+    const field = h("input", {
+      id: `token-also-${index}`,
+      type: "password",
+      class: "token-value",
+      readonly: true,
+      autocomplete: "off",
+      spellcheck: "false",
+      "aria-describedby": `token-also-note-${index}`,
+    });
+    field.value = extra.token;
+    const show = button("Show", { id: `token-also-reveal-${index}`, "aria-pressed": "false" }, () => {
+      const showing = field.type === "password";
+      field.type = showing ? "text" : "password";
+      show.textContent = showing ? "Hide" : "Show";
+      show.setAttribute("aria-pressed", String(showing));
+    });
+    const copyExtra = button(`Copy ${extra.label.toLowerCase()}`, { id: `token-also-copy-${index}` }, () => void copyIt());
+    const line = h("p", { id: `token-also-stored-${index}` });
+    const again = button("Try saving again", { id: `token-also-retry-${index}` }, () => void retryIt());
+    const element = h(
+      "div",
+      { id: `token-also-${index}-section`, class: "token-also" },
+      h("label", { for: `token-also-${index}` }, extra.label),
+      h("div", { class: "token-row" }, field, show, copyExtra),
+      h("p", { id: `token-also-note-${index}`, class: "help" }, extra.note),
+      line,
+      again,
+    );
+    function render(message: string | null) {
+      line.className = extraStored ? "ok-line" : "warning-box";
+      line.setAttribute("role", extraStored ? "status" : "alert");
+      line.textContent = extraStored
+        ? "A copy is saved in this computer’s keychain too."
+        : `Not saved in your keychain. ${message ?? "The keychain did not confirm it."} Copy it now.`;
+      again.hidden = extraStored;
+    }
+    async function copyIt() {
+      error.textContent = "";
+      try {
+        const result = await call("copy_issued_token", { account, secretId: extra.id });
+        clipboard().start(result, `the ${extra.label.toLowerCase()} for ${name}`);
+      } catch (failure) {
+        error.textContent = (failure as IpcError).message;
+      }
+    }
+    async function retryIt() {
+      again.disabled = true;
+      try {
+        const result = await call("retry_store_token", { account, secretId: extra.id });
+        extraStored = result.stored;
+        render(result.storeError?.message ?? null);
+      } catch (failure) {
+        render((failure as IpcError).message);
+      } finally {
+        again.disabled = false;
+        guardWhileUnstored();
+      }
+    }
+    render(extra.storeError?.message ?? null);
+    return {
+      element,
+      stored: () => extraStored,
+      clear: () => {
+        field.value = "";
+        field.type = "password";
+      },
+    };
   }
 
   return modal;

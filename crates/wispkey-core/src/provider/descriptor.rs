@@ -50,12 +50,27 @@ pub enum SignInMethod {
         /// Sign-in can ask for broader access when a narrow grant lacks an operation.
         offers_full_access: bool,
     },
-    /// A server address, an email and a password (and a second factor when the server asks).
+    /// A server address, an email and a password (and a second factor when the server asks),
+    /// or a token pasted instead of the password.
     #[serde(rename_all = "camelCase")]
-    Credentials { server_label: String },
+    Credentials { fields: CredentialFields },
     /// A key the user pastes; checked by listing before it is kept.
     #[serde(rename_all = "camelCase")]
     ApiKey { key_label: String },
+}
+
+/// The fields of a [`SignInMethod::Credentials`] sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialFields {
+    /// "Server address".
+    pub server_label: String,
+    /// What the field starts with (a setting; may be empty).
+    pub default_server: String,
+    pub server_help: String,
+    /// The label of the token pasted instead of email and password ("API token"), if any.
+    pub token_label: Option<String>,
 }
 
 /// The field a second-factor code is typed or pasted into. The code is never stored.

@@ -21,8 +21,8 @@ use crate::error::Result;
 use crate::secret::SecretString;
 
 pub use descriptor::{
-    NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor, SecretIdentity,
-    SignInMethod,
+    CredentialFields, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
+    SecretIdentity, SignInMethod,
 };
 
 /// Providers are chosen at run time, so their methods return boxed futures.
@@ -37,6 +37,26 @@ pub struct SecretSummary {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub last_rotated_at: Option<DateTime<Utc>>,
+    /// What else the provider knows about it, already worded for reading ("Status": "active").
+    /// The window and the CLI show these as they come, in order, without interpreting them.
+    pub facts: Vec<Fact>,
+}
+
+/// One labelled fact about a secret (never a token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Fact {
+            label: label.into(),
+            value: value.into(),
+        }
+    }
 }
 
 /// A token the server has just shown for the only time.
@@ -47,6 +67,21 @@ pub struct IssuedToken {
     pub token: SecretString,
     /// `createdAt` for a create, `rotatedAt` for a rotate.
     pub issued_at: DateTime<Utc>,
+    /// Other one-shot values the same answer carried (a provider whose rotate also issues a
+    /// new API token): kept and shown beside `token`, never dropped.
+    pub also: Vec<AlsoIssued>,
+}
+
+/// A second one-shot value of an answer. Stored under the secret id `{id}#{key}`.
+#[derive(Debug)]
+pub struct AlsoIssued {
+    /// Stable and short ("api-token"): part of the keychain item's name.
+    pub key: String,
+    /// What the dialog calls it ("New API token").
+    pub label: String,
+    /// Why it is shown (a sentence).
+    pub note: String,
+    pub token: SecretString,
 }
 
 /// Something that stops working when a secret is rotated or deleted (a webhook using it).
@@ -93,6 +128,21 @@ pub enum SignInRequest {
     },
     /// A key pasted by the user; the provider checks it (by listing) before keeping it.
     ApiKey { key: SecretString },
+    /// A server the user names, and how to sign in there ([`SignInMethod::Credentials`]).
+    Credentials { server: String, login: Login },
+}
+
+/// How a [`SignInRequest::Credentials`] signs in.
+#[derive(Debug, Clone)]
+pub enum Login {
+    /// `code`: the second factor, when the server asked for one (never stored).
+    Password {
+        email: String,
+        password: SecretString,
+        code: Option<SecretString>,
+    },
+    /// A token the user made at the server and pasted instead of a password.
+    Token { token: SecretString },
 }
 
 /// Everything a sign-in may need besides the request: how to show a page, how to stop.

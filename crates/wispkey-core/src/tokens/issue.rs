@@ -2,11 +2,11 @@
 
 use super::confirm::confirmed;
 use super::pending::PendingToken;
-use super::{Issued, TokenKeeper};
+use super::{Issued, IssuedAlso, TokenKeeper, also_id};
 use crate::account::AccountRef;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
-use crate::provider::{IssuedToken, SecretProvider};
+use crate::provider::{AlsoIssued, IssuedToken, SecretProvider};
 use crate::secret::SecretString;
 
 impl TokenKeeper {
@@ -80,6 +80,7 @@ impl TokenKeeper {
             issued_at: pending.issued_at,
             token: pending.token,
             store_error,
+            also: Vec::new(),
         })
     }
 
@@ -92,7 +93,7 @@ impl TokenKeeper {
         operation: Operation,
         outcome: Result<IssuedToken>,
     ) -> Result<Issued> {
-        let issued = match outcome {
+        let mut issued = match outcome {
             Ok(issued) => issued,
             Err(error @ Error::OutcomeUnknown { .. }) => {
                 // Whatever was pending for this secret may be dead now, and nothing new is
@@ -124,12 +125,56 @@ impl TokenKeeper {
         if store_error.is_some() && operation == Operation::Rotate {
             self.persistence.drop_dead_copy(account, id).await;
         }
+        let extras = std::mem::take(&mut issued.also);
+        let mut also = Vec::with_capacity(extras.len());
+        for extra in extras {
+            also.push(self.keep_also(account, &issued, extra).await);
+        }
         Ok(Issued {
             id: issued.id.clone(),
             name: issued.name,
             issued_at: issued.issued_at,
             token: issued.token,
             store_error,
+            also,
         })
+    }
+
+    /// A second value of the same answer: in memory first, then written and read back, like the
+    /// token itself. An old stored copy it replaces is dead, so a failed write removes it.
+    async fn keep_also(
+        &self,
+        account: &AccountRef,
+        issued: &IssuedToken,
+        extra: AlsoIssued,
+    ) -> IssuedAlso {
+        let id = also_id(&issued.id, &extra.key);
+        self.pending.insert(
+            account,
+            &id,
+            PendingToken {
+                name: format!("{} ({})", issued.name, extra.label),
+                token: extra.token.clone(),
+                issued_at: issued.issued_at,
+                stored: false,
+            },
+        );
+        let store_error = self
+            .persistence
+            .store(account, &id, &extra.token)
+            .await
+            .err();
+        self.pending
+            .set_stored(account, &id, &extra.token, store_error.is_none());
+        if store_error.is_some() {
+            self.persistence.drop_dead_copy(account, &id).await;
+        }
+        IssuedAlso {
+            id,
+            label: extra.label,
+            note: extra.note,
+            token: extra.token,
+            store_error,
+        }
     }
 }

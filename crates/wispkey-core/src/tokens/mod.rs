@@ -43,6 +43,25 @@ pub struct Issued {
     /// `None`: written, read back equal and indexed before this was returned. `Some`: why not;
     /// the token is still held in memory for [`TokenKeeper::retry_store`].
     pub store_error: Option<Error>,
+    /// The answer's other one-shot values, each stored (or not) like `token`.
+    pub also: Vec<IssuedAlso>,
+}
+
+/// A second one-shot value of the same answer (see [`crate::provider::AlsoIssued`]), kept under
+/// the secret id [`also_id`]`(id, key)`: copied and retried like any issued token.
+#[derive(Debug)]
+pub struct IssuedAlso {
+    /// The secret id it is kept under.
+    pub id: String,
+    pub label: String,
+    pub note: String,
+    pub token: SecretString,
+    pub store_error: Option<Error>,
+}
+
+/// The secret id a second value of `id`'s answer is kept under (`7#api-token`).
+pub fn also_id(id: &str, key: &str) -> String {
+    format!("{id}#{key}")
 }
 
 impl Issued {
@@ -122,9 +141,10 @@ impl TokenKeeper {
         self.pending.any_unstored()
     }
 
-    /// The dialog closed: the in-memory copy is dropped (and zeroized).
+    /// The dialog closed: the in-memory copies (the token and any second values of the same
+    /// answer) are dropped (and zeroized).
     pub fn finish(&self, account: &AccountRef, id: &str) {
-        self.pending.remove(account, id);
+        self.pending.remove_with_also(account, id);
     }
 
     /// Sign-out: drop every in-memory token of the account. Stored copies stay in the keychain.

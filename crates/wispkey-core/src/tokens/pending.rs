@@ -84,6 +84,18 @@ impl PendingTokens {
         map.remove(&key(account, id)).is_some()
     }
 
+    /// Removes `id` and the second values of its answer (`{id}#…`).
+    pub fn remove_with_also(&self, account: &AccountRef, id: &str) {
+        let prefix = format!("{id}#");
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.retain(|(pending_account, pending_id), _| {
+            pending_account != account || (pending_id != id && !pending_id.starts_with(&prefix))
+        });
+    }
+
     pub fn remove_account(&self, account: &AccountRef) {
         let mut map = self
             .map

@@ -39,6 +39,8 @@ pub struct SecretRow {
     pub last_rotated_at: Option<String>,
     /// A token for this secret is in this machine's keychain.
     pub stored_locally: bool,
+    /// Set when that stored copy may be out of date: why, as the end of a sentence.
+    pub stored_copy_warning: Option<String>,
 }
 
 impl SecretRow {
@@ -49,7 +51,13 @@ impl SecretRow {
             created_at: summary.created_at.to_rfc3339(),
             last_rotated_at: summary.last_rotated_at.map(|at| at.to_rfc3339()),
             stored_locally,
+            stored_copy_warning: None,
         }
+    }
+
+    pub fn with_copy_warning(mut self, warning: Option<String>) -> Self {
+        self.stored_copy_warning = warning;
+        self
     }
 }
 
@@ -233,6 +241,7 @@ mod tests {
             created_at: "2024-01-15T10:30:00+00:00".into(),
             last_rotated_at: None,
             stored_locally: false,
+            stored_copy_warning: None,
         }
     }
 

@@ -50,10 +50,12 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     RotatedWithoutSecret,
     AccountBusy,
+    OperationNotRecorded,
+    StoredCopyMayBeStale,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -95,6 +97,8 @@ impl ErrorCode {
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
+        ErrorCode::OperationNotRecorded,
+        ErrorCode::StoredCopyMayBeStale,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +144,8 @@ impl ErrorCode {
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
+            ErrorCode::OperationNotRecorded => "operation_not_recorded",
+            ErrorCode::StoredCopyMayBeStale => "stored_copy_may_be_stale",
         }
     }
 }
@@ -379,6 +385,43 @@ pub enum Error {
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
+
+    /// The keychain said it is locked when asked, before anything was written (no prompt, no
+    /// waiting). Same code as a keychain that does not answer: the same remedy, unlock it.
+    #[error(
+        "Your keychain is locked, so Wispkey could not use it. Unlock it (choose Unlock, or \
+         unlock the login keychain in your desktop's keychain app), then try again."
+    )]
+    KeychainIsLocked,
+
+    /// A value larger than one keychain item may hold on every platform (a bug: large values
+    /// are kept as parts). Never written.
+    #[error(
+        "The keychain cannot hold a value this large in one item, so nothing was written. \
+         Please report this; nothing that was stored before was changed."
+    )]
+    KeychainItemTooLarge {
+        item: String,
+        bytes: usize,
+        limit: usize,
+    },
+
+    /// The in-flight note could not be written before a create, rotate or delete, so the
+    /// request was not sent (an unanswered request must never be forgotten).
+    #[error(
+        "Wispkey could not note the request on disk before sending it, so nothing was sent. \
+         Check that its config folder is writable and has space, then try again."
+    )]
+    NotRecorded { detail: String },
+
+    /// The stored copy may be older than the secret's current token: copied only when the user
+    /// says so after reading why.
+    #[error(
+        "The stored token for \"{name}\" may be out of date: {reason} It may no longer work. \
+         Copy it anyway only if you know it is current; otherwise rotate the secret to get a \
+         token you can use."
+    )]
+    StoredCopyMayBeStale { name: String, reason: String },
 }
 
 impl Error {
@@ -427,6 +470,10 @@ impl Error {
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
             Error::AccountBusy => ErrorCode::AccountBusy,
+            Error::KeychainIsLocked => ErrorCode::KeychainLocked,
+            Error::KeychainItemTooLarge { .. } => ErrorCode::KeychainFailed,
+            Error::NotRecorded { .. } => ErrorCode::OperationNotRecorded,
+            Error::StoredCopyMayBeStale { .. } => ErrorCode::StoredCopyMayBeStale,
         }
     }
 }
@@ -598,6 +645,19 @@ mod tests {
             },
             Error::RotatedWithoutSecret { name: "n".into() },
             Error::AccountBusy,
+            Error::KeychainIsLocked,
+            Error::KeychainItemTooLarge {
+                item: String::new(),
+                bytes: 2562,
+                limit: 2560,
+            },
+            Error::NotRecorded {
+                detail: String::new(),
+            },
+            Error::StoredCopyMayBeStale {
+                name: "n".into(),
+                reason: "it was rotated after this copy was saved.".into(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

@@ -13,6 +13,7 @@ use ts_rs::{Config, TS};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
 };
+use wispkey_core::journal::InFlight;
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
@@ -52,6 +53,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         Preferences,
         DeleteOutcome,
         Dependent,
+        InFlight,
     ]
 }
 

@@ -247,7 +247,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${row.storedCopyWarning}\u0000${old}`;
       let entry = this.rendered.get(row.id);
       this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
@@ -340,6 +340,13 @@ export class SecretList {
             "span",
             { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
             "In keychain",
+          ),
+        row.storedLocally &&
+          row.storedCopyWarning &&
+          h(
+            "span",
+            { class: "badge badge-stale", title: `The stored token may be out of date: ${row.storedCopyWarning}` },
+            "May be out of date",
           ),
         old &&
           h(

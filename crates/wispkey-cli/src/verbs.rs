@@ -552,10 +552,10 @@ fn print_secrets(rows: &[SecretRow]) {
                 .as_deref()
                 .map(when)
                 .unwrap_or_else(|| "never".to_owned()),
-            if row.stored_locally {
-                "in keychain".to_owned()
-            } else {
-                String::new()
+            match (row.stored_locally, &row.stored_copy_warning) {
+                (true, Some(_)) => "in keychain (may be out of date)".to_owned(),
+                (true, None) => "in keychain".to_owned(),
+                (false, _) => String::new(),
             },
         ]
     });

@@ -6,37 +6,27 @@
 //! a value as parts, so it would also survive a move to a stricter platform store.
 
 use super::chunked::{self, HEADER_PREFIX, Header};
-use super::{classify, limit};
+use super::limit;
+use super::store::Store;
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 
-fn entry(service: &str, item: &str) -> Result<keyring::Entry> {
-    keyring::Entry::new(service, item).map_err(classify::keyring_error)
-}
-
 /// The one place a value is written to the keychain.
-fn put(service: &str, item: &str, value: &str) -> Result<()> {
+fn put(service: &impl Store, item: &str, value: &str) -> Result<()> {
     limit::check(item, value)?;
-    entry(service, item)?
-        .set_password(value)
-        .map_err(classify::keyring_error)
+    service.put(item, value)
 }
 
-fn get(service: &str, item: &str) -> Result<SecretString> {
-    entry(service, item)?
-        .get_password()
-        .map(SecretString::new)
-        .map_err(classify::keyring_error)
+fn get(service: &impl Store, item: &str) -> Result<SecretString> {
+    service.get(item)
 }
 
-fn remove(service: &str, item: &str) -> Result<()> {
-    entry(service, item)?
-        .delete_credential()
-        .map_err(classify::keyring_error)
+fn remove(service: &impl Store, item: &str) -> Result<()> {
+    service.remove(item)
 }
 
 /// The header under `item`, if its value is kept as parts. A missing item has none.
-fn header(service: &str, item: &str) -> Result<Option<Header>> {
+fn header(service: &impl Store, item: &str) -> Result<Option<Header>> {
     match get(service, item) {
         Ok(value) => Header::parse(value.expose()),
         Err(Error::KeychainNotFound) => Ok(None),
@@ -45,7 +35,7 @@ fn header(service: &str, item: &str) -> Result<Option<Header>> {
 }
 
 /// Writes `value`, reads it back and compares; then removes the parts it replaced.
-pub(super) fn store(service: &str, item: &str, value: &SecretString) -> Result<()> {
+pub(super) fn store(service: &impl Store, item: &str, value: &SecretString) -> Result<()> {
     // Damaged or unreadable: nothing to clean up that we can name, the write goes on.
     let previous = header(service, item).ok().flatten();
     write(service, item, value.expose())?;
@@ -58,7 +48,7 @@ pub(super) fn store(service: &str, item: &str, value: &SecretString) -> Result<(
     Ok(())
 }
 
-fn write(service: &str, item: &str, value: &str) -> Result<()> {
+fn write(service: &impl Store, item: &str, value: &str) -> Result<()> {
     if limit::fits(value) && !value.starts_with(HEADER_PREFIX) {
         return put(service, item, value);
     }
@@ -71,7 +61,7 @@ fn write(service: &str, item: &str, value: &str) -> Result<()> {
     put(service, item, &header.encode())
 }
 
-pub(super) fn read(service: &str, item: &str) -> Result<SecretString> {
+pub(super) fn read(service: &impl Store, item: &str) -> Result<SecretString> {
     let value = get(service, item)?;
     let Some(header) = Header::parse(value.expose())? else {
         if !limit::fits(value.expose()) {
@@ -99,7 +89,7 @@ pub(super) fn read(service: &str, item: &str) -> Result<SecretString> {
 }
 
 /// Removes the header first (from then on nothing reads as the value), then its parts.
-pub(super) fn delete(service: &str, item: &str) -> Result<()> {
+pub(super) fn delete(service: &impl Store, item: &str) -> Result<()> {
     let header = header(service, item).ok().flatten();
     remove(service, item)?;
     if let Some(header) = header {
@@ -109,7 +99,7 @@ pub(super) fn delete(service: &str, item: &str) -> Result<()> {
 }
 
 /// Best effort: a part left behind is unreachable garbage, never read as a value.
-fn remove_parts(service: &str, item: &str, header: &Header) {
+fn remove_parts(service: &impl Store, item: &str, header: &Header) {
     for index in 0..header.parts {
         let _ = remove(service, &header.part_item(item, index));
     }

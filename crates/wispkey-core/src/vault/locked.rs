@@ -2,36 +2,14 @@
 //!
 //! A write to a locked Secret Service collection makes the daemon show an unlock prompt and
 //! block until someone answers; the keychain deadline then reports it only after seconds. The
-//! collection's `Locked` property answers at once without a prompt, so the vault asks first and
-//! says "locked" within one D-Bus round trip. Unlocking is a separate, deliberate action: it
-//! raises the system's own password prompt (Wispkey never sees the password).
+//! collection's `Locked` property answers at once without a prompt, so the vault asks first
+//! (see `store.rs`) and says "locked" within one D-Bus round trip. Unlocking is a separate,
+//! deliberate action, here: it raises the system's own password prompt (Wispkey never sees the
+//! password).
 //!
 //! macOS and Windows have no equivalent question; their stores prompt (or not) themselves.
 
 use crate::error::{Error, Result};
-
-/// `Err(KeychainIsLocked)` when the default collection (where the keyring crate writes) is
-/// locked. Any other trouble (no bus, no Secret Service) is left for the real call to report
-/// with its own error.
-#[cfg(target_os = "linux")]
-pub(super) fn refuse_if_locked() -> Result<()> {
-    use dbus_secret_service::{EncryptionType, SecretService};
-    let Ok(service) = SecretService::connect(EncryptionType::Plain) else {
-        return Ok(());
-    };
-    let Ok(collection) = service.get_default_collection() else {
-        return Ok(());
-    };
-    match collection.is_locked() {
-        Ok(true) => Err(Error::KeychainIsLocked),
-        _ => Ok(()),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-pub(super) fn refuse_if_locked() -> Result<()> {
-    Ok(())
-}
 
 /// Raises the system's unlock prompt for the default collection and waits for the answer.
 /// `Ok` once it is unlocked (or was not locked); dismissing the prompt is `KeychainIsLocked`.

@@ -11,6 +11,7 @@ mod deadline;
 mod items;
 pub mod limit;
 mod locked;
+mod store;
 
 use std::time::Duration;
 
@@ -68,17 +69,15 @@ impl Vault {
     /// too large for one item on every platform is kept as parts ([`chunked`]).
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
         let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
-        deadline::run(self.timeout, move || {
-            locked::refuse_if_locked()?;
-            items::store(&service, &account, &value)
+        deadline::run(self.timeout, move |progress| {
+            items::store(&store::open(&service, progress)?, &account, &value)
         })
     }
 
     pub fn read(&self, account: &str) -> Result<SecretString> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move || {
-            locked::refuse_if_locked()?;
-            items::read(&service, &account)
+        deadline::run(self.timeout, move |progress| {
+            items::read(&store::open(&service, progress)?, &account)
         })
     }
 
@@ -86,16 +85,15 @@ impl Vault {
     /// `KeychainNotFound`, so callers can tell "removed" from "was never here".
     pub fn delete(&self, account: &str) -> Result<()> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move || {
-            locked::refuse_if_locked()?;
-            items::delete(&service, &account)
+        deadline::run(self.timeout, move |progress| {
+            items::delete(&store::open(&service, progress)?, &account)
         })
     }
 
     /// Raises the system's own unlock prompt and waits (up to [`UNLOCK_TIMEOUT`]) for the
     /// user to answer it. `KeychainLocked` if it stays locked.
     pub fn unlock(&self) -> Result<()> {
-        deadline::run(UNLOCK_TIMEOUT, locked::unlock)
+        deadline::run(UNLOCK_TIMEOUT, |_| locked::unlock())
     }
 
     /// Whether an item exists, without handing its value to the caller.

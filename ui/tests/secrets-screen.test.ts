@@ -179,6 +179,7 @@ describe("secrets screen", () => {
     const badge = $('[data-secret="a"] .badge-stale');
     expect(badge.textContent).toBe("May be out of date");
     expect(badge.title).toContain(why);
+    expect(document.querySelector('[data-secret="a"] .badge-stored')).toBeNull();
     $('[data-secret="a"] [data-action="copy-stored"]').click();
     await flush();
     // Nothing copied yet: the dialog says why and the safe choice has focus.

@@ -335,19 +335,23 @@ export class SecretList {
       h(
         "div",
         { role: "gridcell", class: "cell badges" },
+        // A copy that may be out of date is still in the keychain; its badge says the more
+        // important thing (one badge: the row has no room for two).
         row.storedLocally &&
-          h(
-            "span",
-            { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
-            "In keychain",
-          ),
-        row.storedLocally &&
-          row.storedCopyWarning &&
-          h(
-            "span",
-            { class: "badge badge-stale", title: `The stored token may be out of date: ${row.storedCopyWarning}` },
-            "May be out of date",
-          ),
+          (row.storedCopyWarning
+            ? h(
+                "span",
+                {
+                  class: "badge badge-stale",
+                  title: `A token is kept in this computer’s keychain, but it may be out of date: ${row.storedCopyWarning}`,
+                },
+                "May be out of date",
+              )
+            : h(
+                "span",
+                { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
+                "In keychain",
+              )),
         old &&
           h(
             "span",

@@ -302,7 +302,7 @@ mod tests {
         let record = written.record.clone();
         // What a killed process leaves: the file, no lock (dropping releases it, as death does).
         drop(written);
-        assert_eq!(journal.interrupted(), [record.clone()]);
+        assert_eq!(journal.interrupted(), std::slice::from_ref(&record));
         journal.dismiss(&record.entry).unwrap();
         assert!(journal.interrupted().is_empty());
         assert!(files(&dir).is_empty());

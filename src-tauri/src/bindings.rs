@@ -14,6 +14,7 @@ use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
     SignInInput,
 };
+use wispkey_core::journal::InFlight;
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     CredentialFields, Dependent, Fact, NameReasons, NameRule, ProviderDescriptor, ProviderWords,
@@ -56,6 +57,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         Preferences,
         DeleteOutcome,
         Dependent,
+        InFlight,
     ]
 }
 

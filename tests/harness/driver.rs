@@ -47,6 +47,11 @@ impl TauriDriver {
         Ok(driver)
     }
 
+    /// tauri-driver's process id (the app runs below it: tauri-driver, WebKitWebDriver, app).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

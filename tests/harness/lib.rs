@@ -23,6 +23,41 @@ pub use wispkey_test_support::{
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// Every process below `root`, from /proc (parent ids in each `stat`).
+fn descendants(root: u32) -> TestResult<Vec<u32>> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": the command may hold spaces, so read after the last ')'.
+        let after = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        if let Some(parent) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            parents.push((pid, parent));
+        }
+    }
+    let mut found = vec![root];
+    let mut index = 0;
+    while index < found.len() {
+        let parent = found[index];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(pid, _)| *pid),
+        );
+        index += 1;
+    }
+    found.remove(0);
+    Ok(found)
+}
+
 /// One running app under WebDriver, on an X display of its own (so its own clipboard too).
 /// Call [`App::close`] at the end of a test; if a test fails first, dropping the driver still
 /// stops tauri-driver and everything it started.
@@ -161,6 +196,26 @@ impl App {
         let path = dir.join(format!("{name}.png"));
         self.display.screenshot(&path)?;
         Ok(path)
+    }
+
+    /// Ends the app the hard way (SIGKILL: no window event, no clean-up, as a crash or a killed
+    /// desktop session would). Only the app process under this test's own tauri-driver is hit.
+    /// Returns how many processes were killed.
+    pub fn kill_app(&self) -> TestResult<usize> {
+        let binary = std::fs::canonicalize(app_binary()?)?;
+        let mut killed = 0;
+        for pid in descendants(self._driver.pid())? {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            if exe == binary {
+                let status = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status()?;
+                if status.success() {
+                    killed += 1;
+                }
+            }
+        }
+        Ok(killed)
     }
 
     /// The app's own X display: its clipboard, its pixels.

@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid" | "operation_not_recorded" | "stored_copy_may_be_stale";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -190,7 +190,11 @@ storedLocally: boolean,
 /**
  * What else the provider says about it, worded for reading, in its order.
  */
-facts: Array<Fact>, };
+facts: Array<Fact>, 
+/**
+ * Set when that stored copy may be out of date: why, as the end of a sentence.
+ */
+storedCopyWarning: string | null, };
 
 export type SignInFinished = { account: AccountView | null, error: IpcError | null, };
 
@@ -236,18 +240,40 @@ export type DeleteOutcome = { localCopyRemoved: boolean, };
 
 export type Dependent = { url: string, enabled: boolean, };
 
+export type InFlight = { 
+/**
+ * The note's own id (its file name).
+ */
+entry: string, account: AccountRef, operation: Operation, 
+/**
+ * The provider's id for the secret; `None` for a create (the server has not named it).
+ */
+secretId: string | null, name: string, 
+/**
+ * RFC 3339, when the request was about to be sent.
+ */
+startedAt: string, 
+/**
+ * RFC 3339: the secret's last-rotated time as listed before the request (rotate).
+ */
+lastRotatedBefore: string | null, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   cancel_sign_in: { args: Record<string, never>; returns: null };
   clear_clipboard: { args: Record<string, never>; returns: null };
+  close_leaving_requests: { args: Record<string, never>; returns: null };
   close_window: { args: Record<string, never>; returns: null };
   copy_issued_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
-  copy_stored_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
+  copy_stored_token: { args: { account: AccountRef; secretId: string; evenIfOutOfDate: boolean }; returns: ClipboardCopy };
   create_secret: { args: { account: AccountRef; name: string }; returns: IssuedSecret };
   delete_secret: { args: { account: AccountRef; secretId: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
+  dismiss_interrupted_request: { args: { entry: string }; returns: null };
   finish_issued_token: { args: { account: AccountRef; secretId: string }; returns: null };
   forget_stored_token: { args: { account: AccountRef; secretId: string }; returns: null };
   get_preferences: { args: Record<string, never>; returns: Preferences };
+  in_flight_requests: { args: Record<string, never>; returns: Array<InFlight> };
+  interrupted_requests: { args: Record<string, never>; returns: Array<InFlight> };
   keychain_status: { args: Record<string, never>; returns: KeychainStatus };
   list_secrets: { args: { account: AccountRef }; returns: Array<SecretRow> };
   providers: { args: Record<string, never>; returns: Array<ProviderDescriptor> };
@@ -259,4 +285,5 @@ export type Commands = {
   sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
+  unlock_keychain: { args: Record<string, never>; returns: null };
 };

@@ -1,6 +1,6 @@
 import { listen } from "@tauri-apps/api/event";
 import { call, type IpcError } from "./api";
-import type { AccountView, ClipboardCleared, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
+import type { AccountView, ClipboardCleared, InFlight, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
 import { clipboard } from "./clipboard";
 import { closeBlocked } from "./close-guard";
 import { descriptorFor, sameAccount } from "./providers";
@@ -16,6 +16,8 @@ let providers: ProviderDescriptor[] = [];
 /** Every account signed in on this machine (restored from the keychain or added), in order. */
 let accounts: AccountView[] = [];
 let current: AccountView | null = null;
+/** Requests an earlier run never heard back about, not yet shown (each goes to its account). */
+let interrupted: InFlight[] = [];
 
 function remember(account: AccountView) {
   const index = accounts.findIndex((known) => sameAccount(known.account, account.account));
@@ -114,6 +116,8 @@ function showSecrets(account: AccountView) {
   const provider = descriptorFor(providers, account.account);
   if (!provider) return;
   current = account;
+  const mine = interrupted.filter((request) => sameAccount(request.account, account.account));
+  interrupted = interrupted.filter((request) => !sameAccount(request.account, account.account));
   root.replaceChildren(
     secretsView(account, provider, accounts, {
       switchAccount: (ref) => {
@@ -129,7 +133,7 @@ function showSecrets(account: AccountView) {
         announce(`Signed in again as ${updated.label}.`);
       },
       cancelReauthorize: () => void call("cancel_sign_in", {}),
-    }),
+    }, mine),
   );
 }
 
@@ -151,6 +155,8 @@ async function start() {
     showSignIn((error as IpcError).message);
     return;
   }
+  // Before the first screen, so an account's screen can tell about its own.
+  interrupted = await call("interrupted_requests", {}).catch(() => []);
   try {
     const restored = await call("restore_accounts", {});
     // An account of a provider this build does not know cannot be shown; it stays in the keychain.

@@ -118,7 +118,7 @@ export const aliceRef = { provider: "wisp", id: "did:plc:alice" };
 
 /** A row whose id is its name, as wisp.place's are. */
 export function secret(name: string, extra: Partial<SecretRow> = {}): SecretRow {
-  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], ...extra };
+  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, ...extra };
 }
 
 export function $(selector: string): HTMLElement {

@@ -282,9 +282,35 @@ describe("closing the window with a token that is not stored", () => {
     expect(calls("close_window")).toEqual([]);
   });
 
+  it("closing while a rotate is out asks, and Quit anyway closes leaving it", async () => {
+    await start([account]);
+    on("in_flight_requests", () => [
+      {
+        entry: "01",
+        account: aliceRef,
+        operation: "rotate",
+        secretId: "hook",
+        name: "hook",
+        startedAt: "2024-01-01T00:00:00.000Z",
+        lastRotatedBefore: null,
+      },
+    ]);
+    on("close_leaving_requests", () => null);
+    closeBlocked();
+    await flush();
+    expect($("#in-flight-dialog").textContent).toContain("A rotate of “hook” is still waiting for the server.");
+    expect($("#in-flight-dialog-title").textContent).toBe("Quit anyway?");
+    expect(calls("close_leaving_requests")).toEqual([]);
+    $("#in-flight-go").click();
+    await flush();
+    expect(calls("close_leaving_requests")).toHaveLength(1);
+  });
+
   it("with no token on screen yet, says the token is still being saved", async () => {
     await start([account]);
+    on("in_flight_requests", () => []);
     closeBlocked();
+    await flush();
     expect($("#status").textContent).toBe(
       "A new token is still being saved to your keychain. Close the window again once it is shown.",
     );

@@ -161,9 +161,86 @@ describe("secrets screen", () => {
     await flush();
     $('[data-secret="a"] [data-action="copy-stored"]').click();
     await flush();
-    expect(calls("copy_stored_token")).toEqual([{ account: aliceRef, secretId: "a" }]);
+    expect(calls("copy_stored_token")).toEqual([{ account: aliceRef, secretId: "a", evenIfOutOfDate: false }]);
     expect($("#clipboard-countdown").textContent).toBe("Clipboard clears in 20 s");
     expect($("#status").textContent).toContain("clears in 20 seconds");
+  });
+
+  it("a stored copy that may be out of date is badged and copied only after saying why", async () => {
+    const why = "a rotate of it got no answer, so it may have been rotated since this copy was saved.";
+    let asked = 0;
+    on("copy_stored_token", (args) => {
+      asked++;
+      if (!args.evenIfOutOfDate) throw { code: "stored_copy_may_be_stale", message: `The stored token for "a" may be out of date: ${why}` };
+      return { clearsInSeconds: 20 };
+    });
+    mount([secret("a", { storedLocally: true, storedCopyWarning: why })]);
+    await flush();
+    const badge = $('[data-secret="a"] .badge-stale');
+    expect(badge.textContent).toBe("May be out of date");
+    expect(badge.title).toContain(why);
+    expect(document.querySelector('[data-secret="a"] .badge-stored')).toBeNull();
+    $('[data-secret="a"] [data-action="copy-stored"]').click();
+    await flush();
+    // Nothing copied yet: the dialog says why and the safe choice has focus.
+    expect($("#stale-copy-dialog").textContent).toContain(why);
+    expect(document.activeElement?.id).toBe("stale-copy-cancel");
+    expect(document.querySelector("#clipboard-countdown:not([hidden])")).toBeNull();
+    $("#stale-copy-anyway").click();
+    await flush();
+    expect(asked).toBe(2);
+    expect(calls("copy_stored_token")[1]).toEqual({ account: aliceRef, secretId: "a", evenIfOutOfDate: true });
+    expect($("#clipboard-countdown").textContent).toBe("Clipboard clears in 20 s");
+  });
+
+  it("signing out while a rotate is out asks first, and waiting keeps the account", async () => {
+    on("in_flight_requests", () => [
+      {
+        entry: "01",
+        account: aliceRef,
+        operation: "rotate",
+        secretId: "hook",
+        name: "hook",
+        startedAt: "2024-01-01T00:00:00.000Z",
+        lastRotatedBefore: null,
+      },
+    ]);
+    const spy = mount([]);
+    $("#signout-button").click();
+    await flush();
+    expect($("#in-flight-dialog").textContent).toContain("A rotate of “hook” is still waiting for the server.");
+    expect($("#in-flight-dialog-title").textContent).toBe("Sign out anyway?");
+    $("#in-flight-wait").click();
+    await flush();
+    expect(spy.signOut).not.toHaveBeenCalled();
+    $("#signout-button").click();
+    await flush();
+    $("#in-flight-go").click();
+    await flush();
+    expect(spy.signOut).toHaveBeenCalledOnce();
+  });
+
+  it("a request an earlier run never heard back about opens the outcome-unknown dialog once", async () => {
+    on("dismiss_interrupted_request", () => null);
+    on("get_preferences", () => ({ clipboardClearSeconds: 30, ageWarningDays: 90 }));
+    on("list_secrets", () => [secret("hook", { storedLocally: true })]);
+    const interrupted = {
+      entry: "0a",
+      account: aliceRef,
+      operation: "rotate" as const,
+      secretId: "hook",
+      name: "hook",
+      startedAt: "2024-01-01T00:00:00.000Z",
+      lastRotatedBefore: null,
+    };
+    document.body.replaceChildren(secretsView(account, wisp, [account], actions(), [interrupted]));
+    await flush();
+    expect($("#unknown-dialog-title").textContent).toBe("Did “hook” rotate?");
+    expect($("#unknown-dialog").textContent).toContain("Wispkey stopped");
+    expect(calls("dismiss_interrupted_request")).toEqual([]);
+    $("#unknown-close").click();
+    await flush();
+    expect(calls("dismiss_interrupted_request")).toEqual([{ entry: "0a" }]);
   });
 
   it("clipboard-cleared shows what happened and ends the countdown", async () => {
@@ -208,7 +285,7 @@ describe("secrets screen", () => {
     expect($("#capability-notice").hidden).toBe(true);
   });
 
-  it("account menu lists every account and switches", () => {
+  it("account menu lists every account and switches", async () => {
     const bob = { ...account, account: { provider: "wisp", id: "did:plc:bob" }, label: "bob.test", detail: "did:plc:bob" };
     const spy = mount([], account, [account, bob]);
     const button = $("#account-menu-button");
@@ -220,6 +297,7 @@ describe("secrets screen", () => {
     press(document.activeElement as HTMLElement, "ArrowDown");
     expect(document.activeElement?.getAttribute("data-account-did")).toBe("did:plc:bob");
     (document.activeElement as HTMLElement).click();
+    await flush();
     expect(spy.switchAccount).toHaveBeenCalledWith({ provider: "wisp", id: "did:plc:bob" });
   });
 

@@ -114,6 +114,28 @@ describe("copy-once dialog", () => {
     expect(document.getElementById("token-dialog")).toBeNull();
   });
 
+  it("a locked keychain offers Unlock next to Try saving again, and saves once unlocked", async () => {
+    on("unlock_keychain", () => null);
+    on("retry_store_token", () => issued());
+    openTokenDialog(fakeContext(), notStored(), "rotated");
+    expect($("#token-unlock").hidden).toBe(false);
+    expect($("#token-retry").hidden).toBe(false);
+    $("#token-unlock").click();
+    await flush();
+    expect(calls("unlock_keychain")).toHaveLength(1);
+    expect(calls("retry_store_token")).toHaveLength(1);
+    expect($("#token-not-stored").hidden).toBe(true);
+  });
+
+  it("a keychain that is missing rather than locked offers no Unlock", () => {
+    openTokenDialog(
+      fakeContext(),
+      issued({ stored: false, storeError: { code: "keychain_missing", message: "No keychain is available." } }),
+      "rotated",
+    );
+    expect($("#token-unlock").hidden).toBe(true);
+  });
+
   it("retry that fails again shows the new reason", async () => {
     on("retry_store_token", () =>
       issued({ stored: false, storeError: { code: "keychain_denied", message: "Access to the keychain was denied." } }),

@@ -107,6 +107,60 @@ impl PrivateKeyring {
         self.wait_until(false)
     }
 
+    /// Locks the default collection (where Wispkey's items go), as a screen lock or a timeout
+    /// would: `org.freedesktop.Secret.Service.Lock` over D-Bus. Unlocking again needs the
+    /// user's prompt, so a test that locks does not expect to write afterwards.
+    pub fn lock_default_collection(&self) -> Result {
+        let alias = self
+            .secret_service_call(&["org.freedesktop.Secret.Service.ReadAlias", "string:default"])?;
+        let path = alias
+            .split('"')
+            .nth(1)
+            .filter(|path| path.starts_with("/org/freedesktop/secrets/collection/"))
+            .ok_or_else(|| format!("no default collection in {alias:?}"))?
+            .to_owned();
+        self.secret_service_call(&[
+            "org.freedesktop.Secret.Service.Lock",
+            &format!("array:objpath:{path}"),
+        ])?;
+        let locked = Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                &path,
+                "org.freedesktop.DBus.Properties.Get",
+                "string:org.freedesktop.Secret.Collection",
+                "string:Locked",
+            ])
+            .output()?;
+        if !String::from_utf8_lossy(&locked.stdout).contains("boolean true") {
+            return Err(format!("{path} did not lock").into());
+        }
+        Ok(())
+    }
+
+    fn secret_service_call(&self, call: &[&str]) -> Result<String> {
+        let output = Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+            ])
+            .args(call)
+            .output()?;
+        if !output.status.success() {
+            return Err(format!(
+                "{} failed: {}",
+                call[0],
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
     fn wait_until(&self, present: bool) -> Result {
         let deadline = Instant::now() + START_LIMIT;
         while self.secret_service_present()? != present {

@@ -250,4 +250,30 @@ impl Stack {
             .ok_or("create gave no token")?
             .to_owned())
     }
+
+    /// Rotates `name` through the PDS proxy as another client would (the provider's own
+    /// dashboard, another machine); returns the new token.
+    pub async fn rotate_secret_elsewhere(
+        &self,
+        account: &TestAccount,
+        name: &str,
+    ) -> Result<String> {
+        let rotated: Value = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/place.wisp.v2.secret.rotate",
+                self.pds_url()?
+            ))
+            .bearer_auth(self.access_token(account).await?)
+            .header("atproto-proxy", format!("{}#wisp_xrpc", self.wisp_did()?))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(rotated["token"]
+            .as_str()
+            .ok_or("rotate gave no token")?
+            .to_owned())
+    }
 }

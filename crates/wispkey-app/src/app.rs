@@ -4,13 +4,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use wispkey_atproto::oauth::{OAuthConfig, OAuthManager};
 use wispkey_core::browser::BrowserOpener;
 use wispkey_core::clipboard::SecretClipboard;
 use wispkey_core::error::{Error, Result};
+use wispkey_core::journal::{InFlight, Journal};
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
@@ -48,6 +52,15 @@ pub fn lock_dir(config_dir: Option<&Path>, vault: &Vault) -> PathBuf {
     }
 }
 
+/// What the last list said about one secret.
+#[derive(Debug, Clone)]
+struct Listed {
+    name: String,
+    /// Its last rotation, else its creation: what a stored copy's time is compared with.
+    changed_at: Option<DateTime<Utc>>,
+    last_rotated_at: Option<DateTime<Utc>>,
+}
+
 pub struct App {
     vault: Vault,
     registry: Registry,
@@ -60,8 +73,15 @@ pub struct App {
     sign_in_cancel: Mutex<Option<CancellationToken>>,
     /// Opened secrets APIs, one per account: opening one can cost keychain reads.
     open: Mutex<HashMap<AccountRef, Arc<dyn SecretProvider>>>,
-    /// Each secret's name from the last list, for the type-the-name confirmations.
-    names: Mutex<HashMap<SecretKey, String>>,
+    /// Each secret's name and times from the last list, for the type-the-name confirmations
+    /// and the "may be out of date" check of stored copies.
+    names: Mutex<HashMap<SecretKey, Listed>>,
+    /// Notes of requests in flight, written before each create/rotate/delete is sent.
+    journal: Journal,
+    /// The same requests, for the question closing the window asks.
+    in_flight: Mutex<Vec<InFlight>>,
+    /// The user chose to close the window while requests were still out.
+    leave_in_flight: AtomicBool,
 }
 
 impl std::fmt::Debug for App {
@@ -124,6 +144,9 @@ impl App {
             sign_in_cancel: Mutex::new(None),
             open: Mutex::default(),
             names: Mutex::default(),
+            journal: Journal::new(config_dir),
+            in_flight: Mutex::default(),
+            leave_in_flight: AtomicBool::new(false),
         }
     }
 
@@ -146,6 +169,12 @@ impl App {
         Ok(KeychainStatus {
             store: vault::STORE_NAME.to_owned(),
         })
+    }
+
+    /// Raises the system's unlock prompt (the keychain's own; Wispkey never sees the password)
+    /// and waits until it is answered. `KeychainLocked` if the keychain stays locked.
+    pub async fn unlock_keychain(&self) -> Result<()> {
+        self.vault.unlock_async().await
     }
 
     /// Every account signed in on this machine, across providers, from the keychain (no
@@ -236,21 +265,30 @@ impl App {
     /// not answer leaves the badges off rather than hiding the list.
     pub async fn list_secrets(&self, account: &AccountRef) -> Result<Vec<SecretRow>> {
         let provider = self.provider(account, Operation::List).await?;
-        let (listed, stored) = tokio::join!(provider.list(), self.tokens.stored_ids(account));
+        let (listed, stored) = tokio::join!(provider.list(), self.tokens.stored_copies(account));
         let listed = listed?;
         let stored = stored.unwrap_or_default();
         {
             let mut names = lock(&self.names);
             names.retain(|(owner, _), _| owner != account);
             for summary in &listed {
-                names.insert((account.clone(), summary.id.clone()), summary.name.clone());
+                names.insert(
+                    (account.clone(), summary.id.clone()),
+                    Listed {
+                        name: summary.name.clone(),
+                        changed_at: Some(summary.last_rotated_at.unwrap_or(summary.created_at)),
+                        last_rotated_at: summary.last_rotated_at,
+                    },
+                );
             }
         }
         let mut rows: Vec<SecretRow> = listed
             .into_iter()
             .map(|summary| {
-                let badge = stored.contains(&summary.id);
-                SecretRow::new(summary, badge)
+                let changed_at = summary.last_rotated_at.unwrap_or(summary.created_at);
+                let copy = stored.get(&summary.id);
+                let warning = copy.and_then(|copy| copy.out_of_date_reason(Some(changed_at)));
+                SecretRow::new(summary, copy.is_some()).with_copy_warning(warning)
             })
             .collect();
         sort_for_list(&mut rows);
@@ -261,13 +299,13 @@ impl App {
     /// now. `SecretNotFound` if the provider has no such secret.
     pub async fn secret_name(&self, account: &AccountRef, id: &str) -> Result<String> {
         let key = (account.clone(), id.to_owned());
-        if let Some(name) = lock(&self.names).get(&key) {
-            return Ok(name.clone());
+        if let Some(listed) = lock(&self.names).get(&key) {
+            return Ok(listed.name.clone());
         }
         self.list_secrets(account).await?;
         lock(&self.names)
             .get(&key)
-            .cloned()
+            .map(|listed| listed.name.clone())
             .ok_or_else(|| Error::SecretNotFound {
                 name: id.to_owned(),
             })
@@ -275,9 +313,80 @@ impl App {
 
     pub async fn create_secret(&self, account: &AccountRef, name: &str) -> Result<Issued> {
         let provider = self.provider(account, Operation::Create).await?;
-        let issued = self.tokens.create(provider.as_ref(), account, name).await?;
-        lock(&self.names).insert((account.clone(), issued.id.clone()), issued.name.clone());
+        let create = self.tokens.create(provider.as_ref(), account, name);
+        let issued = self
+            .journaled(account, Operation::Create, None, name, None, create)
+            .await?;
+        lock(&self.names).insert(
+            (account.clone(), issued.id.clone()),
+            Listed {
+                name: issued.name.clone(),
+                changed_at: Some(issued.issued_at),
+                last_rotated_at: None,
+            },
+        );
         Ok(issued)
+    }
+
+    /// Runs a request that changes state at the server with a note on disk while it is out
+    /// (see `wispkey_core::journal`): written before anything is sent (if it cannot be, nothing
+    /// is sent), removed once an answer came back, whatever it was. If this process ends first,
+    /// the note stays, and the next start says the outcome is unknown.
+    async fn journaled<T>(
+        &self,
+        account: &AccountRef,
+        operation: Operation,
+        secret_id: Option<&str>,
+        name: &str,
+        last_rotated_before: Option<String>,
+        request: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let written =
+            self.journal
+                .begin(account, operation, secret_id, name, last_rotated_before)?;
+        let entry = written.record.entry.clone();
+        lock(&self.in_flight).push(written.record.clone());
+        let outcome = request.await;
+        lock(&self.in_flight).retain(|record| record.entry != entry);
+        written.finish();
+        outcome
+    }
+
+    /// Requests of this process still waiting for the server (what closing would cut short).
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        lock(&self.in_flight).clone()
+    }
+
+    /// The user chose to close while requests are out: the close guard lets the window go.
+    /// Their notes stay until the answers come (or the next start reports them).
+    pub fn leave_in_flight(&self) {
+        self.leave_in_flight.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether closing now would cut a request short without the user having agreed.
+    pub fn closing_would_cut_requests(&self) -> bool {
+        !lock(&self.in_flight).is_empty() && !self.leave_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Requests an earlier process sent and never heard back about (it ended while waiting),
+    /// oldest first. The stored copy of a secret whose rotate was cut short is marked "may be
+    /// out of date" (the rotation may have happened).
+    pub async fn interrupted_operations(&self) -> Vec<InFlight> {
+        let interrupted = self.journal.interrupted();
+        for record in &interrupted {
+            if record.operation == Operation::Rotate
+                && let Some(id) = &record.secret_id
+            {
+                // Best effort: a locked keychain is reported where the copy is used.
+                let _ = self.tokens.mark_out_of_date(&record.account, id).await;
+            }
+        }
+        interrupted
+    }
+
+    /// The user has been told about an interrupted request (and offered to check): forget it.
+    pub fn dismiss_interrupted(&self, entry: &str) -> Result<()> {
+        self.journal.dismiss(entry)
     }
 
     /// `confirm_name` must equal the secret's name exactly; checked before anything is sent.
@@ -291,16 +400,25 @@ impl App {
     ) -> Result<Issued> {
         let provider = self.provider(account, Operation::Rotate).await?;
         let name = self.secret_name(account, id).await?;
-        self.tokens
-            .rotate(
-                provider.as_ref(),
-                account,
-                id,
-                &name,
-                confirm_name,
-                second_factor,
-            )
+        let before = self.last_rotated(account, id);
+        let rotate = self.tokens.rotate(
+            provider.as_ref(),
+            account,
+            id,
+            &name,
+            confirm_name,
+            second_factor,
+        );
+        self.journaled(account, Operation::Rotate, Some(id), &name, before, rotate)
             .await
+    }
+
+    /// The secret's last rotation as last listed (RFC 3339), for the outcome-unknown check.
+    fn last_rotated(&self, account: &AccountRef, id: &str) -> Option<String> {
+        lock(&self.names)
+            .get(&(account.clone(), id.to_owned()))
+            .and_then(|listed| listed.last_rotated_at)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
     }
 
     /// "Store a secret rotated elsewhere" (any provider): keeps a secret the user pasted as the
@@ -325,16 +443,16 @@ impl App {
     ) -> Result<bool> {
         let provider = self.provider(account, Operation::Delete).await?;
         let name = self.secret_name(account, id).await?;
+        let delete = self.tokens.delete(
+            provider.as_ref(),
+            account,
+            id,
+            &name,
+            confirm_name,
+            remove_local_copy,
+        );
         let removed = self
-            .tokens
-            .delete(
-                provider.as_ref(),
-                account,
-                id,
-                &name,
-                confirm_name,
-                remove_local_copy,
-            )
+            .journaled(account, Operation::Delete, Some(id), &name, None, delete)
             .await?;
         lock(&self.names).remove(&(account.clone(), id.to_owned()));
         Ok(removed)
@@ -372,15 +490,39 @@ impl App {
         self.copy(&token, on_cleared)
     }
 
-    /// The deliberate later action: copies the stored copy from the keychain.
+    /// The deliberate later action: copies the stored copy from the keychain. A copy that may
+    /// be out of date ([`App::stored_copy_warning`]) is refused with `StoredCopyMayBeStale`
+    /// unless `even_if_out_of_date` says the user read the warning and wants it anyway.
     pub async fn copy_stored_token(
         &self,
         account: &AccountRef,
         id: &str,
+        even_if_out_of_date: bool,
         on_cleared: impl FnOnce(bool) + Send + 'static,
     ) -> Result<ClipboardCopy> {
+        if !even_if_out_of_date && let Some(reason) = self.stored_copy_warning(account, id).await {
+            let name = lock(&self.names)
+                .get(&(account.clone(), id.to_owned()))
+                .map_or_else(|| id.to_owned(), |listed| listed.name.clone());
+            return Err(Error::StoredCopyMayBeStale { name, reason });
+        }
         let token = self.tokens.stored_token(account, id).await?;
         self.copy(&token, on_cleared)
+    }
+
+    /// Why the stored copy of `id` may be out of date, if anything says so: the index's mark,
+    /// or the list showing a later rotation. Lists first if this process has not (the CLI); a
+    /// list that fails leaves only the mark to go by.
+    pub async fn stored_copy_warning(&self, account: &AccountRef, id: &str) -> Option<String> {
+        let key = (account.clone(), id.to_owned());
+        if !lock(&self.names).contains_key(&key) {
+            let _ = self.list_secrets(account).await;
+        }
+        let changed_at = lock(&self.names)
+            .get(&key)
+            .and_then(|listed| listed.changed_at);
+        let copies = self.tokens.stored_copies(account).await.ok()?;
+        copies.get(id)?.out_of_date_reason(changed_at)
     }
 
     pub fn preferences(&self) -> Preferences {

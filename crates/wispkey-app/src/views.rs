@@ -41,6 +41,8 @@ pub struct SecretRow {
     pub stored_locally: bool,
     /// What else the provider says about it, worded for reading, in its order.
     pub facts: Vec<Fact>,
+    /// Set when that stored copy may be out of date: why, as the end of a sentence.
+    pub stored_copy_warning: Option<String>,
 }
 
 impl SecretRow {
@@ -52,7 +54,13 @@ impl SecretRow {
             last_rotated_at: summary.last_rotated_at.map(|at| at.to_rfc3339()),
             stored_locally,
             facts: summary.facts,
+            stored_copy_warning: None,
         }
+    }
+
+    pub fn with_copy_warning(mut self, warning: Option<String>) -> Self {
+        self.stored_copy_warning = warning;
+        self
     }
 }
 
@@ -321,6 +329,7 @@ mod tests {
             last_rotated_at: None,
             stored_locally: false,
             facts: Vec::new(),
+            stored_copy_warning: None,
         }
     }
 

@@ -343,3 +343,96 @@ async fn two_accounts_store_same_named_secrets_apart() {
     );
     keeper.forget(&second_did, "hook").await.unwrap();
 }
+
+#[tokio::test]
+async fn a_locked_keychain_is_said_at_once_and_the_token_stays_retrievable() {
+    let keyring = use_private_keyring();
+    let stack = Stack::get().unwrap();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("locked");
+    let keeper = TokenKeeper::new(vault.clone());
+    let created = keeper.create(&wisp, &did, "hook").await.unwrap();
+    assert!(created.stored(), "{:?}", created.store_error);
+
+    // What a screen lock or the keychain's own timeout does to the login collection.
+    keyring.lock_default_collection().unwrap();
+    let started = std::time::Instant::now();
+    let rotated = keeper
+        .rotate(&wisp, &did, "hook", "hook", "hook", None)
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    println!(
+        "rotate with a locked keychain answered in {took:?} (two keychain deadlines were 20 s)"
+    );
+
+    // Asked, not waited for: the keychain said it is locked, and the window offers Unlock.
+    let store_error = rotated.store_error.as_ref().unwrap();
+    assert!(
+        matches!(store_error, Error::KeychainIsLocked),
+        "{store_error:?}"
+    );
+    assert_eq!(store_error.code(), ErrorCode::KeychainLocked);
+    assert!(store_error.to_string().contains("Unlock"), "{store_error}");
+    // The token is still shown (it came back) and still retrievable for copy and retry.
+    assert_ne!(rotated.token, created.token);
+    assert_eq!(
+        keeper.issued_token(&did, "hook").await.unwrap(),
+        rotated.token
+    );
+    let retry = keeper.retry_store(&did, "hook").await.unwrap();
+    assert!(matches!(retry.store_error, Some(Error::KeychainIsLocked)));
+    assert_eq!(retry.token, rotated.token);
+}
+
+#[tokio::test]
+async fn the_names_index_of_ten_thousand_secrets_stays_within_every_platforms_item_limit() {
+    let _keyring = use_private_keyring();
+    let stack = Stack::get().unwrap();
+    let (wisp, did) = provider(&stack).await;
+    let vault = unique_service("ten-thousand");
+    let keeper = TokenKeeper::new(vault.clone());
+    // 10,000 stored copies (their tokens are not needed for the index), written as the index
+    // item the way an earlier Wispkey wrote it: one item.
+    let names: Vec<String> = (0..10_000).map(|i| format!("secret-{i:05}")).collect();
+    let index = serde_json::json!({ "version": 1, "names": names }).to_string();
+    keyring::Entry::new(vault.service(), &index_item(&did))
+        .unwrap()
+        .set_password(&index)
+        .unwrap();
+
+    // One more token through the real path: the index is read, extended and written back.
+    let started = std::time::Instant::now();
+    let created = keeper.create(&wisp, &did, "one-more").await.unwrap();
+    println!(
+        "create with a 10,000-name index ({} bytes): stored in {:?}",
+        index.len(),
+        started.elapsed()
+    );
+    assert!(created.stored(), "{:?}", created.store_error);
+    let stored = keeper.stored_ids(&did).await.unwrap();
+    assert_eq!(stored.len(), 10_001);
+
+    let connection =
+        dbus_secret_service::SecretService::connect(dbus_secret_service::EncryptionType::Dh)
+            .unwrap();
+    let found = connection
+        .search_items(std::collections::HashMap::from([(
+            "service",
+            vault.service(),
+        )]))
+        .unwrap();
+    let values: Vec<String> = found
+        .unlocked
+        .iter()
+        .map(|item| String::from_utf8(item.get_secret().unwrap()).unwrap())
+        .collect();
+    assert!(values.len() > 2, "the index is still one item");
+    for value in &values {
+        assert!(
+            value.encode_utf16().count() * 2 <= 2560,
+            "an item of {} UTF-16 bytes",
+            value.encode_utf16().count() * 2
+        );
+    }
+}

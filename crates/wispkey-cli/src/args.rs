@@ -99,8 +99,16 @@ pub enum Command {
     },
 
     /// Copy the stored token onto the clipboard (excluded from clipboard history). Waits in
-    /// the foreground until the clipboard is cleared (Ctrl-C clears it now).
-    Copy { id: String },
+    /// the foreground until the clipboard is cleared (Ctrl-C clears it now). A stored copy
+    /// that may be out of date (a rotate of it got no answer, or the list shows it rotated
+    /// after the copy was stored) is not copied: the reason goes to stderr and the exit code
+    /// is 14, unless --even-if-out-of-date.
+    Copy {
+        id: String,
+        /// Copy it even if it may be out of date (after reading why).
+        #[arg(long)]
+        even_if_out_of_date: bool,
+    },
 
     /// Remove the token stored in this machine's keychain (the secret itself is untouched).
     Forget { id: String },

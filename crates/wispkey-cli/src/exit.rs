@@ -24,6 +24,10 @@ pub const CLIPBOARD: u8 = 11;
 pub const SECOND_FACTOR: u8 = 12;
 /// Rotated, but the answer carried no secret: store it with `wispkey store`.
 pub const ROTATED_WITHOUT_SECRET: u8 = 13;
+/// `copy` refused a stored copy that may be out of date (pass --even-if-out-of-date).
+pub const OUT_OF_DATE: u8 = 14;
+/// The in-flight note could not be written, so nothing was sent.
+pub const NOT_RECORDED: u8 = 15;
 
 /// The exit code for an error's stable code.
 pub fn code_for(code: ErrorCode) -> u8 {
@@ -66,6 +70,8 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::ClipboardUnavailable => CLIPBOARD,
         ErrorCode::SecondFactorRequired | ErrorCode::SecondFactorInvalid => SECOND_FACTOR,
         ErrorCode::RotatedWithoutSecret => ROTATED_WITHOUT_SECRET,
+        ErrorCode::StoredCopyMayBeStale => OUT_OF_DATE,
+        ErrorCode::OperationNotRecorded => NOT_RECORDED,
     }
 }
 
@@ -96,6 +102,16 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       pass --code, or type the code when asked on a terminal)
   13  rotated without a secret: rotated_without_secret (the old secret is dead; copy the
       new one from the provider's dashboard and keep it with `wispkey store ID`)
+  14  stored copy may be out of date: stored_copy_may_be_stale (`copy` copied nothing: a
+      rotate of the secret got no answer, or the list shows it rotated after the copy was
+      stored; `copy ID --even-if-out-of-date` copies it anyway)
+  15  not recorded: operation_not_recorded (the note Wispkey writes before sending a
+      create, rotate or delete could not be written, so nothing was sent)
+
+Requests cut short: before a create, rotate or delete is sent, Wispkey notes it in
+in-flight/ under its config folder (no secret in it) and removes the note when the answer
+comes. If a run ends while waiting (killed, crashed), every later command says so on
+stderr until `wispkey list` for that account has shown the state to check.
 
 Output: tokens go to stdout only, and only when asked (--show or --json), or when the
 keychain refused them (the printed token is then the only copy). Progress, questions

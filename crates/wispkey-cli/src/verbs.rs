@@ -18,6 +18,10 @@ use crate::failure::{Failure, Outcome};
 pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
     let json = cli.json;
     let chosen = cli.account.as_deref();
+    let interrupted = app.interrupted_operations().await;
+    for record in &interrupted {
+        eprintln!("{}", interrupted_sentence(record));
+    }
     match cli.command {
         Command::Accounts => {
             let accounts = app.restore_accounts().await?;
@@ -102,6 +106,17 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             } else {
                 print_secrets(&rows);
             }
+            // The list just shown is the check those notices asked for.
+            for record in interrupted.iter().filter(|r| r.account == account.account) {
+                app.dismiss_interrupted(&record.entry)?;
+                eprintln!(
+                    "Check \"{}\" above: if its last-rotated time is after {}, the {} happened \
+                     and its token was lost; rotate it again to get one.",
+                    record.name,
+                    record.started_at,
+                    record.operation.verb()
+                );
+            }
             Ok(exit::OK)
         }
         Command::Create { name, show } => {
@@ -143,9 +158,12 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             }
             Ok(exit::OK)
         }
-        Command::Copy { id } => {
+        Command::Copy {
+            id,
+            even_if_out_of_date,
+        } => {
             let account = choose_account(app, chosen).await?;
-            copy(app, &account.account, &id).await
+            copy(app, &account.account, &id, even_if_out_of_date).await
         }
         Command::Store { id } => {
             let account = choose_account(app, chosen).await?;
@@ -559,10 +577,10 @@ fn report_issued(
 
 /// Copies the stored token and stays until the clipboard is cleared: on X11 the value is only
 /// served while this process owns the clipboard.
-async fn copy(app: &App, account: &AccountRef, id: &str) -> Outcome<u8> {
+async fn copy(app: &App, account: &AccountRef, id: &str, even_if_out_of_date: bool) -> Outcome<u8> {
     let (done, cleared) = tokio::sync::oneshot::channel();
     let copied = app
-        .copy_stored_token(account, id, move |was_ours| {
+        .copy_stored_token(account, id, even_if_out_of_date, move |was_ours| {
             let _ = done.send(was_ours);
         })
         .await?;
@@ -585,6 +603,34 @@ async fn copy(app: &App, account: &AccountRef, id: &str) -> Outcome<u8> {
         say_cleared(app.clipboard().clear_if_ours());
     }
     Ok(exit::OK)
+}
+
+/// What the CLI says about a request an earlier run never heard back about.
+fn interrupted_sentence(record: &wispkey_core::journal::InFlight) -> String {
+    use wispkey_core::Operation;
+    let what = match record.operation {
+        Operation::Rotate => {
+            "the old token may already have stopped working, and the new one was never seen"
+        }
+        Operation::Create => "the secret may exist without its token ever having been shown",
+        Operation::Delete => "the secret may already be gone",
+        Operation::List => "nothing changed",
+    };
+    format!(
+        "Warning: an earlier Wispkey stopped while a {} of \"{}\" ({}) sent at {} was waiting \
+         for its answer, so its outcome is unknown: {what}. Run `wispkey list --account {}` to \
+         check, then {} again if needed.",
+        record.operation.verb(),
+        record.name,
+        record.account,
+        record.started_at,
+        record.account.id,
+        if record.operation == Operation::Delete {
+            "delete"
+        } else {
+            "rotate"
+        },
+    )
 }
 
 fn say_cleared(cleared: bool) {
@@ -641,10 +687,10 @@ fn print_secrets(rows: &[SecretRow]) {
                 .as_deref()
                 .map(when)
                 .unwrap_or_else(|| "never".to_owned()),
-            if row.stored_locally {
-                "in keychain".to_owned()
-            } else {
-                String::new()
+            match (row.stored_locally, &row.stored_copy_warning) {
+                (true, Some(_)) => "in keychain (may be out of date)".to_owned(),
+                (true, None) => "in keychain".to_owned(),
+                (false, _) => String::new(),
             },
         ]
     });

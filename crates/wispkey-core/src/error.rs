@@ -51,10 +51,12 @@ pub enum ErrorCode {
     RotatedWithoutSecret,
     AccountBusy,
     ServerAddressInvalid,
+    OperationNotRecorded,
+    StoredCopyMayBeStale,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -97,6 +99,8 @@ impl ErrorCode {
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
         ErrorCode::ServerAddressInvalid,
+        ErrorCode::OperationNotRecorded,
+        ErrorCode::StoredCopyMayBeStale,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -143,6 +147,8 @@ impl ErrorCode {
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
             ErrorCode::ServerAddressInvalid => "server_address_invalid",
+            ErrorCode::OperationNotRecorded => "operation_not_recorded",
+            ErrorCode::StoredCopyMayBeStale => "stored_copy_may_be_stale",
         }
     }
 }
@@ -416,6 +422,42 @@ pub enum Error {
     /// A server address that cannot be used; `reason` is a whole sentence.
     #[error("{reason}")]
     ServerAddressInvalid { reason: String },
+    /// The keychain said it is locked when asked, before anything was written (no prompt, no
+    /// waiting). Same code as a keychain that does not answer: the same remedy, unlock it.
+    #[error(
+        "Your keychain is locked, so Wispkey could not use it. Unlock it (choose Unlock, or \
+         unlock the login keychain in your desktop's keychain app), then try again."
+    )]
+    KeychainIsLocked,
+
+    /// A value larger than one keychain item may hold on every platform (a bug: large values
+    /// are kept as parts). Never written.
+    #[error(
+        "The keychain cannot hold a value this large in one item, so nothing was written. \
+         Please report this; nothing that was stored before was changed."
+    )]
+    KeychainItemTooLarge {
+        item: String,
+        bytes: usize,
+        limit: usize,
+    },
+
+    /// The in-flight note could not be written before a create, rotate or delete, so the
+    /// request was not sent (an unanswered request must never be forgotten).
+    #[error(
+        "Wispkey could not note the request on disk before sending it, so nothing was sent. \
+         Check that its config folder is writable and has space, then try again."
+    )]
+    NotRecorded { detail: String },
+
+    /// The stored copy may be older than the secret's current token: copied only when the user
+    /// says so after reading why.
+    #[error(
+        "The stored token for \"{name}\" may be out of date: {reason} It may no longer work. \
+         Copy it anyway only if you know it is current; otherwise rotate the secret to get a \
+         token you can use."
+    )]
+    StoredCopyMayBeStale { name: String, reason: String },
 }
 
 impl Error {
@@ -469,6 +511,10 @@ impl Error {
             Error::SessionRevoked { .. } => ErrorCode::SessionExpired,
             Error::ApiTokenRefused { .. } => ErrorCode::AuthenticationRequired,
             Error::ServerAddressInvalid { .. } => ErrorCode::ServerAddressInvalid,
+            Error::KeychainIsLocked => ErrorCode::KeychainLocked,
+            Error::KeychainItemTooLarge { .. } => ErrorCode::KeychainFailed,
+            Error::NotRecorded { .. } => ErrorCode::OperationNotRecorded,
+            Error::StoredCopyMayBeStale { .. } => ErrorCode::StoredCopyMayBeStale,
         }
     }
 }
@@ -655,6 +701,19 @@ mod tests {
             },
             Error::ServerAddressInvalid {
                 reason: "Use an https:// address.".into(),
+            },
+            Error::KeychainIsLocked,
+            Error::KeychainItemTooLarge {
+                item: String::new(),
+                bytes: 2562,
+                limit: 2560,
+            },
+            Error::NotRecorded {
+                detail: String::new(),
+            },
+            Error::StoredCopyMayBeStale {
+                name: "n".into(),
+                reason: "it was rotated after this copy was saved.".into(),
             },
         ];
         for error in errors {

@@ -10,6 +10,7 @@
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
 //! - [`test_hooks`]: what only a build for tests reads (absent from the shipped build).
+//! - [`journal`]: notes of requests in flight, so one cut short by the process ending is told.
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
@@ -17,6 +18,7 @@ pub mod account;
 pub mod browser;
 pub mod clipboard;
 pub mod error;
+pub mod journal;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;

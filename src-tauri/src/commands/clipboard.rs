@@ -35,18 +35,20 @@ pub async fn copy_issued_token(
         .await?)
 }
 
-/// The deliberate later action: copies the stored copy from the keychain.
+/// The deliberate later action: copies the stored copy from the keychain. A copy that may be
+/// out of date fails with `stored_copy_may_be_stale` unless `even_if_out_of_date` (the user
+/// read why and chose to copy it anyway).
 #[tauri::command]
 pub async fn copy_stored_token(
     handle: AppHandle,
     app: State<'_, App>,
     account: AccountRef,
     secret_id: String,
+    even_if_out_of_date: bool,
 ) -> Result<ClipboardCopy, IpcError> {
     let on_cleared = move |cleared| emit_cleared(&handle, cleared);
-    Ok(app
-        .copy_stored_token(&account, &secret_id, on_cleared)
-        .await?)
+    let copy = app.copy_stored_token(&account, &secret_id, even_if_out_of_date, on_cleared);
+    Ok(copy.await?)
 }
 
 /// Clears the clipboard only if it still holds our value.

@@ -7,5 +7,6 @@
 pub mod account;
 pub mod clipboard;
 pub mod preferences;
+pub mod requests;
 pub mod secrets;
 pub mod window;

@@ -21,3 +21,9 @@ pub fn close_window(window: Window) -> Result<(), IpcError> {
 pub async fn keychain_status(app: State<'_, App>) -> Result<KeychainStatus, IpcError> {
     Ok(app.keychain_status().await?)
 }
+
+/// Raises the system's own unlock prompt for the keychain and waits for the user's answer.
+#[tauri::command]
+pub async fn unlock_keychain(app: State<'_, App>) -> Result<(), IpcError> {
+    Ok(app.unlock_keychain().await?)
+}

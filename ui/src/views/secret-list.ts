@@ -247,7 +247,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}\u0000${factsLine(row)}`;
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${row.storedCopyWarning}\u0000${old}\u0000${factsLine(row)}`;
       let entry = this.rendered.get(row.id);
       this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
@@ -342,12 +342,23 @@ export class SecretList {
       h(
         "div",
         { role: "gridcell", class: "cell badges" },
+        // A copy that may be out of date is still in the keychain; its badge says the more
+        // important thing (one badge: the row has no room for two).
         row.storedLocally &&
-          h(
-            "span",
-            { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
-            "In keychain",
-          ),
+          (row.storedCopyWarning
+            ? h(
+                "span",
+                {
+                  class: "badge badge-stale",
+                  title: `A token is kept in this computer’s keychain, but it may be out of date: ${row.storedCopyWarning}`,
+                },
+                "May be out of date",
+              )
+            : h(
+                "span",
+                { class: "badge badge-stored", title: "A token for this secret is kept in this computer’s keychain." },
+                "In keychain",
+              )),
         old &&
           h(
             "span",

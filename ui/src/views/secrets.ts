@@ -4,18 +4,22 @@
 // says about the provider comes from the provider's descriptor.
 
 import { call, type IpcError } from "../api";
-import type { AccountRef, AccountView, Operation, Preferences, ProviderDescriptor, SecretRow } from "../bindings";
+import type { AccountRef, AccountView, InFlight, Operation, Preferences, ProviderDescriptor, SecretRow } from "../bindings";
 import { clipboard } from "../clipboard";
 import { button, h, quoted } from "../dom";
 import { allows } from "../providers";
+import { confirmCuttingShort } from "../requests";
 import { announce, statusLine } from "../status";
+import { exactTime } from "../time";
 import { accountMenu } from "./account-menu";
 import { DEFAULT_PREFERENCES, type ScreenContext } from "./context";
 import { openCreateDialog } from "./create-dialog";
 import { openDeleteDialog } from "./delete-dialog";
 import { openForgetDialog } from "./forget-dialog";
 import { openRotateDialog } from "./rotate-dialog";
+import { openStaleCopyDialog } from "./stale-copy-dialog";
 import { openStoreDialog } from "./store-dialog";
+import { openUnknownDialog } from "./unknown-dialog";
 import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
 
@@ -38,6 +42,7 @@ export function secretsView(
   provider: ProviderDescriptor,
   accounts: readonly AccountView[],
   actions: SecretsActions,
+  interrupted: readonly InFlight[] = [],
 ): HTMLElement {
   const operations = provider.operations.filter((operation) => allows(provider, account, operation));
   const canCreate = operations.includes("create");
@@ -70,9 +75,11 @@ export function secretsView(
   const settings = button("Settings", { id: "settings-button" }, () => openSettingsDialog(context));
   const signOut = button("Sign out", { id: "signout-button" }, () => {
     signOut.disabled = true;
-    actions.signOut().finally(() => {
-      signOut.disabled = false;
-    });
+    confirmCuttingShort("Sign out")
+      .then((go) => (go ? actions.signOut() : undefined))
+      .finally(() => {
+        signOut.disabled = false;
+      });
   });
   const loadError = h("span", { id: "secrets-error" });
   const loadProblem = h(
@@ -92,7 +99,10 @@ export function secretsView(
       "header",
       { class: "topbar" },
       h("h1", { id: "secrets-title" }, "Signing secrets"),
-      accountMenu(account, accounts, { switchTo: actions.switchAccount, add: actions.addAccount }),
+      accountMenu(account, accounts, {
+        switchTo: (ref) => void confirmCuttingShort("Switch accounts").then((go) => go && actions.switchAccount(ref)),
+        add: actions.addAccount,
+      }),
       settings,
       signOut,
     ),
@@ -228,14 +238,46 @@ export function secretsView(
         openStoreDialog(context, row);
         break;
       case "copy-stored":
-        call("copy_stored_token", { account: account.account, secretId: row.id })
-          .then((copy) => clipboard().start(copy, `the stored token for ${row.name}`))
-          .catch((error: IpcError) => {
-            announce(error.message, "problem");
-            if (error.code === "keychain_not_found") list.updateRow(row.id, { storedLocally: false });
-          });
+        copyStored(row, false);
         break;
     }
+  }
+
+  /** A copy that may be out of date is copied only after the user read why and said so. */
+  function copyStored(row: SecretRow, evenIfOutOfDate: boolean) {
+    call("copy_stored_token", { account: account.account, secretId: row.id, evenIfOutOfDate })
+      .then((copy) => clipboard().start(copy, `the stored token for ${row.name}`))
+      .catch((error: IpcError) => {
+        if (error.code === "stored_copy_may_be_stale") {
+          openStaleCopyDialog(context, row, error.message, () => copyStored(row, true));
+          return;
+        }
+        announce(error.message, "problem");
+        if (error.code === "keychain_not_found") list.updateRow(row.id, { storedLocally: false });
+      });
+  }
+
+  // ---- requests an earlier run never heard back about -----------------------------------------
+  /** One outcome-unknown dialog at a time; each note goes once its dialog was seen and closed. */
+  function tellInterrupted(queue: readonly InFlight[]) {
+    const [request, ...rest] = queue;
+    if (!request) return;
+    const when = exactTime(request.startedAt);
+    openUnknownDialog(
+      context,
+      {
+        kind: request.operation === "create" ? "create" : request.operation === "delete" ? "delete" : "rotate",
+        name: request.name,
+        id: request.secretId,
+        before: request.lastRotatedBefore,
+        message: `Wispkey stopped (it was closed, crashed or was ended) while this request, sent ${when}, was waiting for its answer.`,
+      },
+      (row) => openRotateDialog(context, row),
+      () => {
+        call("dismiss_interrupted_request", { entry: request.entry }).catch(() => {});
+        tellInterrupted(rest);
+      },
+    );
   }
 
   // ---- keyboard shortcuts (only while this screen is shown and no dialog is open) -------------
@@ -262,7 +304,9 @@ export function secretsView(
   call("get_preferences", {})
     .then((saved) => context.preferencesChanged(saved))
     .catch(() => {}); // the defaults serve; Settings shows the error if it persists
-  load(false).catch(() => {});
+  load(false)
+    .catch(() => {})
+    .finally(() => tellInterrupted(interrupted));
 
   return screen;
 }

@@ -49,12 +49,14 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
   const storedLine = h("p", { id: "token-stored", class: "ok-line" });
   const reason = h("span", { id: "token-store-reason" });
   const retry = button("Try saving again", { id: "token-retry" }, () => void retryStore());
+  // A locked keychain: Unlock raises the system's own password prompt, then saves again.
+  const unlock = button("Unlock", { id: "token-unlock", hidden: true }, () => void unlockAndRetry());
   const notStored = h(
     "div",
     { id: "token-not-stored", class: "warning-box", role: "alert" },
     h("p", {}, h("strong", {}, "Not saved in your keychain. "), reason),
     h("p", {}, "Copy it now and keep it somewhere safe before you close this, or try saving it again."),
-    retry,
+    h("div", { class: "actions-inline" }, unlock, retry),
   );
 
   const copy = button("Copy", { id: "token-copy", class: "primary" }, () => void copyToken());
@@ -112,6 +114,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       : "";
     notStored.hidden = stored;
     reason.textContent = stored ? "" : (storeError?.message ?? "The keychain did not confirm it.");
+    unlock.hidden = stored || storeError?.code !== "keychain_locked";
     guardWhileUnstored();
   }
 
@@ -142,6 +145,21 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       retry.disabled = false;
       retry.textContent = "Try saving again";
     }
+  }
+
+  async function unlockAndRetry() {
+    unlock.disabled = true;
+    unlock.textContent = "Waiting for your password…";
+    try {
+      await call("unlock_keychain", {});
+    } catch (failure) {
+      showStoreState(failure as IpcError);
+      return;
+    } finally {
+      unlock.disabled = false;
+      unlock.textContent = "Unlock";
+    }
+    await retryStore();
   }
 
   async function copyToken() {

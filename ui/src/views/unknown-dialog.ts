@@ -26,7 +26,12 @@ export interface UnknownOutcome {
   message: string;
 }
 
-export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcome, rotate: RotateAgain | null): Modal {
+export function openUnknownDialog(
+  context: ScreenContext,
+  outcome: UnknownOutcome,
+  rotate: RotateAgain | null,
+  onClosed?: () => void,
+): Modal {
   const { kind, name, id } = outcome;
   const canRotate = rotate !== null && allows(context.provider, context.account, "rotate");
   /** The row this outcome is about, in rows from a load. */
@@ -41,7 +46,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
     { id: "unknown-rotate-again", hidden: kind === "delete" || !canRotate || (kind === "create" && id === null) },
     () => {
       const row =
-        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [] };
+        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [], storedCopyWarning: null };
       modal.close();
       rotate?.(row);
     },
@@ -80,6 +85,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
     ],
     initialFocus: () => check,
     fallbackFocus: () => context.fallbackFocus(id ?? undefined),
+    onClosed: () => onClosed?.(),
   });
 
   async function checkList() {

@@ -57,7 +57,10 @@ impl TokenKeeper {
             });
         }
         self.pending.remove(account, id);
-        self.persistence.store(account, id, secret).await
+        // Pasted now: the best time we know for it.
+        self.persistence
+            .store(account, id, secret, Some(chrono::Utc::now()))
+            .await
     }
 
     /// Stores the in-memory token of the open dialog again; the webview sends no token.
@@ -69,7 +72,7 @@ impl TokenKeeper {
         };
         let store_error = self
             .persistence
-            .store(account, id, &pending.token)
+            .store(account, id, &pending.token, Some(pending.issued_at))
             .await
             .err();
         self.pending
@@ -99,6 +102,11 @@ impl TokenKeeper {
                 // Whatever was pending for this secret may be dead now, and nothing new is
                 // known: leave nothing behind that a copy or retry could present as current.
                 self.pending.remove(account, key);
+                if operation == Operation::Rotate {
+                    // The stored copy may be the token that just died. A keychain that cannot
+                    // take the mark cannot hand out the copy either.
+                    let _ = self.persistence.mark_out_of_date(account, key).await;
+                }
                 return Err(error);
             }
             Err(error) => return Err(error),
@@ -117,7 +125,7 @@ impl TokenKeeper {
         );
         let store_error = self
             .persistence
-            .store(account, id, &issued.token)
+            .store(account, id, &issued.token, Some(issued.issued_at))
             .await
             .err();
         self.pending
@@ -161,7 +169,7 @@ impl TokenKeeper {
         );
         let store_error = self
             .persistence
-            .store(account, &id, &extra.token)
+            .store(account, &id, &extra.token, Some(issued.issued_at))
             .await
             .err();
         self.pending

@@ -32,7 +32,7 @@ impl TokenKeeper {
         let vault = &self.persistence.vault;
         let legacy_index = legacy_index_item(&account.id);
         let ids = match vault.read_async(&legacy_index).await {
-            Ok(text) => index::decode(text.expose())?,
+            Ok(text) => index::decode(text.expose())?.names,
             Err(Error::KeychainNotFound) => return Ok(0),
             Err(other) => return Err(other),
         };

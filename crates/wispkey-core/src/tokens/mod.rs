@@ -19,8 +19,11 @@ pub mod legacy;
 mod pending;
 mod persist;
 mod remove;
+mod stale;
 
-use std::collections::BTreeSet;
+pub use stale::StoredCopy;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
@@ -95,11 +98,35 @@ impl TokenKeeper {
 
     /// Ids of `account`'s secrets that have a token stored here: one keychain read.
     pub async fn stored_ids(&self, account: &AccountRef) -> Result<BTreeSet<String>> {
-        let mut ids = index::read(&self.persistence.vault, account).await?;
+        Ok(self.stored_copies(account).await?.into_keys().collect())
+    }
+
+    /// The stored copies of `account`'s secrets, by id, with what is known about their age:
+    /// one keychain read.
+    pub async fn stored_copies(
+        &self,
+        account: &AccountRef,
+    ) -> Result<BTreeMap<String, StoredCopy>> {
+        let mut index = index::read(&self.persistence.vault, account).await?;
         for stale in self.persistence.stale_ids(account) {
-            ids.remove(&stale);
+            index.names.remove(&stale);
         }
-        Ok(ids)
+        Ok(index
+            .names
+            .iter()
+            .map(|id| {
+                let copy = StoredCopy {
+                    issued_at: index.stored_at.get(id).copied(),
+                    marked_out_of_date: index.out_of_date.contains(id),
+                };
+                (id.clone(), copy)
+            })
+            .collect())
+    }
+
+    /// Marks the stored copy of `id` "may be out of date" (an operation on it was cut short).
+    pub async fn mark_out_of_date(&self, account: &AccountRef, id: &str) -> Result<()> {
+        self.persistence.mark_out_of_date(account, id).await
     }
 
     /// The stored copy (the deliberate "Copy stored token" action). `KeychainNotFound` if none.

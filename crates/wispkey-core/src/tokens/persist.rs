@@ -6,6 +6,8 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
+
 use super::index;
 use super::item::token_item;
 use crate::account::AccountRef;
@@ -55,16 +57,33 @@ impl Persistence {
             .collect()
     }
 
-    /// Stores the token (write + read-back compare), then lists its id in the index.
-    pub async fn store(&self, account: &AccountRef, id: &str, token: &SecretString) -> Result<()> {
+    /// Stores the token (write + read-back compare), then lists its id in the index with
+    /// `issued_at`, the time the token was issued (what a later rotation is compared with).
+    pub async fn store(
+        &self,
+        account: &AccountRef,
+        id: &str,
+        token: &SecretString,
+        issued_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
         self.vault
             .store_async(&token_item(account, id), token)
             .await?;
         self.set_stale(account, id, false);
         let _guard = self.index_lock.lock().await;
-        let mut names = index::read(&self.vault, account).await?;
-        if names.insert(id.to_owned()) {
-            index::write(&self.vault, account, &names).await?;
+        let mut index = index::read(&self.vault, account).await?;
+        index.stored(id, issued_at);
+        index::write(&self.vault, account, &index).await
+    }
+
+    /// The stored copy of `id` may be older than the secret's token (a rotate got no answer):
+    /// marked in the index, so every process (and the next start) says so until a new token is
+    /// stored. Nothing stored: nothing to mark.
+    pub async fn mark_out_of_date(&self, account: &AccountRef, id: &str) -> Result<()> {
+        let _guard = self.index_lock.lock().await;
+        let mut index = index::read(&self.vault, account).await?;
+        if index.names.contains(id) && index.out_of_date.insert(id.to_owned()) {
+            index::write(&self.vault, account, &index).await?;
         }
         Ok(())
     }
@@ -92,9 +111,9 @@ impl Persistence {
     /// Takes an id out of the index (its item is gone, or is being removed).
     pub async fn unlist(&self, account: &AccountRef, id: &str) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut names = index::read(&self.vault, account).await?;
-        if names.remove(id) {
-            index::write(&self.vault, account, &names).await?;
+        let mut index = index::read(&self.vault, account).await?;
+        if index.removed(id) {
+            index::write(&self.vault, account, &index).await?;
         }
         Ok(())
     }
@@ -104,11 +123,11 @@ impl Persistence {
     /// Adds several ids to the index in one write (their items are already stored).
     pub async fn list_all(&self, account: &AccountRef, ids: &BTreeSet<String>) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut names = index::read(&self.vault, account).await?;
-        let before = names.len();
-        names.extend(ids.iter().cloned());
-        if names.len() != before {
-            index::write(&self.vault, account, &names).await?;
+        let mut index = index::read(&self.vault, account).await?;
+        let before = index.names.len();
+        index.names.extend(ids.iter().cloned());
+        if index.names.len() != before {
+            index::write(&self.vault, account, &index).await?;
         }
         Ok(())
     }

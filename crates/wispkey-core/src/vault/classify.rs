@@ -6,6 +6,9 @@
 
 use crate::error::Error;
 
+// On Linux the vault reaches the Secret Service directly (store.rs) and only D-Bus texts come
+// through here; the keyring crate's errors are what macOS and Windows report.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
 pub(super) fn keyring_error(error: keyring::Error) -> Error {
     match error {
         keyring::Error::NoEntry => Error::KeychainNotFound,
@@ -17,6 +20,7 @@ pub(super) fn keyring_error(error: keyring::Error) -> Error {
     }
 }
 
+#[cfg_attr(target_os = "linux", allow(dead_code))]
 fn classify_no_access(detail: &str) -> Error {
     let lower = detail.to_ascii_lowercase();
     // "no result found": the bus answers but no keychain collection has been set up.
@@ -33,6 +37,11 @@ fn classify_no_access(detail: &str) -> Error {
             detail: detail.to_owned(),
         }
     }
+}
+
+/// A D-Bus failure's text, as the Secret Service reports it.
+pub(super) fn platform_detail(detail: &str) -> Error {
+    classify_platform(detail)
 }
 
 fn classify_platform(detail: &str) -> Error {

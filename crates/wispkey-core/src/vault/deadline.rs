@@ -4,33 +4,75 @@
 //! answers it; on a headless machine nobody will. The stuck thread is abandoned (it holds no lock
 //! of ours) and the caller gets a clear error instead of a hang.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
+/// Told by the job after each keychain answer: a value kept as many parts makes many calls,
+/// and the deadline is for one call that does not answer, not for the sum of answered ones.
+#[derive(Clone)]
+pub(super) struct Progress {
+    start: Instant,
+    /// Milliseconds after `start` of the last answer.
+    last: Arc<AtomicU64>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            start: Instant::now(),
+            last: Arc::default(),
+        }
+    }
+
+    pub fn tick(&self) {
+        let elapsed = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(elapsed, Ordering::Relaxed);
+    }
+
+    fn since_last(&self) -> Duration {
+        let last = Duration::from_millis(self.last.load(Ordering::Relaxed));
+        self.start.elapsed().saturating_sub(last)
+    }
+}
+
+/// Runs `job` on its own thread; gives up once `timeout` passes without an answer from the
+/// keychain (a [`Progress::tick`]).
 pub(super) fn run<T: Send + 'static>(
     timeout: Duration,
-    job: impl FnOnce() -> Result<T> + Send + 'static,
+    job: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     let (sender, receiver) = mpsc::sync_channel(1);
+    let progress = Progress::new();
+    let worker = progress.clone();
     std::thread::Builder::new()
         .name("wispkey-keychain".into())
         .spawn(move || {
             // The receiver may be gone after a timeout; nothing left to tell then.
-            let _ = sender.send(job());
+            let _ = sender.send(job(&worker));
         })
         .map_err(|spawn_error| Error::KeychainFailed {
             detail: format!("could not start a keychain thread: {spawn_error}"),
         })?;
-    match receiver.recv_timeout(timeout) {
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(Error::KeychainLocked {
-            detail: format!("no answer within {} ms", timeout.as_millis()),
-        }),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::KeychainFailed {
-            detail: "the keychain thread ended without an answer".into(),
-        }),
+    loop {
+        let left = timeout.saturating_sub(progress.since_last());
+        if left.is_zero() {
+            return Err(Error::KeychainLocked {
+                detail: format!("no answer within {} ms", timeout.as_millis()),
+            });
+        }
+        match receiver.recv_timeout(left) {
+            Ok(result) => return result,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::KeychainFailed {
+                    detail: "the keychain thread ended without an answer".into(),
+                });
+            }
+        }
     }
 }
 
@@ -40,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_call_that_never_answers_becomes_keychain_locked() {
-        let result: Result<()> = run(Duration::from_millis(50), || {
+        let result: Result<()> = run(Duration::from_millis(50), |_| {
             std::thread::sleep(Duration::from_secs(5));
             Ok(())
         });
@@ -48,13 +90,25 @@ mod tests {
     }
 
     #[test]
+    fn many_answered_calls_may_take_longer_than_one_deadline() {
+        let result = run(Duration::from_millis(200), |progress| {
+            for _ in 0..6 {
+                std::thread::sleep(Duration::from_millis(100));
+                progress.tick();
+            }
+            Ok(6)
+        });
+        assert_eq!(result.unwrap(), 6);
+    }
+
+    #[test]
     fn a_prompt_answer_is_passed_through() {
-        assert_eq!(run(Duration::from_secs(5), || Ok(7)).unwrap(), 7);
+        assert_eq!(run(Duration::from_secs(5), |_| Ok(7)).unwrap(), 7);
     }
 
     #[test]
     fn a_panicking_call_is_reported_not_propagated() {
-        let result: Result<()> = run(Duration::from_secs(5), || {
+        let result: Result<()> = run(Duration::from_secs(5), |_| {
             #[allow(clippy::panic)]
             {
                 panic!("backend bug")

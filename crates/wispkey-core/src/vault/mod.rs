@@ -5,8 +5,13 @@
 //! call runs on its own thread with a deadline: a keychain that does not answer becomes
 //! [`Error::KeychainLocked`], never a frozen window.
 
+mod chunked;
 mod classify;
 mod deadline;
+mod items;
+pub mod limit;
+mod locked;
+mod store;
 
 use std::time::Duration;
 
@@ -15,6 +20,9 @@ use crate::secret::SecretString;
 
 /// How long one keychain call may take before we report it as locked or not answering.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the unlock prompt may wait for the user.
+pub const UNLOCK_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The keychain "service" attribute every Wispkey item carries.
 pub const DEFAULT_SERVICE: &str = "place.wisp.wispkey";
@@ -57,44 +65,35 @@ impl Vault {
     }
 
     /// Stores `secret` under `account`, then reads it back and compares, so a caller that gets
-    /// `Ok` knows the keychain really holds the value (invariant: persist before show).
+    /// `Ok` knows the keychain really holds the value (invariant: persist before show). A value
+    /// too large for one item on every platform is kept as parts ([`chunked`]).
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
         let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
-        deadline::run(self.timeout, move || {
-            let entry = entry(&service, &account)?;
-            entry
-                .set_password(value.expose())
-                .map_err(classify::keyring_error)?;
-            let stored = entry.get_password().map_err(classify::keyring_error)?;
-            let stored = SecretString::new(stored);
-            if stored == value {
-                Ok(())
-            } else {
-                Err(Error::KeychainVerifyFailed)
-            }
+        deadline::run(self.timeout, move |progress| {
+            items::store(&store::open(&service, progress)?, &account, &value)
         })
     }
 
     pub fn read(&self, account: &str) -> Result<SecretString> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move || {
-            let entry = entry(&service, &account)?;
-            entry
-                .get_password()
-                .map(SecretString::new)
-                .map_err(classify::keyring_error)
+        deadline::run(self.timeout, move |progress| {
+            items::read(&store::open(&service, progress)?, &account)
         })
     }
 
-    /// Deletes the item. Deleting something that is not there is `KeychainNotFound`, so callers
-    /// can tell "removed" from "was never here".
+    /// Deletes the item (and its parts). Deleting something that is not there is
+    /// `KeychainNotFound`, so callers can tell "removed" from "was never here".
     pub fn delete(&self, account: &str) -> Result<()> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move || {
-            entry(&service, &account)?
-                .delete_credential()
-                .map_err(classify::keyring_error)
+        deadline::run(self.timeout, move |progress| {
+            items::delete(&store::open(&service, progress)?, &account)
         })
+    }
+
+    /// Raises the system's own unlock prompt and waits (up to [`UNLOCK_TIMEOUT`]) for the
+    /// user to answer it. `KeychainLocked` if it stays locked.
+    pub fn unlock(&self) -> Result<()> {
+        deadline::run(UNLOCK_TIMEOUT, |_| locked::unlock())
     }
 
     /// Whether an item exists, without handing its value to the caller.
@@ -126,10 +125,11 @@ impl Vault {
         let (vault, account) = (self.clone(), account.to_owned());
         blocking(move || vault.contains(&account)).await
     }
-}
 
-fn entry(service: &str, account: &str) -> Result<keyring::Entry> {
-    keyring::Entry::new(service, account).map_err(classify::keyring_error)
+    pub async fn unlock_async(&self) -> Result<()> {
+        let vault = self.clone();
+        blocking(move || vault.unlock()).await
+    }
 }
 
 async fn blocking<T: Send + 'static>(

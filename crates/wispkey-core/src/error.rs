@@ -2,10 +2,10 @@
 //! pinned by tests) and a `Display` sentence a user can act on. Platform details are kept for
 //! diagnostics but never contain secret values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable identifiers. Renaming one is a breaking change for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -50,10 +50,15 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     RotatedWithoutSecret,
     AccountBusy,
+    InvalidDelivery,
+    ReceiverUrlRefused,
+    ReceiverUnreachable,
+    HistoryFailed,
+    SigningUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 46] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -95,6 +100,11 @@ impl ErrorCode {
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
+        ErrorCode::InvalidDelivery,
+        ErrorCode::ReceiverUrlRefused,
+        ErrorCode::ReceiverUnreachable,
+        ErrorCode::HistoryFailed,
+        ErrorCode::SigningUnknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +150,11 @@ impl ErrorCode {
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
+            ErrorCode::InvalidDelivery => "invalid_delivery",
+            ErrorCode::ReceiverUrlRefused => "receiver_url_refused",
+            ErrorCode::ReceiverUnreachable => "receiver_unreachable",
+            ErrorCode::HistoryFailed => "history_failed",
+            ErrorCode::SigningUnknown => "signing_unknown",
         }
     }
 }
@@ -379,6 +394,38 @@ pub enum Error {
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
+
+    /// A pasted delivery the signature tester cannot read; the reason says what to fix.
+    #[error("The delivery could not be read: {reason}.")]
+    InvalidDelivery { reason: String },
+
+    /// Test deliveries go over https, or plain http only to this machine (loopback).
+    #[error(
+        "Wispkey sends test deliveries only to https addresses (or http on this machine): \
+         {reason}. Check the receiver's URL."
+    )]
+    ReceiverUrlRefused { reason: String },
+
+    /// The test delivery got no HTTP answer (refused, timed out, TLS failure).
+    #[error(
+        "The receiver did not answer the test delivery ({detail}). Check that it is running \
+         and reachable from this machine, then try again."
+    )]
+    ReceiverUnreachable { detail: String },
+
+    /// The local history file could not be read or written.
+    #[error(
+        "Wispkey could not use its history file ({detail}). Check the config folder's \
+         permissions and free space."
+    )]
+    HistoryFailed { detail: String },
+
+    /// The provider does not say how it signs deliveries, so no test delivery can be signed.
+    #[error(
+        "{provider} does not document how it signs webhook deliveries, so Wispkey cannot sign \
+         a test delivery for it. Use the signature tester with a delivery you received instead."
+    )]
+    SigningUnknown { provider: String },
 }
 
 impl Error {
@@ -427,6 +474,11 @@ impl Error {
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
             Error::AccountBusy => ErrorCode::AccountBusy,
+            Error::InvalidDelivery { .. } => ErrorCode::InvalidDelivery,
+            Error::ReceiverUrlRefused { .. } => ErrorCode::ReceiverUrlRefused,
+            Error::ReceiverUnreachable { .. } => ErrorCode::ReceiverUnreachable,
+            Error::HistoryFailed { .. } => ErrorCode::HistoryFailed,
+            Error::SigningUnknown { .. } => ErrorCode::SigningUnknown,
         }
     }
 }
@@ -598,6 +650,21 @@ mod tests {
             },
             Error::RotatedWithoutSecret { name: "n".into() },
             Error::AccountBusy,
+            Error::InvalidDelivery {
+                reason: "it has no blank line between headers and body".into(),
+            },
+            Error::ReceiverUrlRefused {
+                reason: "http://example.com is not on this machine".into(),
+            },
+            Error::ReceiverUnreachable {
+                detail: "connection refused".into(),
+            },
+            Error::HistoryFailed {
+                detail: "permission denied".into(),
+            },
+            Error::SigningUnknown {
+                provider: "Slate".into(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

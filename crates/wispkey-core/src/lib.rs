@@ -10,17 +10,23 @@
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
+//! - [`reminders`]: maximum ages per secret, overdue secrets, the snoozable start-up reminder.
+//! - [`history`]: the local, hash-chained log of what was done (never a value).
+//! - [`signature`]: the delivery-signature schemes and the tester that diagnoses a delivery.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod account;
 pub mod browser;
 pub mod clipboard;
 pub mod error;
+pub mod history;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;
 pub mod provider;
+pub mod reminders;
 pub mod secret;
+pub mod signature;
 pub mod tokens;
 pub mod vault;
 

@@ -23,7 +23,9 @@ use wispkey_core::provider::{
     Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
     SecretIdentity, SignInMethod, SignOutOutcome,
 };
-use wispkey_core::signature::{SignatureFailure, SignatureHint, SignatureReport, SignatureScheme};
+use wispkey_core::signature::{
+    SchemeChoice, SignatureFailure, SignatureHint, SignatureReport, SignatureScheme,
+};
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
 use crate::command_list::{self, Command, camel_case};
@@ -59,6 +61,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         DeleteOutcome,
         Dependent,
         SignatureScheme,
+        SchemeChoice,
         SignatureFailure,
         SignatureHint,
         SignatureReport,

@@ -231,7 +231,9 @@ export type Dependent = { url: string, enabled: boolean, };
 
 export type SignatureScheme = "wispPlace" | "phalaCloud" | "standardWebhooks";
 
-export type SignatureFailure = { "kind": "missingHeader", header: string, } | { "kind": "malformedHeader", header: string, expected: string, } | { "kind": "timestampOutsideTolerance", secondsOff: bigint, toleranceSeconds: bigint, } | { "kind": "signatureMismatch" };
+export type SchemeChoice = { scheme: SignatureScheme, label: string, };
+
+export type SignatureFailure = { "kind": "missingHeader", header: string, } | { "kind": "malformedHeader", header: string, expected: string, } | { "kind": "timestampOutsideTolerance", secondsOff: number, toleranceSeconds: number, } | { "kind": "signatureMismatch" };
 
 export type SignatureHint = { "kind": "trailingNewlineAdded" } | { "kind": "trailingNewlineMissing" } | { "kind": "reencodedJson" } | { "kind": "whsecKeptInKey" } | { "kind": "whsecDecoded" } | { "kind": "prefixDropped", prefix: string, } | { "kind": "prefixMissing", prefix: string, } | { "kind": "secretNotBase64" } | { "kind": "base64InsteadOfHex", wouldMatch: boolean, } | { "kind": "hexInsteadOfBase64", wouldMatch: boolean, } | { "kind": "otherScheme", scheme: SignatureScheme, };
 
@@ -278,7 +280,7 @@ export type HistoryEntry = {
 /**
  * 1 for the first entry, then +1.
  */
-seq: bigint, 
+seq: number, 
 /**
  * RFC 3339, UTC, milliseconds.
  */
@@ -310,7 +312,7 @@ export type BrokenLink = {
 /**
  * 1-based line in the file (one past the last line when the end was cut off).
  */
-line: bigint, 
+line: number, 
 /**
  * A sentence saying what does not hold.
  */
@@ -320,7 +322,7 @@ export type ChainCheck = {
 /**
  * Lines that are intact, counted up to the first broken one.
  */
-intactEntries: bigint, firstBroken: BrokenLink | null, };
+intactEntries: number, firstBroken: BrokenLink | null, };
 
 export type OverdueSummary = { overdue: number, 
 /**
@@ -355,6 +357,7 @@ export type Commands = {
   set_max_age: { args: { account: AccountRef; secretId: string; days: number | null }; returns: null };
   sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
+  signature_schemes: { args: Record<string, never>; returns: Array<SchemeChoice> };
   snooze_reminders: { args: { days: number }; returns: null };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
   test_receiver: { args: { account: AccountRef; secretId: string; url: string }; returns: ReceiverTestResult };

@@ -49,6 +49,7 @@ impl Received {
 
 pub struct Receiver {
     address: SocketAddr,
+    secret: Arc<Mutex<String>>,
     received: Arc<Mutex<Vec<Received>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -63,6 +64,7 @@ impl Receiver {
         let stop = Arc::new(AtomicBool::new(false));
         let secret = Arc::new(Mutex::new(secret.to_owned()));
         let thread = {
+            let secret = Arc::clone(&secret);
             let received = Arc::clone(&received);
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
@@ -82,10 +84,19 @@ impl Receiver {
         };
         Ok(Receiver {
             address,
+            secret,
             received,
             stop,
             thread: Some(thread),
         })
+    }
+
+    /// From now on, expects deliveries signed with `secret` (a receiver reconfigured after a
+    /// rotation, or one whose URL had to exist before its secret did).
+    pub fn set_secret(&self, secret: &str) {
+        if let Ok(mut current) = self.secret.lock() {
+            *current = secret.to_owned();
+        }
     }
 
     /// `http://127.0.0.1:PORT/hook`.

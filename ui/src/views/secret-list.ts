@@ -387,7 +387,7 @@ export class SecretList {
               class: "badge badge-old",
               title: `${row.lastRotatedAt ? "Last rotated" : "Created"} ${days} days ago; its maximum age is ${this.maxAgeOf(row)} days (${row.maxAgeOverrideDays === null ? "Settings" : "its own"}).`,
             },
-            `Overdue: ${days} days old`,
+            `Overdue ${days} d`,
           ),
       ),
       h("div", { role: "gridcell", class: "cell actions" }, ...actions),

@@ -27,7 +27,7 @@ export function openTesterDialog(context: ScreenContext, rows: readonly SecretRo
   const parts = h("input", { type: "radio", name: "tester-shape", id: "tester-shape-parts", value: "parts" });
   const raw = h("textarea", {
     id: "tester-raw",
-    rows: "8",
+    rows: "6",
     spellcheck: "false",
     placeholder: "POST /hook HTTP/1.1\nX-Webhook-Signature: sha256=…\n\n{\"event\":…}",
   });
@@ -56,7 +56,6 @@ export function openTesterDialog(context: ScreenContext, rows: readonly SecretRo
   const pasted = h("input", {
     id: "tester-pasted",
     type: "password",
-    class: "token-value",
     autocomplete: "off",
     spellcheck: "false",
     "aria-label": "Pasted secret",

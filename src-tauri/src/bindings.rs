@@ -10,15 +10,23 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
+use wispkey_app::receiver::ReceiverTestResult;
+use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
     SignInInput,
+};
+use wispkey_core::history::{
+    BrokenLink, ChainCheck, HistoryEntry, HistoryFilter, HistoryOperation, HistoryOutcome,
 };
 use wispkey_core::journal::InFlight;
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     CredentialFields, Dependent, Fact, NameReasons, NameRule, ProviderDescriptor, ProviderWords,
     SecondFactor, SecretIdentity, SignInMethod, SignOutOutcome,
+};
+use wispkey_core::signature::{
+    SchemeChoice, SignatureFailure, SignatureHint, SignatureReport, SignatureScheme,
 };
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
@@ -58,6 +66,20 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         DeleteOutcome,
         Dependent,
         InFlight,
+        SignatureScheme,
+        SchemeChoice,
+        SignatureFailure,
+        SignatureHint,
+        SignatureReport,
+        ReceiverTestPlan,
+        ReceiverTestResult,
+        HistoryOperation,
+        HistoryOutcome,
+        HistoryEntry,
+        HistoryFilter,
+        BrokenLink,
+        ChainCheck,
+        OverdueSummary,
     ]
 }
 

@@ -63,6 +63,7 @@ export const wisp: ProviderDescriptor = {
     },
   },
   secondFactor: null,
+  deliverySignature: "wispPlace",
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
     createIntro: "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once.",
@@ -85,6 +86,7 @@ export const rotateOnly: ProviderDescriptor = {
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
+  deliverySignature: "phalaCloud",
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
     createIntro: "Keyring Cloud names tokens itself.",
@@ -118,7 +120,7 @@ export const aliceRef = { provider: "wisp", id: "did:plc:alice" };
 
 /** A row whose id is its name, as wisp.place's are. */
 export function secret(name: string, extra: Partial<SecretRow> = {}): SecretRow {
-  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, ...extra };
+  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false, ...extra };
 }
 
 export function $(selector: string): HTMLElement {

@@ -14,12 +14,14 @@ use wispkey_atproto::oauth::{OAuthConfig, OAuthManager};
 use wispkey_core::browser::BrowserOpener;
 use wispkey_core::clipboard::SecretClipboard;
 use wispkey_core::error::{Error, Result};
+use wispkey_core::history::{History, HistoryOperation, NewEntry};
 use wispkey_core::journal::{InFlight, Journal};
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
     SignOutOutcome,
 };
+use wispkey_core::reminders::Reminders;
 use wispkey_core::test_hooks::TestHook;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
@@ -82,6 +84,8 @@ pub struct App {
     in_flight: Mutex<Vec<InFlight>>,
     /// The user chose to close the window while requests were still out.
     leave_in_flight: AtomicBool,
+    /// The local history (`history.jsonl` in the config folder); none without a config folder.
+    history: Option<History>,
 }
 
 impl std::fmt::Debug for App {
@@ -147,7 +151,42 @@ impl App {
             journal: Journal::new(config_dir),
             in_flight: Mutex::default(),
             leave_in_flight: AtomicBool::new(false),
+            history: config_dir.map(History::new),
         }
+    }
+
+    /// The local history, when there is a config folder to keep it in.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// Appends one entry to the history. The history never stands in an operation's way: the
+    /// operation has happened (and its token is safe) whether or not the line could be
+    /// written, so a write failure is returned for callers that want to say so, and the
+    /// operations below ignore it.
+    pub fn record(&self, entry: NewEntry) -> Result<()> {
+        match &self.history {
+            Some(history) => history.append(entry).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// Records the outcome of `result` for `operation` on `id` (or the account), then hands
+    /// `result` back. `note` adds what the entry should say beside the outcome (never a value).
+    fn recorded<T>(
+        &self,
+        account: &AccountRef,
+        id: Option<&str>,
+        operation: HistoryOperation,
+        result: Result<T>,
+        note: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T> {
+        let mut entry = NewEntry::new(account, id, operation).outcome_of(&result);
+        if let Ok(value) = &result {
+            entry.note = note(value);
+        }
+        let _ = self.record(entry);
+        result
     }
 
     pub fn providers(&self) -> Vec<ProviderDescriptor> {
@@ -212,6 +251,12 @@ impl App {
         let account = kind.sign_in(request, context).await?;
         // A session signed in again replaces the one an opened API was built on.
         lock(&self.open).remove(&account.account);
+        // Only a finished sign-in has an account to file it under.
+        let _ = self.record(NewEntry::new(
+            &account.account,
+            None,
+            HistoryOperation::SignIn,
+        ));
         Ok(account)
     }
 
@@ -230,15 +275,19 @@ impl App {
         let cleared = self.clipboard.clear_if_ours();
         lock(&self.open).remove(account);
         lock(&self.names).retain(|(owner, _), _| owner != account);
-        Ok((kind.sign_out(&account.id).await?, cleared))
+        let outcome = kind.sign_out(&account.id).await;
+        let outcome = self.recorded(account, None, HistoryOperation::SignOut, outcome, |o| {
+            (!o.revoked_at_server).then(|| "the server could not be told".to_owned())
+        })?;
+        Ok((outcome, cleared))
     }
 
-    fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
+    pub(crate) fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
         self.registry.get(&account.provider)
     }
 
     /// The account's secrets API, opened once per process.
-    async fn provider(
+    pub(crate) async fn provider(
         &self,
         account: &AccountRef,
         operation: Operation,
@@ -282,13 +331,18 @@ impl App {
                 );
             }
         }
+        let default_age = lock(&self.preferences).age_warning_days;
+        let reminders = self.reminders();
+        let now = chrono::Utc::now();
         let mut rows: Vec<SecretRow> = listed
             .into_iter()
             .map(|summary| {
                 let changed_at = summary.last_rotated_at.unwrap_or(summary.created_at);
                 let copy = stored.get(&summary.id);
                 let warning = copy.and_then(|copy| copy.out_of_date_reason(Some(changed_at)));
-                SecretRow::new(summary, copy.is_some()).with_copy_warning(warning)
+                let own = reminders.max_age_override(account, &summary.id);
+                SecretRow::new(summary, copy.is_some(), own, default_age, now)
+                    .with_copy_warning(warning)
             })
             .collect();
         sort_for_list(&mut rows);
@@ -316,7 +370,18 @@ impl App {
         let create = self.tokens.create(provider.as_ref(), account, name);
         let issued = self
             .journaled(account, Operation::Create, None, name, None, create)
-            .await?;
+            .await;
+        let id = issued
+            .as_ref()
+            .map_or(name, |issued| issued.id.as_str())
+            .to_owned();
+        let issued = self.recorded(
+            account,
+            Some(&id),
+            HistoryOperation::Create,
+            issued,
+            store_note,
+        )?;
         lock(&self.names).insert(
             (account.clone(), issued.id.clone()),
             Listed {
@@ -409,8 +474,16 @@ impl App {
             confirm_name,
             second_factor,
         );
-        self.journaled(account, Operation::Rotate, Some(id), &name, before, rotate)
-            .await
+        let issued = self
+            .journaled(account, Operation::Rotate, Some(id), &name, before, rotate)
+            .await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::Rotate,
+            issued,
+            store_note,
+        )
     }
 
     /// The secret's last rotation as last listed (RFC 3339), for the outcome-unknown check.
@@ -430,7 +503,38 @@ impl App {
         secret: &SecretString,
     ) -> Result<()> {
         self.secret_name(account, id).await?;
-        self.tokens.store_pasted(account, id, secret).await
+        let stored = self.tokens.store_pasted(account, id, secret).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::StorePasted,
+            stored,
+            |_| None,
+        )
+    }
+
+    /// Stores the open dialog's token again (after the keychain refused it), from memory.
+    pub async fn retry_store(&self, account: &AccountRef, id: &str) -> Result<Issued> {
+        let issued = self.tokens.retry_store(account, id).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::StorePasted,
+            issued,
+            |issued| Some(store_note(issued).unwrap_or_else(|| "stored after a retry".to_owned())),
+        )
+    }
+
+    /// Removes the stored copy from this machine's keychain (the secret itself is untouched).
+    pub async fn forget_stored_token(&self, account: &AccountRef, id: &str) -> Result<()> {
+        let forgotten = self.tokens.forget(account, id).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::Forget,
+            forgotten,
+            |_| None,
+        )
     }
 
     /// Returns whether a local copy was removed.
@@ -453,7 +557,10 @@ impl App {
         );
         let removed = self
             .journaled(account, Operation::Delete, Some(id), &name, None, delete)
-            .await?;
+            .await;
+        let removed = self.recorded(account, Some(id), HistoryOperation::Delete, removed, |r| {
+            r.then(|| "local copy removed".to_owned())
+        })?;
         lock(&self.names).remove(&(account.clone(), id.to_owned()));
         Ok(removed)
     }
@@ -507,7 +614,44 @@ impl App {
             return Err(Error::StoredCopyMayBeStale { name, reason });
         }
         let token = self.tokens.stored_token(account, id).await?;
-        self.copy(&token, on_cleared)
+        let copied = self.copy(&token, on_cleared);
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::CopyStored,
+            copied,
+            |_| None,
+        )
+    }
+
+    /// The reminders (per-secret maximum ages, snooze), read fresh so the window and the CLI
+    /// see each other's changes.
+    pub fn reminders(&self) -> Reminders {
+        Reminders::load(self.config_dir.as_deref())
+    }
+
+    /// Sets (or with `None` removes) one secret's own maximum age.
+    pub fn set_max_age(&self, account: &AccountRef, id: &str, days: Option<u32>) -> Result<()> {
+        let dir = self.config_dir()?;
+        let mut reminders = self.reminders();
+        reminders.set_max_age(account, id, days)?;
+        reminders.save(dir)
+    }
+
+    /// No start-up reminder for `days` days.
+    pub fn snooze_reminders(&self, days: u32) -> Result<()> {
+        let dir = self.config_dir()?;
+        let mut reminders = self.reminders();
+        reminders.snooze(chrono::Utc::now(), days);
+        reminders.save(dir)
+    }
+
+    fn config_dir(&self) -> Result<&Path> {
+        self.config_dir
+            .as_deref()
+            .ok_or_else(|| Error::InvalidSettings {
+                detail: "the platform reported no config folder".into(),
+            })
     }
 
     /// Why the stored copy of `id` may be out of date, if anything says so: the index's mark,
@@ -540,4 +684,9 @@ impl App {
         *lock(&self.preferences) = preferences;
         Ok(preferences)
     }
+}
+
+/// What a create or rotate entry notes: only that the token is not in the keychain, when so.
+fn store_note(issued: &Issued) -> Option<String> {
+    (!issued.stored()).then(|| "the token was NOT stored in the keychain".to_owned())
 }

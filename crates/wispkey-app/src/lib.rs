@@ -6,11 +6,15 @@
 //! - [`app`]: [`App`], one per process.
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
+//! - [`tools`]: after the rotate — the signature tester, the receiver test, the history.
+//! - [`receiver`]: one signed, clearly marked test delivery to a URL the user confirmed.
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
+pub mod receiver;
 pub mod registry;
 pub mod settings;
+pub mod tools;
 pub mod views;
 
 pub use app::{App, default_config_dir};

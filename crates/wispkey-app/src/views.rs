@@ -43,11 +43,30 @@ pub struct SecretRow {
     pub facts: Vec<Fact>,
     /// Set when that stored copy may be out of date: why, as the end of a sentence.
     pub stored_copy_warning: Option<String>,
+    /// Its own maximum age in days; `None`: the Settings default applies.
+    pub max_age_override_days: Option<u32>,
+    /// Its maximum age in effect when listed (the override, else the Settings default).
+    pub max_age_days: u32,
+    /// Not rotated (or created) within its maximum age.
+    pub overdue: bool,
 }
 
 impl SecretRow {
-    pub fn new(summary: SecretSummary, stored_locally: bool) -> Self {
+    /// Its maximum age (`max_age_override_days`, else `default_max_age_days`) and `now` decide
+    /// whether it is overdue (see `wispkey_core::reminders`).
+    pub fn new(
+        summary: SecretSummary,
+        stored_locally: bool,
+        max_age_override_days: Option<u32>,
+        default_max_age_days: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let since = summary.last_rotated_at.unwrap_or(summary.created_at);
+        let max_age_days = max_age_override_days.unwrap_or(default_max_age_days);
         SecretRow {
+            overdue: wispkey_core::reminders::is_overdue(since, max_age_days, now),
+            max_age_override_days,
+            max_age_days,
             id: summary.id,
             name: summary.name,
             created_at: summary.created_at.to_rfc3339(),
@@ -330,6 +349,9 @@ mod tests {
             stored_locally: false,
             facts: Vec::new(),
             stored_copy_warning: None,
+            max_age_override_days: None,
+            max_age_days: 90,
+            overdue: false,
         }
     }
 

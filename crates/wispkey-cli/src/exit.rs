@@ -28,6 +28,12 @@ pub const ROTATED_WITHOUT_SECRET: u8 = 13;
 pub const OUT_OF_DATE: u8 = 14;
 /// The in-flight note could not be written, so nothing was sent.
 pub const NOT_RECORDED: u8 = 15;
+/// `wispkey verify`: the delivery does not verify. `wispkey log --verify`: the chain is broken.
+pub const NOT_VERIFIED: u8 = 16;
+/// The test delivery could not be sent (a refused URL or no answer).
+pub const RECEIVER: u8 = 17;
+/// The local history file could not be used.
+pub const HISTORY: u8 = 18;
 
 /// The exit code for an error's stable code.
 pub fn code_for(code: ErrorCode) -> u8 {
@@ -58,7 +64,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::UnexpectedResponse => NETWORK,
         ErrorCode::OutcomeUnknown | ErrorCode::ResponseLost => OUTCOME_UNKNOWN,
         ErrorCode::SecretNotFound | ErrorCode::IssuedTokenGone => NOT_FOUND,
-        ErrorCode::Unsupported | ErrorCode::UnknownProvider => UNSUPPORTED,
+        ErrorCode::Unsupported | ErrorCode::UnknownProvider | ErrorCode::SigningUnknown => {
+            UNSUPPORTED
+        }
         ErrorCode::HandleNotFound
         | ErrorCode::ConsentDenied
         | ErrorCode::SignInTimedOut
@@ -72,6 +80,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::RotatedWithoutSecret => ROTATED_WITHOUT_SECRET,
         ErrorCode::StoredCopyMayBeStale => OUT_OF_DATE,
         ErrorCode::OperationNotRecorded => NOT_RECORDED,
+        ErrorCode::InvalidDelivery => INVALID_INPUT,
+        ErrorCode::ReceiverUrlRefused | ErrorCode::ReceiverUnreachable => RECEIVER,
+        ErrorCode::HistoryFailed => HISTORY,
     }
 }
 
@@ -82,7 +93,8 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    1  internal: a bug in Wispkey (internal)
    2  usage: the command line is wrong
    3  invalid input: invalid_secret_name, invalid_request (also a mistyped or missing
-      confirmation), secret_already_exists, invalid_settings, server_address_invalid
+      confirmation), secret_already_exists, invalid_settings, server_address_invalid,
+      invalid_delivery
    4  not signed in: authentication_required (also no account / unknown --account),
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
@@ -93,7 +105,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer
       came back; it may have happened. Never retried: check with `wispkey list`.
    8  not found: secret_not_found, issued_token_gone
-   9  unsupported: unsupported, unknown_provider
+   9  unsupported: unsupported, unknown_provider, signing_unknown
   10  sign-in failed: handle_not_found, consent_denied, sign_in_timed_out,
       sign_in_cancelled, state_mismatch, account_mismatch, sign_in_failed,
       browser_unavailable
@@ -107,6 +119,11 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       stored; `copy ID --even-if-out-of-date` copies it anyway)
   15  not recorded: operation_not_recorded (the note Wispkey writes before sending a
       create, rotate or delete could not be written, so nothing was sent)
+  16  not verified: `wispkey verify` found the delivery does not verify, or
+      `wispkey log --verify` found a broken link in the history
+  17  receiver: receiver_url_refused, receiver_unreachable (the test delivery was not
+      answered; an answer with any HTTP status exits 0 and prints it)
+  18  history: history_failed
 
 Requests cut short: before a create, rotate or delete is sent, Wispkey notes it in
 in-flight/ under its config folder (no secret in it) and removes the note when the answer

@@ -7,6 +7,7 @@
 mod args;
 mod exit;
 mod failure;
+mod tools;
 mod verbs;
 
 use std::process::ExitCode;

@@ -178,12 +178,62 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
         }
         Command::Forget { id } => {
             let account = choose_account(app, chosen).await?;
-            app.tokens().forget(&account.account, &id).await?;
+            app.forget_stored_token(&account.account, &id).await?;
             eprintln!("The token of \"{id}\" is no longer stored on this machine.");
             if json {
                 print_json(&serde_json::json!({ "forgotten": id }))?;
             }
             Ok(exit::OK)
+        }
+        Command::Verify {
+            scheme,
+            request,
+            headers,
+            header,
+            body,
+            stored,
+        } => {
+            let input = crate::tools::DeliveryInput {
+                request,
+                headers,
+                header,
+                body,
+            };
+            crate::tools::verify(app, chosen, json, &scheme, input, stored).await
+        }
+        Command::MaxAge { id, days } => {
+            let account = choose_account(app, chosen).await?;
+            let days = match days.as_str() {
+                "default" => None,
+                number => Some(number.parse::<u32>().map_err(|_| {
+                    Failure::new(
+                        ErrorCode::InvalidRequest,
+                        format!("\"{number}\" is not a number of days; give one, or `default`."),
+                    )
+                })?),
+            };
+            app.set_max_age(&account.account, &id, days)?;
+            match days {
+                Some(days) => eprintln!("\"{id}\" is overdue once not rotated for {days} days."),
+                None => eprintln!("\"{id}\" uses the default maximum age from the settings again."),
+            }
+            Ok(exit::OK)
+        }
+        Command::TestReceiver { id, url } => {
+            crate::tools::test_receiver(app, chosen, json, &id, url).await
+        }
+        Command::Log {
+            csv,
+            verify,
+            provider,
+            secret,
+            operation,
+            outcome,
+            since,
+        } => {
+            let filter =
+                crate::tools::log_filter(chosen, provider, secret, operation, outcome, since)?;
+            crate::tools::log(app, json, csv, verify, &filter)
         }
     }
 }
@@ -370,7 +420,7 @@ async fn rotate(
 }
 
 /// One line from the terminal (after `prompt` on stderr) or from standard input.
-fn read_line(prompt: &str) -> Outcome<String> {
+pub(crate) fn read_line(prompt: &str) -> Outcome<String> {
     if std::io::stdin().is_terminal() {
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
@@ -384,7 +434,7 @@ fn read_line(prompt: &str) -> Outcome<String> {
 }
 
 /// A secret from the terminal without echo, or one line of standard input.
-fn read_secret(prompt: &str) -> Outcome<SecretString> {
+pub(crate) fn read_secret(prompt: &str) -> Outcome<SecretString> {
     let text = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt)
             .map_err(|error| Failure::new(ErrorCode::InvalidRequest, error.to_string()))?
@@ -413,7 +463,7 @@ fn browser() -> Box<dyn BrowserOpener> {
 
 /// `--account` (a label or id), else the only signed-in account. Restoring also moves tokens
 /// stored by earlier versions to today's keychain items.
-async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView> {
+pub(crate) async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView> {
     let mut accounts = app.restore_accounts().await?;
     let names = |accounts: &[AccountView]| {
         accounts
@@ -657,7 +707,7 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn print_json(value: &impl Serialize) -> Outcome {
+pub(crate) fn print_json(value: &impl Serialize) -> Outcome {
     let text = serde_json::to_string_pretty(value).map_err(|error| {
         Failure::from(wispkey_core::Error::Internal {
             detail: error.to_string(),
@@ -692,11 +742,23 @@ fn print_secrets(rows: &[SecretRow]) {
                 (true, None) => "in keychain".to_owned(),
                 (false, _) => String::new(),
             },
+            if row.overdue {
+                format!("OVERDUE (max {} days)", row.max_age_days)
+            } else {
+                String::new()
+            },
         ]
     });
     let id_header = if show_ids { "ID" } else { "" };
     print_table(
-        ["NAME", id_header, "CREATED", "LAST ROTATED", "KEYCHAIN"],
+        [
+            "NAME",
+            id_header,
+            "CREATED",
+            "LAST ROTATED",
+            "KEYCHAIN",
+            "REMINDER",
+        ],
         lines,
     );
     // What else the provider says about each (status, webhook…), one line per secret.
@@ -714,7 +776,10 @@ fn print_secrets(rows: &[SecretRow]) {
 }
 
 /// Left-aligned columns, two spaces apart; empty columns are left out.
-fn print_table<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) {
+pub(crate) fn print_table<const N: usize>(
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) {
     let mut all: Vec<[String; N]> = vec![header.map(str::to_owned)];
     all.extend(rows);
     let widths: [usize; N] = std::array::from_fn(|i| {

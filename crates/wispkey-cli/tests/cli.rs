@@ -109,7 +109,10 @@ async fn list_json_is_the_row_array_with_the_in_keychain_flag() -> TestResult {
                 "createdAt",
                 "id",
                 "lastRotatedAt",
+                "maxAgeDays",
+                "maxAgeOverrideDays",
                 "name",
+                "overdue",
                 "storedCopyWarning",
                 "storedLocally"
             ],

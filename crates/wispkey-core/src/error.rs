@@ -2,10 +2,10 @@
 //! pinned by tests) and a `Display` sentence a user can act on. Platform details are kept for
 //! diagnostics but never contain secret values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable identifiers. Renaming one is a breaking change for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -53,10 +53,15 @@ pub enum ErrorCode {
     ServerAddressInvalid,
     OperationNotRecorded,
     StoredCopyMayBeStale,
+    InvalidDelivery,
+    ReceiverUrlRefused,
+    ReceiverUnreachable,
+    HistoryFailed,
+    SigningUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 49] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -101,6 +106,11 @@ impl ErrorCode {
         ErrorCode::ServerAddressInvalid,
         ErrorCode::OperationNotRecorded,
         ErrorCode::StoredCopyMayBeStale,
+        ErrorCode::InvalidDelivery,
+        ErrorCode::ReceiverUrlRefused,
+        ErrorCode::ReceiverUnreachable,
+        ErrorCode::HistoryFailed,
+        ErrorCode::SigningUnknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -149,6 +159,11 @@ impl ErrorCode {
             ErrorCode::ServerAddressInvalid => "server_address_invalid",
             ErrorCode::OperationNotRecorded => "operation_not_recorded",
             ErrorCode::StoredCopyMayBeStale => "stored_copy_may_be_stale",
+            ErrorCode::InvalidDelivery => "invalid_delivery",
+            ErrorCode::ReceiverUrlRefused => "receiver_url_refused",
+            ErrorCode::ReceiverUnreachable => "receiver_unreachable",
+            ErrorCode::HistoryFailed => "history_failed",
+            ErrorCode::SigningUnknown => "signing_unknown",
         }
     }
 }
@@ -422,6 +437,7 @@ pub enum Error {
     /// A server address that cannot be used; `reason` is a whole sentence.
     #[error("{reason}")]
     ServerAddressInvalid { reason: String },
+
     /// The keychain said it is locked when asked, before anything was written (no prompt, no
     /// waiting). Same code as a keychain that does not answer: the same remedy, unlock it.
     #[error(
@@ -458,6 +474,38 @@ pub enum Error {
          token you can use."
     )]
     StoredCopyMayBeStale { name: String, reason: String },
+
+    /// A pasted delivery the signature tester cannot read; the reason says what to fix.
+    #[error("The delivery could not be read: {reason}.")]
+    InvalidDelivery { reason: String },
+
+    /// Test deliveries go over https, or plain http only to this machine (loopback).
+    #[error(
+        "Wispkey sends test deliveries only to https addresses (or http on this machine): \
+         {reason}. Check the receiver's URL."
+    )]
+    ReceiverUrlRefused { reason: String },
+
+    /// The test delivery got no HTTP answer (refused, timed out, TLS failure).
+    #[error(
+        "The receiver did not answer the test delivery ({detail}). Check that it is running \
+         and reachable from this machine, then try again."
+    )]
+    ReceiverUnreachable { detail: String },
+
+    /// The local history file could not be read or written.
+    #[error(
+        "Wispkey could not use its history file ({detail}). Check the config folder's \
+         permissions and free space."
+    )]
+    HistoryFailed { detail: String },
+
+    /// The provider does not say how it signs deliveries, so no test delivery can be signed.
+    #[error(
+        "{provider} does not document how it signs webhook deliveries, so Wispkey cannot sign \
+         a test delivery for it. Use the signature tester with a delivery you received instead."
+    )]
+    SigningUnknown { provider: String },
 }
 
 impl Error {
@@ -515,6 +563,11 @@ impl Error {
             Error::KeychainItemTooLarge { .. } => ErrorCode::KeychainFailed,
             Error::NotRecorded { .. } => ErrorCode::OperationNotRecorded,
             Error::StoredCopyMayBeStale { .. } => ErrorCode::StoredCopyMayBeStale,
+            Error::InvalidDelivery { .. } => ErrorCode::InvalidDelivery,
+            Error::ReceiverUrlRefused { .. } => ErrorCode::ReceiverUrlRefused,
+            Error::ReceiverUnreachable { .. } => ErrorCode::ReceiverUnreachable,
+            Error::HistoryFailed { .. } => ErrorCode::HistoryFailed,
+            Error::SigningUnknown { .. } => ErrorCode::SigningUnknown,
         }
     }
 }
@@ -714,6 +767,21 @@ mod tests {
             Error::StoredCopyMayBeStale {
                 name: "n".into(),
                 reason: "it was rotated after this copy was saved.".into(),
+            },
+            Error::InvalidDelivery {
+                reason: "it has no blank line between headers and body".into(),
+            },
+            Error::ReceiverUrlRefused {
+                reason: "http://example.com is not on this machine".into(),
+            },
+            Error::ReceiverUnreachable {
+                detail: "connection refused".into(),
+            },
+            Error::HistoryFailed {
+                detail: "permission denied".into(),
+            },
+            Error::SigningUnknown {
+                provider: "Slate".into(),
             },
         ];
         for error in errors {

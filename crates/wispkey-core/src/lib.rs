@@ -12,18 +12,24 @@
 //! - [`test_hooks`]: what only a build for tests reads (absent from the shipped build).
 //! - [`journal`]: notes of requests in flight, so one cut short by the process ending is told.
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
+//! - [`reminders`]: maximum ages per secret, overdue secrets, the snoozable start-up reminder.
+//! - [`history`]: the local, hash-chained log of what was done (never a value).
+//! - [`signature`]: the delivery-signature schemes and the tester that diagnoses a delivery.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod account;
 pub mod browser;
 pub mod clipboard;
 pub mod error;
+pub mod history;
 pub mod journal;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;
 pub mod provider;
+pub mod reminders;
 pub mod secret;
+pub mod signature;
 pub mod test_hooks;
 pub mod tokens;
 pub mod vault;

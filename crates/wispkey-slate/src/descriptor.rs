@@ -33,6 +33,7 @@ pub fn descriptor(default_server: &str) -> ProviderDescriptor {
             id_is_name: false,
         },
         name_rule: None,
+        delivery_signature: Some(crate::undocumented::DELIVERY_SIGNATURE),
         second_factor: Some(SecondFactor {
             label: "Authenticator code".to_owned(),
             help: "The 6-digit code from your authenticator app.".to_owned(),

@@ -86,8 +86,10 @@ pub fn token_is_new(answer_token: &str, listed_last4: Option<&str>) -> bool {
 
 /// ASSUMPTION (our decision; Slate documents no delivery signing): deliveries are signed like
 /// Standard Webhooks with the token's `webhook_secret` (`whsec_` + base64 key). See
-/// [`crate::signature`].
+/// [`crate::signature`]. The descriptor names the same scheme for the receiver test.
 pub const SIGNING_SCHEME: &str = "standard-webhooks-v1";
+pub const DELIVERY_SIGNATURE: wispkey_core::signature::SignatureScheme =
+    wispkey_core::signature::SignatureScheme::StandardWebhooks;
 
 /// ASSUMPTION: what makes two sign-ins the same account on this machine: the server address
 /// (as normalised) and the email, lower-cased; for a pasted API token, the server and the token.

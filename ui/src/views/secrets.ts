@@ -20,6 +20,11 @@ import { openRotateDialog } from "./rotate-dialog";
 import { openStaleCopyDialog } from "./stale-copy-dialog";
 import { openStoreDialog } from "./store-dialog";
 import { openUnknownDialog } from "./unknown-dialog";
+import { openHistoryDialog } from "./history-dialog";
+import { openReceiverDialog } from "./receiver-dialog";
+import { openTesterDialog } from "./tester-dialog";
+import { openMaxAgeDialog } from "./max-age-dialog";
+import { checkOverdue, reminderBanner } from "./reminder-banner";
 import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
 
@@ -58,6 +63,7 @@ export function secretsView(
     onLeaveTop: () => filter.focus(),
     operations,
     idLabel: provider.secretId.idIsName ? null : provider.secretId.label,
+    signsDeliveries: provider.deliverySignature !== null,
   });
   const filter = h("input", {
     id: "secrets-filter",
@@ -73,6 +79,8 @@ export function secretsView(
   const refresh = button("Refresh", { id: "secrets-refresh", "aria-keyshortcuts": "F5" }, () => void load(true));
   const create = canCreate ? button("New secret", { id: "create-button", class: "primary" }, () => openCreateDialog(context)) : null;
   const settings = button("Settings", { id: "settings-button" }, () => openSettingsDialog(context));
+  const history = button("History", { id: "history-button" }, () => openHistoryDialog());
+  const tester = button("Check a signature…", { id: "tester-button" }, () => openTesterDialog(context, list.allRows()));
   const signOut = button("Sign out", { id: "signout-button" }, () => {
     signOut.disabled = true;
     confirmCuttingShort("Sign out")
@@ -91,6 +99,10 @@ export function secretsView(
   const body = h("div", { id: "secrets-body", class: "secrets-body", "aria-busy": "true" });
   const clipboardSlot = h("div", { class: "clipboard-slot" });
   const notice = capabilityNotice(account, provider, actions);
+  const reminder = reminderBanner();
+  checkOverdue(reminder);
+  const overdueFirst = h("input", { type: "checkbox", id: "overdue-first" });
+  overdueFirst.addEventListener("change", () => list.setOverdueFirst(overdueFirst.checked));
 
   const screen = h(
     "section",
@@ -103,10 +115,12 @@ export function secretsView(
         switchTo: (ref) => void confirmCuttingShort("Switch accounts").then((go) => go && actions.switchAccount(ref)),
         add: actions.addAccount,
       }),
+      history,
       settings,
       signOut,
     ),
     notice.element,
+    reminder,
     h(
       "div",
       { class: "toolbar", role: "toolbar", "aria-label": "Secrets" },
@@ -114,6 +128,8 @@ export function secretsView(
       filter,
       count,
       h("span", { class: "spacer" }),
+      h("label", { class: "inline-check" }, overdueFirst, " Overdue first"),
+      tester,
       refresh,
       create,
     ),
@@ -236,6 +252,12 @@ export function secretsView(
         break;
       case "store":
         openStoreDialog(context, row);
+        break;
+      case "max-age":
+        openMaxAgeDialog(context, row);
+        break;
+      case "test-receiver":
+        openReceiverDialog(context, row);
         break;
       case "copy-stored":
         copyStored(row, false);

@@ -46,7 +46,7 @@ export function openUnknownDialog(
     { id: "unknown-rotate-again", hidden: kind === "delete" || !canRotate || (kind === "create" && id === null) },
     () => {
       const row =
-        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [], storedCopyWarning: null };
+        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false };
       modal.close();
       rotate?.(row);
     },

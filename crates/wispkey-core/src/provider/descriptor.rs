@@ -25,6 +25,11 @@ pub struct ProviderDescriptor {
     /// (`second_factor_required`); `None` when the provider never asks.
     pub second_factor: Option<SecondFactor>,
     pub words: ProviderWords,
+    /// How the provider signs its webhook deliveries: what the receiver test signs with and
+    /// what the signature tester preselects. `None` when the provider does not document it
+    /// (the receiver test then refuses with `signing_unknown`; the tester still works with a
+    /// scheme the user picks).
+    pub delivery_signature: Option<crate::signature::SignatureScheme>,
 }
 
 impl ProviderDescriptor {

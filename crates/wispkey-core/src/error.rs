@@ -50,10 +50,11 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     RotatedWithoutSecret,
     AccountBusy,
+    SessionNotSaved,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -95,6 +96,7 @@ impl ErrorCode {
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
+        ErrorCode::SessionNotSaved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +142,7 @@ impl ErrorCode {
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
+            ErrorCode::SessionNotSaved => "session_not_saved",
         }
     }
 }
@@ -376,6 +379,16 @@ pub enum Error {
     )]
     AccountBusy,
 
+    /// A session was renewed (the old refresh token is spent) but the keychain did not take its
+    /// successor. The new tokens are kept in memory and not used until they are saved.
+    /// `reason` is the keychain error's own sentence.
+    #[error(
+        "Your session was renewed but could not be saved to the keychain: {reason} Until it is \
+         saved Wispkey keeps it in memory only; if Wispkey closes first, you will have to sign \
+         in again."
+    )]
+    SessionNotSaved { reason: String },
+
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
@@ -427,6 +440,7 @@ impl Error {
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
             Error::AccountBusy => ErrorCode::AccountBusy,
+            Error::SessionNotSaved { .. } => ErrorCode::SessionNotSaved,
         }
     }
 }
@@ -598,6 +612,9 @@ mod tests {
             },
             Error::RotatedWithoutSecret { name: "n".into() },
             Error::AccountBusy,
+            Error::SessionNotSaved {
+                reason: "The keychain is locked.".into(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

@@ -84,6 +84,9 @@ pub(super) fn parse_issued(
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use wispkey_core::error::ErrorCode;

@@ -572,6 +572,9 @@ impl XrpcTransport for OAuthTransport {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -78,6 +78,9 @@ pub(crate) async fn write(
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -3,6 +3,7 @@
 
 mod close_guard;
 mod commands;
+mod single_instance;
 
 pub fn run() -> tauri::Result<()> {
     // The OAuth flow (atrium's resolver, PAR, DPoP retries) nests deep futures; in debug builds
@@ -13,7 +14,11 @@ pub fn run() -> tauri::Result<()> {
         .build()?;
     tauri::async_runtime::set(runtime.handle().clone());
 
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     tauri::Builder::default()
+        // First, so a second launch hands over and exits before anything else starts.
+        .plugin(single_instance::plugin(&identifier))
         .setup(|app| {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();
@@ -23,7 +28,7 @@ pub fn run() -> tauri::Result<()> {
         .on_window_event(close_guard::on_window_event)
         // Every `#[tauri::command]` in src/commands, listed by build.rs.
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/invoke_handler.rs")))
-        .build(tauri::generate_context!())?
+        .build(context)?
         .run(|app, event| {
             // Quitting takes our token off the clipboard (only if it is still ours). Both
             // events, because ExitRequested is the last one some platforms deliver with the

@@ -105,6 +105,9 @@ impl NetworkSettings {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -53,7 +53,8 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::KeychainDenied
         | ErrorCode::KeychainNotFound
         | ErrorCode::KeychainVerifyFailed
-        | ErrorCode::KeychainFailed => KEYCHAIN,
+        | ErrorCode::KeychainFailed
+        | ErrorCode::SessionNotSaved => KEYCHAIN,
         ErrorCode::PdsUnreachable
         | ErrorCode::EncryptionUnavailable
         | ErrorCode::ServiceFailed
@@ -99,7 +100,8 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
       keychain_verify_failed, keychain_failed (create/rotate: the token was NOT stored and
-      was printed to stdout, the only copy)
+      was printed to stdout, the only copy), session_not_saved (the session was renewed
+      but the keychain refused it: unlock it and run the command again)
    6  network or service: pds_unreachable, encryption_unavailable, service_failed,
       service_unreachable, rate_limited, timed_out, unexpected_response, account_busy
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer

@@ -58,10 +58,11 @@ pub enum ErrorCode {
     ReceiverUnreachable,
     HistoryFailed,
     SigningUnknown,
+    SessionNotSaved,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 50] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -111,6 +112,7 @@ impl ErrorCode {
         ErrorCode::ReceiverUnreachable,
         ErrorCode::HistoryFailed,
         ErrorCode::SigningUnknown,
+        ErrorCode::SessionNotSaved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -164,6 +166,7 @@ impl ErrorCode {
             ErrorCode::ReceiverUnreachable => "receiver_unreachable",
             ErrorCode::HistoryFailed => "history_failed",
             ErrorCode::SigningUnknown => "signing_unknown",
+            ErrorCode::SessionNotSaved => "session_not_saved",
         }
     }
 }
@@ -400,6 +403,16 @@ pub enum Error {
     )]
     AccountBusy,
 
+    /// A session was renewed (the old refresh token is spent) but the keychain did not take its
+    /// successor. The new tokens are kept in memory and not used until they are saved.
+    /// `reason` is the keychain error's own sentence.
+    #[error(
+        "Your session was renewed but could not be saved to the keychain: {reason} Until it is \
+         saved Wispkey keeps it in memory only; if Wispkey closes first, you will have to sign \
+         in again."
+    )]
+    SessionNotSaved { reason: String },
+
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
@@ -568,6 +581,7 @@ impl Error {
             Error::ReceiverUnreachable { .. } => ErrorCode::ReceiverUnreachable,
             Error::HistoryFailed { .. } => ErrorCode::HistoryFailed,
             Error::SigningUnknown { .. } => ErrorCode::SigningUnknown,
+            Error::SessionNotSaved { .. } => ErrorCode::SessionNotSaved,
         }
     }
 }
@@ -782,6 +796,9 @@ mod tests {
             },
             Error::SigningUnknown {
                 provider: "Slate".into(),
+            },
+            Error::SessionNotSaved {
+                reason: "The keychain is locked.".into(),
             },
         ];
         for error in errors {

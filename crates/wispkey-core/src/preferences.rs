@@ -93,6 +93,9 @@ impl Preferences {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorCode;

@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
+/// The folder for locks shared by every Wispkey process of this user, whatever config folder
+/// each was started with (lock names carry the keychain namespace): the per-user runtime folder
+/// (`$XDG_RUNTIME_DIR`, emptied at logout), else the cache folder, else the temporary folder.
+pub fn default_dir() -> PathBuf {
+    match dirs::runtime_dir().or_else(dirs::cache_dir) {
+        Some(dir) => dir.join("place.wisp.wispkey").join("locks"),
+        None => std::env::temp_dir().join("place.wisp.wispkey-locks"),
+    }
+}
+
 /// How long to wait between attempts while another process holds the lock.
 const POLL: Duration = Duration::from_millis(25);
 
@@ -75,11 +85,12 @@ fn lock_path(dir: &Path, key: &str) -> PathBuf {
             name.push_str(&format!("%{byte:02X}"));
         }
     }
-    dir.join(format!("{name}-{:016x}.lock", fnv1a(key.as_bytes())))
+    dir.join(format!("{name}-{:016x}.lock", stable_hash(key.as_bytes())))
 }
 
-/// FNV-1a: stable across builds and processes (std's hasher makes no such promise).
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a: stable across builds and processes (std's hasher makes no such promise), so two
+/// processes, or two versions of the app, derive the same name from the same key.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -228,6 +228,9 @@ fn clean(text: &str, api_key: &SecretString) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue};

@@ -143,6 +143,9 @@ pub fn rotated_at(answer: &Value) -> Option<DateTime<Utc>> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;

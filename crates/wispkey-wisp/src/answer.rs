@@ -126,6 +126,9 @@ fn retry_after_seconds(response: &XrpcResponse) -> Option<u64> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use wispkey_core::error::ErrorCode;

@@ -115,6 +115,9 @@ async fn fetch_page(http: &HttpClient, pds: &str, did: &str, cursor: Option<&str
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -86,6 +86,9 @@ pub(super) fn parse_issued(
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use wispkey_core::error::ErrorCode;

@@ -1,6 +1,7 @@
 //! [`OAuthManager`]: sign in, restore, list, refresh, sign out — the API the app calls.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use super::client_id::{ClientConfig, ClientParams};
 use super::loopback::{LoopbackListener, Page, PendingCallback};
 use super::resolve::{DidDocResolver, HandleResolver, IdentityConfig, IdentityResolver};
 use super::scopes::{GrantedScope, ScopeRequest};
-use super::session::{LiveSession, OAuthTransport, Shared, contain};
+use super::session::{LiveSession, OAuthTransport, Shared, contain, lock_account};
 use super::session_store::{
     FlowExpectation, FlowSessionStore, FlowStateStore, IndexEntry, SessionRecord, read_index,
     session_item, write_index,
@@ -24,6 +25,7 @@ use crate::http::HttpClient;
 use wispkey_core::Operation;
 use wispkey_core::browser::BrowserOpener;
 use wispkey_core::error::{Error, Result};
+use wispkey_core::process_lock;
 use wispkey_core::vault::Vault;
 
 /// The service the PDS proxies to (wisp.place's, as it addresses it) unless configured.
@@ -40,6 +42,9 @@ pub struct OAuthConfig {
     pub sign_in_timeout: Duration,
     /// Per HTTP request (default 30 s).
     pub http_timeout: Duration,
+    /// Where the window and the CLI take the lock across processes that keeps a single-use
+    /// refresh token from being sent twice (default [`process_lock::default_dir`]).
+    pub lock_dir: PathBuf,
 }
 
 impl Default for OAuthConfig {
@@ -50,6 +55,7 @@ impl Default for OAuthConfig {
             wisp_service: DEFAULT_WISP_SERVICE.to_owned(),
             sign_in_timeout: Duration::from_secs(300),
             http_timeout: Duration::from_secs(30),
+            lock_dir: process_lock::default_dir(),
         }
     }
 }
@@ -118,6 +124,7 @@ impl OAuthManager {
             http,
             resolver,
             service_aud: config.wisp_service.clone(),
+            lock_dir: config.lock_dir.clone(),
         });
         Ok(OAuthManager {
             inner: Arc::new(Inner {
@@ -508,9 +515,15 @@ impl OAuthManager {
             Err(other) => return Err(other),
         };
         let vault = &self.inner.shared.vault;
-        match vault.delete_async(&session_item(did)).await {
-            Ok(()) | Err(Error::KeychainNotFound) => {}
-            Err(other) => return Err(other),
+        {
+            // Not while another process refreshes: its successor would land in the keychain
+            // after the delete and bring the session back. (Taken after the revoke, which locks
+            // the session's material: a refresh takes the material first, then this lock.)
+            let _across_processes = lock_account(&self.inner.shared, did).await?;
+            match vault.delete_async(&session_item(did)).await {
+                Ok(()) | Err(Error::KeychainNotFound) => {}
+                Err(other) => return Err(other),
+            }
         }
         if let Ok(mut map) = self.inner.live.lock() {
             map.remove(did);

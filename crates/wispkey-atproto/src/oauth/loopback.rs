@@ -201,6 +201,17 @@ async fn serve(mut stream: TcpStream) -> Option<PendingCallback> {
         .await
         .ok()
         .flatten()?;
+    let Some(query) = callback_query(&head) else {
+        let _ = stream
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .await;
+        return None;
+    };
+    Some(PendingCallback { query, stream })
+}
+
+/// The redirect's query if `head` (a request's line and headers) is `GET /callback?…`.
+fn callback_query(head: &str) -> Option<CallbackQuery> {
     let request_line = head.lines().next().unwrap_or_default();
     let mut parts = request_line.split(' ');
     let (method, target) = (
@@ -208,16 +219,7 @@ async fn serve(mut stream: TcpStream) -> Option<PendingCallback> {
         parts.next().unwrap_or_default(),
     );
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    if method != "GET" || path != CALLBACK_PATH {
-        let _ = stream
-            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-            .await;
-        return None;
-    }
-    Some(PendingCallback {
-        query: CallbackQuery::parse(query),
-        stream,
-    })
+    (method == "GET" && path == CALLBACK_PATH).then(|| CallbackQuery::parse(query))
 }
 
 async fn read_head(stream: &mut TcpStream) -> Option<String> {
@@ -237,6 +239,9 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {

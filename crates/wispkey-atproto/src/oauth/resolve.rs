@@ -620,6 +620,9 @@ impl atrium_common::resolver::Resolver for HandleResolver {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

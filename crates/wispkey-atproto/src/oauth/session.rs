@@ -5,14 +5,22 @@
 //! posts, signed by atrium's own [`DpopClient`] (proof, `ath`, nonce retry). Nothing about OAuth
 //! crypto is written by hand.
 //!
-//! One mutex per account guards the material: a refresh runs with it held, so refreshes are
-//! strictly one at a time (refresh tokens are single-use and the old access token dies with
-//! them); senders hold it only long enough to copy the current access token.
+//! Refresh tokens are single-use (the reference server revokes the whole session when one is
+//! sent twice) and the window and the `wispkey` CLI share one keychain. So a refresh holds, in
+//! this order: the account's mutex (one refresh at a time in this process; senders hold it only
+//! long enough to copy the current access token), then a [`ProcessLock`] named after the
+//! keychain namespace and the account (one at a time across processes). Under both it reads the
+//! stored session again — another process may have refreshed meanwhile; then its tokens are the
+//! ones to use — and it keeps the lock until the successor is written to the keychain and read
+//! back. A successor the keychain refused is kept in memory, marked unsaved, and not used until a
+//! later attempt saves it: the caller gets [`Error::SessionNotSaved`] instead.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use atrium_oauth::DpopClient;
 use atrium_xrpc::HttpClient as _;
@@ -27,22 +35,49 @@ use super::session_store::{SessionRecord, optional_secret_serde, secret_serde};
 use crate::http::{HttpClient, SendError, classify, find_send_error};
 use crate::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::error::{Error, Result};
+use wispkey_core::process_lock::ProcessLock;
 use wispkey_core::secret::SecretString;
 use wispkey_core::vault::Vault;
 
 /// Refresh this long before the access token's announced expiry, so a request does not race it.
 const REFRESH_MARGIN_SECS: i64 = 60;
 
+/// How long to wait for another process's refresh of the same account: its three requests
+/// (DID document, server metadata, token) each have their own deadline.
+const REFRESH_LOCK_PATIENCE: Duration = Duration::from_secs(100);
+
 pub(crate) struct Shared {
     pub vault: Vault,
     pub http: HttpClient,
     pub resolver: Arc<IdentityResolver>,
     pub service_aud: String,
+    /// Where the locks across processes live (the folder the window and the CLI share).
+    pub lock_dir: PathBuf,
+}
+
+/// The lock every process takes before spending `did`'s refresh token from `vault`'s items.
+pub(crate) async fn lock_account(shared: &Shared, did: &str) -> Result<ProcessLock> {
+    let key = format!("oauth-session:{}:{did}", shared.vault.service());
+    ProcessLock::acquire(&shared.lock_dir, &key, REFRESH_LOCK_PATIENCE).await
+}
+
+/// What a refresh is for, checked again once the locks are held and the keychain re-read:
+/// another process may already have done it.
+enum Want<'a> {
+    /// The access token is about to expire.
+    Fresh,
+    /// The server refused this access token (revoked by someone else's refresh, or expired).
+    Replace(&'a SecretString),
+    /// Asked for explicitly.
+    Now,
 }
 
 pub(crate) struct LiveSession {
     did: String,
     material: Mutex<SessionRecord>,
+    /// The material in memory is newer than the keychain's copy (a refresh whose successor the
+    /// keychain refused). Only changed with `material` locked.
+    unsaved: AtomicBool,
     /// Separate clients because DPoP nonces are tracked per server and the auth-server client
     /// retries on a 400 `use_dpop_nonce`, the resource client on a 401.
     resource: DpopClient<HttpClient>,
@@ -139,6 +174,7 @@ impl LiveSession {
         Ok(LiveSession {
             did: record.did.clone(),
             material: Mutex::new(record),
+            unsaved: AtomicBool::new(false),
             resource,
             auth_server,
             shared,
@@ -149,26 +185,21 @@ impl LiveSession {
         &self.did
     }
 
-    /// The access token and PDS to use now, refreshing first if it is about to expire.
+    /// The access token and PDS to use now, refreshing first if it is about to expire (or
+    /// saving first a successor the keychain refused earlier).
     async fn current(&self) -> Result<(SecretString, String)> {
         let mut material = self.material.lock().await;
-        if material
-            .expires_at
-            .is_some_and(|at| at - REFRESH_MARGIN_SECS <= now_secs())
-        {
-            // A keychain that cannot save the new tokens must not stop this request: they are
-            // in memory, and the signed-in account keeps working for the rest of the run.
-            let _not_saved = self.refresh_locked(&mut material).await?;
+        if expiring(&material) || self.unsaved.load(Ordering::SeqCst) {
+            self.refresh_locked(&mut material, Want::Fresh).await?;
         }
         Ok((material.access_token.clone(), material.pds.clone()))
     }
 
-    /// Refreshes unless someone else already replaced `stale` while we waited for the lock.
+    /// Refreshes unless someone else, here or in another process, already replaced `stale`.
     async fn refresh_after(&self, stale: &SecretString) -> Result<(SecretString, String)> {
         let mut material = self.material.lock().await;
-        if &material.access_token == stale {
-            let _not_saved = self.refresh_locked(&mut material).await?;
-        }
+        self.refresh_locked(&mut material, Want::Replace(stale))
+            .await?;
         Ok((material.access_token.clone(), material.pds.clone()))
     }
 
@@ -177,19 +208,85 @@ impl LiveSession {
         contain(
             async {
                 let mut material = self.material.lock().await;
-                match self.refresh_locked(&mut material).await? {
-                    None => Ok(()),
-                    Some(not_saved) => Err(not_saved),
-                }
+                self.refresh_locked(&mut material, Want::Now).await
             },
             "refreshing the session",
         )
         .await
     }
 
-    /// `Err`: the refresh failed. `Ok(Some(error))`: refreshed, in use from memory, but the
-    /// keychain could not save the new tokens (they are lost at exit; sign in again then).
-    async fn refresh_locked(&self, material: &mut SessionRecord) -> Result<Option<Error>> {
+    /// With the account's mutex held (`material`): takes the lock across processes, brings
+    /// `material` up to date with the keychain, and refreshes if `want` still asks for it.
+    /// `Ok` means `material` is usable and is what the keychain holds.
+    async fn refresh_locked(&self, material: &mut SessionRecord, want: Want<'_>) -> Result<()> {
+        let _across_processes = lock_account(&self.shared, &self.did).await?;
+        if self.unsaved.load(Ordering::SeqCst) {
+            // Our own earlier successor never reached the keychain, whose refresh token is
+            // therefore spent: save ours before anything uses it.
+            self.save(material).await?;
+        } else {
+            self.reload(material).await?;
+        }
+        let needed = match want {
+            Want::Fresh => expiring(material),
+            Want::Replace(stale) => &material.access_token == stale,
+            Want::Now => true,
+        };
+        if needed {
+            self.refresh_with_lock_held(material).await?;
+        }
+        Ok(())
+    }
+
+    /// Takes the keychain's copy if it differs from memory: another process refreshed (its
+    /// successor is the live one; ours is spent) or signed the account in again.
+    async fn reload(&self, material: &mut SessionRecord) -> Result<()> {
+        let stored = match SessionRecord::load(&self.shared.vault, &self.did).await {
+            Ok(stored) => stored,
+            Err(Error::KeychainNotFound) => {
+                return Err(Error::SessionExpired {
+                    detail: format!("{} was signed out on this device", self.did),
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        if stored.refresh_token == material.refresh_token
+            && stored.access_token == material.access_token
+        {
+            return Ok(());
+        }
+        if stored.dpop_key != material.dpop_key {
+            // Signed in again elsewhere: the new tokens are bound to a key this session's
+            // signers do not hold.
+            return Err(Error::SessionExpired {
+                detail: "the account was signed in again in another Wispkey window or command; \
+                         restart Wispkey to use that session"
+                    .into(),
+            });
+        }
+        *material = stored;
+        Ok(())
+    }
+
+    /// Writes `material` to the keychain and reads it back; until that works it stays unsaved
+    /// and the caller gets [`Error::SessionNotSaved`].
+    async fn save(&self, material: &SessionRecord) -> Result<()> {
+        match material.store(&self.shared.vault).await {
+            Ok(()) => {
+                self.unsaved.store(false, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(error) => {
+                self.unsaved.store(true, Ordering::SeqCst);
+                Err(Error::SessionNotSaved {
+                    reason: error.to_string(),
+                })
+            }
+        }
+    }
+
+    /// The refresh itself; the caller holds both locks and has re-read the keychain.
+    async fn refresh_with_lock_held(&self, material: &mut SessionRecord) -> Result<()> {
         let Some(refresh_token) = material.refresh_token.clone() else {
             return Err(Error::SessionExpired {
                 detail: "no refresh token was issued".into(),
@@ -274,11 +371,10 @@ impl LiveSession {
             next.refresh_token = Some(rotated.clone());
         }
         next.expires_at = tokens.expires_in.map(|secs| now_secs() + secs);
-        // The old tokens are dead at the server now; memory takes the new ones even if the
-        // keychain write fails, so this run keeps working, and the error says they are not saved.
-        let stored = next.store(&self.shared.vault).await;
+        // The old tokens are dead at the server now: memory takes the new ones whatever the
+        // keychain does (they are the only copy), and they are used only once saved.
         *material = next;
-        Ok(stored.err())
+        self.save(material).await
     }
 
     async fn post_form(&self, url: &str, form: &SecretString) -> Result<Response<Vec<u8>>> {
@@ -411,6 +507,12 @@ impl LiveSession {
     }
 }
 
+fn expiring(material: &SessionRecord) -> bool {
+    material
+        .expires_at
+        .is_some_and(|at| at.saturating_sub(REFRESH_MARGIN_SECS) <= now_secs())
+}
+
 fn is_invalid_token(response: &XrpcResponse) -> bool {
     response.status == 401
         && response.header("www-authenticate").is_some_and(|value| {
@@ -468,6 +570,9 @@ impl XrpcTransport for OAuthTransport {
         self.session.did()
     }
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {

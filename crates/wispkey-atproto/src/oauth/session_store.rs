@@ -396,6 +396,9 @@ impl Store<Did, Session> for FlowSessionStore {
 impl SessionStore for FlowSessionStore {}
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -121,6 +121,9 @@ pub(crate) async fn write(vault: &Vault, account: &AccountRef, index: &Index) ->
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

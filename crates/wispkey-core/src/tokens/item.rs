@@ -53,6 +53,9 @@ pub fn parse_token_item(item: &str) -> Option<(AccountRef, String)> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

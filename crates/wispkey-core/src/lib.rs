@@ -9,6 +9,7 @@
 //! - [`browser`]: how a sign-in page is opened (the system browser, or a program tests name).
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
+//! - [`net`]: the rules every HTTP client follows (https only, bounded answers, request log).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
@@ -16,6 +17,7 @@ pub mod account;
 pub mod browser;
 pub mod clipboard;
 pub mod error;
+pub mod net;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;

@@ -154,7 +154,7 @@ impl LiveSession {
         let mut material = self.material.lock().await;
         if material
             .expires_at
-            .is_some_and(|at| at - REFRESH_MARGIN_SECS <= now_secs())
+            .is_some_and(|at| at.saturating_sub(REFRESH_MARGIN_SECS) <= now_secs())
         {
             // A keychain that cannot save the new tokens must not stop this request: they are
             // in memory, and the signed-in account keeps working for the rest of the run.
@@ -273,7 +273,11 @@ impl LiveSession {
         if let Some(rotated) = &tokens.refresh_token {
             next.refresh_token = Some(rotated.clone());
         }
-        next.expires_at = tokens.expires_in.map(|secs| now_secs() + secs);
+        // A server's number, checked: a huge or negative lifetime saturates instead of
+        // overflowing (a negative one just means "refresh before the next request").
+        next.expires_at = tokens
+            .expires_in
+            .map(|secs| wispkey_core::net::server_time::expires_at(now_secs(), secs));
         // The old tokens are dead at the server now; memory takes the new ones even if the
         // keychain write fails, so this run keeps working, and the error says they are not saved.
         let stored = next.store(&self.shared.vault).await;

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
+use wispkey_app::settings::CustomSetting;
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
 };
@@ -52,6 +53,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         Preferences,
         DeleteOutcome,
         Dependent,
+        CustomSetting,
     ]
 }
 

@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "insecure_endpoint";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -210,6 +210,16 @@ export type DeleteOutcome = { localCopyRemoved: boolean, };
 
 export type Dependent = { url: string, enabled: boolean, };
 
+export type CustomSetting = { 
+/**
+ * What it is, in a few words ("PLC directory").
+ */
+label: string, 
+/**
+ * Where it points now (an address or a DID; settings never hold a secret).
+ */
+value: string, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   cancel_sign_in: { args: Record<string, never>; returns: null };
@@ -218,6 +228,7 @@ export type Commands = {
   copy_issued_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
   copy_stored_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
   create_secret: { args: { account: AccountRef; name: string }; returns: IssuedSecret };
+  custom_network: { args: Record<string, never>; returns: Array<CustomSetting> };
   delete_secret: { args: { account: AccountRef; secretId: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
   finish_issued_token: { args: { account: AccountRef; secretId: string }; returns: null };
   forget_stored_token: { args: { account: AccountRef; secretId: string }; returns: null };

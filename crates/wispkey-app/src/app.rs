@@ -25,7 +25,7 @@ use wispkey_wisp::{WispKind, proxy_header};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::registry::Registry;
-use crate::settings::NetworkSettings;
+use crate::settings::{CustomSetting, NetworkSettings};
 use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
 
 /// Names the keychain service Wispkey's items are stored under (default `place.wisp.wispkey`).
@@ -53,6 +53,8 @@ pub struct App {
     open: Mutex<HashMap<AccountRef, Arc<dyn SecretProvider>>>,
     /// Each secret's name from the last list, for the type-the-name confirmations.
     names: Mutex<HashMap<SecretKey, String>>,
+    /// The network settings that differ from production (shown in the window).
+    custom_network: Vec<CustomSetting>,
 }
 
 impl std::fmt::Debug for App {
@@ -92,7 +94,9 @@ impl App {
         let registry = Registry::default()
             .with(WispKind::new(oauth, settings.wisp_service_did.clone())?)
             .with(PhalaKind::new(vault.clone(), &settings.phala_api_url)?);
-        Ok(App::new(vault, registry, config_dir))
+        let mut app = App::new(vault, registry, config_dir);
+        app.custom_network = settings.custom();
+        Ok(app)
     }
 
     /// An app over the given providers (tests build one with private keychains and services).
@@ -107,7 +111,14 @@ impl App {
             sign_in_cancel: Mutex::new(None),
             open: Mutex::default(),
             names: Mutex::default(),
+            custom_network: Vec::new(),
         }
+    }
+
+    /// The network settings this app runs with that differ from production; empty in
+    /// production.
+    pub fn custom_network(&self) -> Vec<CustomSetting> {
+        self.custom_network.clone()
     }
 
     pub fn providers(&self) -> Vec<ProviderDescriptor> {

@@ -4,11 +4,13 @@
 //! last listed names, the sign-in in progress, the clipboard, the preferences).
 //!
 //! - [`app`]: [`App`], one per process.
+//! - [`logging`]: the log folder the window and the CLI share (request lines, error codes).
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
+pub mod logging;
 pub mod registry;
 pub mod settings;
 pub mod views;

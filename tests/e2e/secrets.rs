@@ -109,9 +109,9 @@ impl Session {
     }
 
     /// The OAuth session's secret values as the keychain holds them now (access and refresh
-    /// tokens, the DPoP private key), read with `secret-tool`, not through the app. The record
-    /// is JSON; its items are read in name order and joined, so a record stored in several
-    /// items reads the same.
+    /// tokens, the DPoP private key), read with `secret-tool`, not through the app. Every item
+    /// of this test's keychain namespace is read and their values joined, so a session record
+    /// stored in one item or several is found either way.
     fn session_secrets(&self) -> Vec<String> {
         let mut command = Command::new("secret-tool");
         command.args(["search", "--all", "service", &self.keychain]);
@@ -119,26 +119,11 @@ impl Session {
             command.env("DBUS_SESSION_BUS_ADDRESS", bus);
         }
         let output = command.output().expect("secret-tool (libsecret-tools)");
-        let listing = String::from_utf8_lossy(&output.stdout).into_owned();
-        let mut items: Vec<(String, String)> = Vec::new();
-        for block in listing
-            .split("\n[")
-            .skip_while(|block| block.trim().is_empty())
-        {
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|line| line.strip_prefix(&format!("{name} = ")))
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let username = field("attribute.username");
-            if username.starts_with("oauth-session") {
-                items.push((username, field("secret")));
-            }
-        }
-        items.sort();
-        let record: String = items.into_iter().map(|(_, secret)| secret).collect();
+        // secret-tool prints each item's secret on stdout (its attributes go to stderr).
+        let record: String = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.strip_prefix("secret = "))
+            .collect();
         let mut secrets = Vec::new();
         for key in [r#""access_token":""#, r#""refresh_token":""#, r#"\"d\":\""#] {
             if let Some(start) = record.find(key).map(|at| at + key.len()) {
@@ -146,6 +131,7 @@ impl Session {
                     .chars()
                     .take_while(|c| *c != '"' && *c != '\\')
                     .collect();
+                assert!(value.len() >= 16, "a short session value under {key}");
                 secrets.push(value);
             }
         }

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 use wispkey_app::receiver::ReceiverTestResult;
+use wispkey_app::settings::CustomSetting;
 use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
@@ -80,6 +81,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         BrokenLink,
         ChainCheck,
         OverdueSummary,
+        CustomSetting,
     ]
 }
 

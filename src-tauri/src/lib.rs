@@ -6,6 +6,10 @@ mod commands;
 mod single_instance;
 
 pub fn run() -> tauri::Result<()> {
+    // The log folder the CLI shares; a missing log never stops the app.
+    if let Err(why) = wispkey_app::logging::init("desktop") {
+        eprintln!("Wispkey runs without a log file: {why}");
+    }
     // The OAuth flow (atrium's resolver, PAR, DPoP retries) nests deep futures; in debug builds
     // they overflow tokio's default 2 MiB worker stacks, so commands get a runtime with more.
     let runtime = tokio::runtime::Builder::new_multi_thread()

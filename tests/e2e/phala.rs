@@ -172,6 +172,21 @@ async fn rotate_a_webhook_secret_with_the_two_factor_step() -> TestResult {
     app.wait_for(&format!("{row} .badge-stored")).await?;
     app.close().await?;
 
+    // The log (in the profile's data folder, so the scan below covers it) has the requests,
+    // the refusals' codes, and no secret.
+    let log = profile.app_log_text()?;
+    for expected in [
+        "method=GET host=127.0.0.1",
+        "method=POST host=127.0.0.1",
+        "/rotate-secret status=403",
+        "/rotate-secret status=200",
+        "code=second_factor_required",
+    ] {
+        assert!(
+            log.contains(expected),
+            "{expected} missing from the log:\n{log}"
+        );
+    }
     let leaks = profile.files_containing(&[workspace.api_key.clone(), first, shown, code])?;
     assert!(leaks.is_empty(), "a secret was written to {leaks:?}");
     Ok(())

@@ -108,6 +108,65 @@ impl Session {
         Ok(())
     }
 
+    /// The OAuth session's secret values as the keychain holds them now (access and refresh
+    /// tokens, the DPoP private key), read with `secret-tool`, not through the app. Every item
+    /// of this test's keychain namespace is read and their values joined, so a session record
+    /// stored in one item or several is found either way.
+    fn session_secrets(&self) -> Vec<String> {
+        let mut command = Command::new("secret-tool");
+        command.args(["search", "--all", "service", &self.keychain]);
+        if let Some(bus) = &self.bus {
+            command.env("DBUS_SESSION_BUS_ADDRESS", bus);
+        }
+        let output = command.output().expect("secret-tool (libsecret-tools)");
+        // secret-tool prints each item's secret on stdout (its attributes go to stderr).
+        let record: String = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.strip_prefix("secret = "))
+            .collect();
+        let mut secrets = Vec::new();
+        for key in [r#""access_token":""#, r#""refresh_token":""#, r#"\"d\":\""#] {
+            if let Some(start) = record.find(key).map(|at| at + key.len()) {
+                let value: String = record[start..]
+                    .chars()
+                    .take_while(|c| *c != '"' && *c != '\\')
+                    .collect();
+                assert!(value.len() >= 16, "a short session value under {key}");
+                secrets.push(value);
+            }
+        }
+        assert_eq!(
+            secrets.len(),
+            3,
+            "the session's access token, refresh token and DPoP key were not all found in the keychain"
+        );
+        secrets
+    }
+
+    /// The app's log (the platform's log folder in this profile) has a line for each request
+    /// that matters, with method, host, path and status, and none with a query string.
+    fn assert_requests_logged(&self, expected: &[(&str, &str)]) {
+        let log = self.profile.app_log_text().expect("the app's log folder");
+        let requests: Vec<&str> = log
+            .lines()
+            .filter(|line| line.contains("wispkey::http"))
+            .collect();
+        for (method, path) in expected {
+            assert!(
+                requests.iter().any(|line| line.contains(method)
+                    && line.contains(path)
+                    && line.contains("host=")
+                    && line.contains("status=")
+                    && line.contains("ms=")),
+                "no {method} {path} request in the log:\n{log}"
+            );
+        }
+        assert!(
+            requests.iter().all(|line| !line.contains('?')),
+            "a request line carries a query:\n{log}"
+        );
+    }
+
     /// Fails if any file of the app's profile (config, data with WebKit's storage, cache, and
     /// the log of the app and its drivers) contains one of `tokens`.
     fn assert_no_token_in_files(&self, tokens: &[String]) {
@@ -378,9 +437,20 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     app.click("#delete-submit").await?;
     app.wait_until_gone("[data-secret=\"deploy-hook\"]").await?;
     assert_eq!(session.keychain_token("deploy-hook"), None);
+    let mut secrets = session.session_secrets();
     app.close().await?;
 
-    session.assert_no_token_in_files(&[first, second, elsewhere]);
+    // The log says what was asked, of whom, and how it went; never a secret.
+    session.assert_requests_logged(&[
+        ("POST", "/oauth/par"),
+        ("POST", "/oauth/token"),
+        ("GET", "/xrpc/place.wisp.v2.secret.list"),
+        ("POST", "/xrpc/place.wisp.v2.secret.create"),
+        ("POST", "/xrpc/place.wisp.v2.secret.rotate"),
+        ("POST", "/xrpc/place.wisp.v2.secret.delete"),
+    ]);
+    secrets.extend([first, second, elsewhere, session.account.password.clone()]);
+    session.assert_no_token_in_files(&secrets);
     Ok(())
 }
 

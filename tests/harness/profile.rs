@@ -49,6 +49,24 @@ impl Profile {
         self.dir.join("config")
     }
 
+    /// The app's own log folder in this profile: the platform's data folder (here the profile's
+    /// `XDG_DATA_HOME`) as the app finds it, so these tests see the default, not an override.
+    pub fn app_log_dir(&self) -> PathBuf {
+        self.dir.join("data/place.wisp.wispkey/logs")
+    }
+
+    /// Every line of every file in [`Profile::app_log_dir`] (the window's and the CLI's).
+    pub fn app_log_text(&self) -> TestResult<String> {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(self.app_log_dir())? {
+            let path = entry?.path();
+            if path.is_file() {
+                text.push_str(&std::fs::read_to_string(&path)?);
+            }
+        }
+        Ok(text)
+    }
+
     /// Every file in the profile (folders and log) that contains one of `secrets`. Each secret
     /// is looked for as written and as it would appear escaped in JSON.
     pub fn files_containing(&self, secrets: &[String]) -> TestResult<Vec<PathBuf>> {

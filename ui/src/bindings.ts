@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid" | "operation_not_recorded" | "stored_copy_may_be_stale" | "invalid_delivery" | "receiver_url_refused" | "receiver_unreachable" | "history_failed" | "signing_unknown" | "session_not_saved";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid" | "operation_not_recorded" | "stored_copy_may_be_stale" | "invalid_delivery" | "receiver_url_refused" | "receiver_unreachable" | "history_failed" | "signing_unknown" | "session_not_saved" | "insecure_endpoint";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -378,6 +378,16 @@ export type OverdueSummary = { overdue: number,
  */
 uncheckedAccounts: number, notification: string | null, };
 
+export type CustomSetting = { 
+/**
+ * What it is, in a few words ("PLC directory").
+ */
+label: string, 
+/**
+ * Where it points now (an address or a DID; settings never hold a secret).
+ */
+value: string, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   cancel_sign_in: { args: Record<string, never>; returns: null };
@@ -387,6 +397,7 @@ export type Commands = {
   copy_issued_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
   copy_stored_token: { args: { account: AccountRef; secretId: string; evenIfOutOfDate: boolean }; returns: ClipboardCopy };
   create_secret: { args: { account: AccountRef; name: string }; returns: IssuedSecret };
+  custom_network: { args: Record<string, never>; returns: Array<CustomSetting> };
   delete_secret: { args: { account: AccountRef; secretId: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
   dismiss_interrupted_request: { args: { entry: string }; returns: null };
   export_history_csv: { args: { filter: HistoryFilter }; returns: string };

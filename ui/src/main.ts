@@ -3,6 +3,7 @@ import { call, type IpcError } from "./api";
 import type { AccountView, ClipboardCleared, InFlight, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
 import { clipboard } from "./clipboard";
 import { closeBlocked } from "./close-guard";
+import { showCustomNetwork } from "./network-line";
 import { descriptorFor, sameAccount } from "./providers";
 import { announce } from "./status";
 import { keychainBanner } from "./views/keychain-banner";
@@ -52,7 +53,7 @@ function showSignIn(notice?: string) {
     },
     notice,
   );
-  screen.append(keychainBanner());
+  screen.append(keychainBanner(notice));
   root.replaceChildren(screen);
   // With several providers the choice comes first; else the field of the only one.
   const first =
@@ -148,6 +149,7 @@ async function start() {
   listen<ClipboardCleared>("clipboard-cleared", (event) => clipboard().cleared(event.payload)).catch(() => {});
   // Rust refused a window close because a token is not stored anywhere (see close-guard.ts).
   listen("close-blocked", () => closeBlocked()).catch(() => {});
+  void showCustomNetwork();
   try {
     // Apart from restore_accounts, so a failed restore still leaves a way to sign in.
     providers = await call("providers", {});

@@ -181,6 +181,21 @@ describe("outcome unknown", () => {
     expect(calls("rotate_secret")).toHaveLength(1);
   });
 
+  it("an answer that came back unusable is not told as no answer, and gets the same dialog", async () => {
+    const unusable = 'The rotation of "deploy-hook" was sent and an answer came back, but Wispkey could not read it, so it may have happened.';
+    on("rotate_secret", () => {
+      throw { code: "outcome_unknown", message: unusable };
+    });
+    openRotateDialog(fakeContext([secret("deploy-hook")]), secret("deploy-hook"));
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    expect($("#unknown-dialog").hasAttribute("open")).toBe(true);
+    expect($("#unknown-what-came-back").textContent).toBe(unusable);
+    expect($("#unknown-explain").textContent).not.toContain("no answer came back");
+    expect($("#unknown-check")).toBeTruthy();
+  });
+
   it("check the list reports a rotation that happened, with before and after", async () => {
     const context = await lostRotation("2024-05-01T10:00:00Z");
     $("#unknown-check").click();

@@ -24,6 +24,7 @@ async function start(accounts: AccountView[], providers: ProviderDescriptor[] = 
 /** An empty #app, the fake IPC, and Tauri events caught in `listeners`. */
 function freshWindow() {
   document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "app" }));
+  document.body.className = "";
   installFakeIpc();
   listeners.clear();
   vi.mocked(listen).mockImplementation(async (event, handler) => {
@@ -35,6 +36,53 @@ function freshWindow() {
 describe("app", () => {
   beforeEach(() => {
     freshWindow();
+  });
+
+  it("settings away from production are named on a Custom network line", async () => {
+    on("custom_network", () => [
+      { label: "PLC directory", value: "http://127.0.0.1:2582" },
+      { label: "wisp service", value: "did:web:localhost%3A9" },
+    ]);
+    await start([account]);
+    expect($("#custom-network").textContent).toBe("Custom network: PLC directory http://127.0.0.1:2582, wisp service did:web:localhost%3A9");
+    expect(document.body.classList.contains("has-custom-network")).toBe(true);
+  });
+
+  it("production shows no Custom network line", async () => {
+    on("custom_network", () => []);
+    await start([account]);
+    expect(document.getElementById("custom-network")).toBeNull();
+    expect(document.body.classList.contains("has-custom-network")).toBe(false);
+  });
+
+  it("with no keychain, the sign-in screen says so once", async () => {
+    const missing = { code: "keychain_missing", message: "No keychain is available. Install and start a Secret Service provider (GNOME Keyring or KWallet), then try again." };
+    on("providers", () => [wisp]);
+    on("restore_accounts", () => {
+      throw missing;
+    });
+    on("keychain_status", () => {
+      throw missing;
+    });
+    vi.resetModules();
+    await import("../src/main");
+    await flush();
+    const text = document.body.textContent ?? "";
+    expect(text.split("No keychain is available").length - 1).toBe(1);
+    expect($("#signin-status").textContent).toBe(missing.message);
+  });
+
+  it("a keychain problem other than the restore's is still shown under the card", async () => {
+    on("providers", () => [wisp]);
+    on("restore_accounts", () => []);
+    on("keychain_status", () => {
+      throw { code: "keychain_locked", message: "The keychain is locked or not answering." };
+    });
+    vi.resetModules();
+    await import("../src/main");
+    await flush();
+    expect($("#keychain-status").textContent).toBe("The keychain is locked or not answering.");
+    expect($("#keychain-status").hidden).toBe(false);
   });
 
   it("restores every account and switches between them", async () => {

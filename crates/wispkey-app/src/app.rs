@@ -33,7 +33,7 @@ use wispkey_wisp::{WispKind, proxy_header};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::registry::Registry;
-use crate::settings::NetworkSettings;
+use crate::settings::{CustomSetting, NetworkSettings};
 use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
 
 /// The folder the desktop app and the CLI share for `settings.json` and `preferences.json`
@@ -86,6 +86,8 @@ pub struct App {
     leave_in_flight: AtomicBool,
     /// The local history (`history.jsonl` in the config folder); none without a config folder.
     history: Option<History>,
+    /// The network settings that differ from production (shown in the window).
+    custom_network: Vec<CustomSetting>,
 }
 
 impl std::fmt::Debug for App {
@@ -133,7 +135,9 @@ impl App {
                 &settings.slate_api_url,
                 &lock_dir(config_dir, &vault),
             ));
-        Ok(App::new(vault, registry, config_dir))
+        let mut app = App::new(vault, registry, config_dir);
+        app.custom_network = settings.custom();
+        Ok(app)
     }
 
     /// An app over the given providers (tests build one with private keychains and services).
@@ -152,7 +156,14 @@ impl App {
             in_flight: Mutex::default(),
             leave_in_flight: AtomicBool::new(false),
             history: config_dir.map(History::new),
+            custom_network: Vec::new(),
         }
+    }
+
+    /// The network settings this app runs with that differ from production; empty in
+    /// production.
+    pub fn custom_network(&self) -> Vec<CustomSetting> {
+        self.custom_network.clone()
     }
 
     /// The local history, when there is a config folder to keep it in.

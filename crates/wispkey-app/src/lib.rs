@@ -4,6 +4,7 @@
 //! last listed names, the sign-in in progress, the clipboard, the preferences).
 //!
 //! - [`app`]: [`App`], one per process.
+//! - [`logging`]: the log folder the window and the CLI share (request lines, error codes).
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
 //! - [`tools`]: after the rotate — the signature tester, the receiver test, the history.
@@ -11,6 +12,7 @@
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
+pub mod logging;
 pub mod receiver;
 pub mod registry;
 pub mod settings;

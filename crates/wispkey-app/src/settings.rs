@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use wispkey_atproto::oauth::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
 use wispkey_core::error::{Error, Result};
@@ -53,7 +53,49 @@ struct SettingsFile {
     slate_api_url: Option<String>,
 }
 
+/// One setting that points Wispkey away from production, as the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomSetting {
+    /// What it is, in a few words ("PLC directory").
+    pub label: String,
+    /// Where it points now (an address or a DID; settings never hold a secret).
+    pub value: String,
+}
+
 impl NetworkSettings {
+    /// Every setting that differs from production, in a fixed order; empty in production. The
+    /// window shows them on a "Custom network" line, so nobody signs in to a test or
+    /// self-hosted network without seeing it.
+    pub fn custom(&self) -> Vec<CustomSetting> {
+        let production = NetworkSettings::default();
+        let mut custom = Vec::new();
+        let mut differs = |label: &str, value: &str, default: &str| {
+            if value.trim_end_matches('/') != default.trim_end_matches('/') {
+                custom.push(CustomSetting {
+                    label: label.to_owned(),
+                    value: value.to_owned(),
+                });
+            }
+        };
+        differs(
+            "PLC directory",
+            &self.plc_directory_url,
+            &production.plc_directory_url,
+        );
+        if let Some(pds) = &self.handle_resolver_pds {
+            differs("handle resolver", pds, "");
+        }
+        differs(
+            "wisp service",
+            &self.wisp_service_did,
+            &production.wisp_service_did,
+        );
+        differs("Phala API", &self.phala_api_url, &production.phala_api_url);
+        custom
+    }
+
     /// Defaults, then `config_dir/settings.json` if it exists, then the environment.
     pub fn load(config_dir: Option<&Path>) -> Result<NetworkSettings> {
         let file = match config_dir.map(|dir| dir.join(FILE_NAME)) {
@@ -121,6 +163,48 @@ mod tests {
             settings.identity().handle_resolver,
             HandleResolverConfig::Standard
         );
+    }
+
+    #[test]
+    fn production_defaults_show_no_custom_network() {
+        let settings = NetworkSettings::merge(SettingsFile::default(), |_| None);
+        assert_eq!(settings.custom(), vec![]);
+        // Written with a trailing slash, production is still production.
+        let file: SettingsFile = serde_json::from_str(
+            r#"{"plcDirectoryUrl":"https://plc.directory/","phalaApiUrl":"https://cloud-api.phala.com/"}"#,
+        )
+        .unwrap();
+        assert_eq!(NetworkSettings::merge(file, |_| None).custom(), vec![]);
+    }
+
+    #[test]
+    fn every_setting_away_from_production_is_named_with_its_value() {
+        let settings = NetworkSettings::merge(SettingsFile::default(), |key| match key {
+            ENV_PLC_URL => Some("http://127.0.0.1:2582".into()),
+            ENV_HANDLE_RESOLVER_PDS => Some("http://localhost:2583".into()),
+            ENV_WISP_SERVICE_DID => Some("did:web:localhost%3A9".into()),
+            ENV_PHALA_URL => Some("http://127.0.0.1:4000".into()),
+            _ => None,
+        });
+        let shown: Vec<(String, String)> = settings
+            .custom()
+            .into_iter()
+            .map(|setting| (setting.label, setting.value))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("PLC directory", "http://127.0.0.1:2582"),
+                ("handle resolver", "http://localhost:2583"),
+                ("wisp service", "did:web:localhost%3A9"),
+                ("Phala API", "http://127.0.0.1:4000"),
+            ]
+            .map(|(label, value)| (label.to_owned(), value.to_owned()))
+        );
+        let only_phala = NetworkSettings::merge(SettingsFile::default(), |key| {
+            (key == ENV_PHALA_URL).then(|| "https://phala.example".to_owned())
+        });
+        assert_eq!(only_phala.custom().len(), 1);
     }
 
     #[test]

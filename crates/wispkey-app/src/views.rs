@@ -20,6 +20,9 @@ pub struct IpcError {
 
 impl From<wispkey_core::Error> for IpcError {
     fn from(error: wispkey_core::Error) -> Self {
+        // Every error that reaches the window is logged by its code only: details can quote a
+        // server's words, and the sentence a name.
+        tracing::warn!(target: "wispkey::error", code = %error.code().as_str(), "error");
         IpcError {
             code: error.code(),
             message: error.to_string(),

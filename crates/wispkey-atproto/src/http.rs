@@ -2,20 +2,26 @@
 //! transports in this folder): reqwest on rustls (no OpenSSL), plugged into atrium as its
 //! `HttpClient`.
 //!
+//! Every request follows `wispkey_core::net`: the URL must pass the endpoint rule (https, or
+//! http to this machine) before anything is sent, the answer is read up to
+//! `net::MAX_ANSWER_BYTES`, and each request leaves one line in the log (method, host, path,
+//! status, duration; never a header or a body).
+//!
 //! Its errors say whether the request could have reached the server. That is the difference
 //! between `Error::PdsUnreachable` (nothing sent: safe to retry) and `Error::ResponseLost` (sent,
 //! no complete answer: a rotate may have happened), which atrium's boxed errors carry through
 //! untouched so [`classify`] can find them again.
 
 use std::error::Error as StdError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use atrium_xrpc::http::{Request, Response};
 
 use wispkey_core::error::{Error, Result};
+use wispkey_core::net::{self, body::BodyError, log};
 
 /// Why a request produced no HTTP answer.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SendError {
     /// The request never left this machine (DNS, connection refused, TLS handshake, bad URL).
     #[error("request not sent: {0}")]
@@ -23,6 +29,30 @@ pub enum SendError {
     /// The request may have reached the server, but no complete answer came back.
     #[error("request sent, answer lost: {0}")]
     Lost(String),
+    /// Not sent: the address breaks the endpoint rule (`net::endpoint`).
+    #[error("request refused: {host}: {why}")]
+    Refused { host: String, why: String },
+    /// An answer came, larger than `limit` bytes: reading stopped there.
+    #[error("answer from {host} larger than {limit} bytes")]
+    TooLarge { host: String, limit: usize },
+}
+
+impl SendError {
+    /// The core error for what the request's sender can no longer change (refused, too large);
+    /// `None` for the two that depend on whether the request left (not sent / lost).
+    pub fn settled_error(&self) -> Option<Error> {
+        match self {
+            SendError::Refused { host, why } => Some(Error::InsecureEndpoint {
+                host: host.clone(),
+                why: why.clone(),
+            }),
+            SendError::TooLarge { host, limit } => Some(Error::AnswerTooLarge {
+                host: host.clone(),
+                limit_bytes: *limit,
+            }),
+            SendError::NotSent(_) | SendError::Lost(_) => None,
+        }
+    }
 }
 
 /// Cheap to clone: the connection pool is shared.
@@ -53,21 +83,54 @@ impl HttpClient {
     ) -> std::result::Result<Response<Vec<u8>>, SendError> {
         let request = reqwest::Request::try_from(request)
             .map_err(|e| SendError::NotSent(format!("invalid request: {e}")))?;
-        let response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(classify_reqwest)?;
-        let mut builder = Response::builder().status(response.status());
+        let method = request.method().as_str().to_owned();
+        let url = request.url().clone();
+        if let Err(refusal) = net::checked_endpoint(&url) {
+            log::request(&method, &url, log::Ended::Failed("refused"), Duration::ZERO);
+            return Err(match refusal {
+                Error::InsecureEndpoint { host, why } => SendError::Refused { host, why },
+                other => SendError::NotSent(other.to_string()),
+            });
+        }
+        let started = Instant::now();
+        let response = match self.client.execute(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                let error = classify_reqwest(error);
+                let why = match &error {
+                    SendError::NotSent(_) => "not sent",
+                    _ => "answer lost",
+                };
+                log::request(&method, &url, log::Ended::Failed(why), started.elapsed());
+                return Err(error);
+            }
+        };
+        let status = response.status();
+        let mut builder = Response::builder().status(status);
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SendError::Lost(format!("reading the answer failed: {e}")))?;
+        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
+        log::request(
+            &method,
+            &url,
+            log::Ended::Answered(status.as_u16()),
+            started.elapsed(),
+        );
+        let body = body.map_err(|error| {
+            log::body_failed(&method, &url, &error.to_string());
+            match error {
+                BodyError::TooLarge { limit } => SendError::TooLarge {
+                    host: url.host_str().unwrap_or_default().to_owned(),
+                    limit,
+                },
+                BodyError::Interrupted(detail) => {
+                    SendError::Lost(format!("reading the answer failed: {detail}"))
+                }
+            }
+        })?;
         builder
-            .body(body.to_vec())
+            .body(body)
             .map_err(|e| SendError::Lost(format!("malformed answer: {e}")))
     }
 }
@@ -113,6 +176,9 @@ pub fn classify(error: &(dyn StdError + 'static)) -> Error {
         Some(SendError::Lost(detail)) => Error::ResponseLost {
             detail: detail.clone(),
         },
+        Some(settled) => settled.settled_error().unwrap_or_else(|| Error::Internal {
+            detail: settled.to_string(),
+        }),
         // Anything else failed while preparing the request (e.g. building the DPoP proof):
         // nothing was sent.
         None => Error::PdsUnreachable {
@@ -170,5 +236,77 @@ mod tests {
             matches!(classify(&*error), Error::ResponseLost { .. }),
             "{error}"
         );
+    }
+
+    /// A local server that answers every request with `total` bytes, chunked (no length).
+    async fn endless_answer(total: usize) -> u16 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = [b' '; 65536];
+            let mut sent = 0;
+            while sent < total {
+                let framed = [b"10000\r\n".as_slice(), &chunk, b"\r\n"].concat();
+                if socket.write_all(&framed).await.is_err() {
+                    return; // the client stopped reading
+                }
+                sent += chunk.len();
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn a_50_mb_answer_is_a_clear_error_naming_the_host() {
+        let port = endless_answer(50 * 1024 * 1024).await;
+        let client = HttpClient::new(Duration::from_secs(30)).unwrap();
+        let request = Request::builder()
+            .uri(format!(
+                "http://127.0.0.1:{port}/xrpc/place.wisp.v2.secret.list"
+            ))
+            .body(Vec::new())
+            .unwrap();
+        let error = classify(&*client.send_http(request).await.unwrap_err());
+        assert!(matches!(error, Error::AnswerTooLarge { .. }), "{error:?}");
+        assert_eq!(
+            error.code(),
+            wispkey_core::error::ErrorCode::UnexpectedResponse
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("127.0.0.1 sent an answer larger than 4 MB"),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_http_to_another_machine_is_refused_before_anything_is_sent() {
+        let client = HttpClient::new(Duration::from_secs(5)).unwrap();
+        for url in [
+            "http://pds.example/xrpc/place.wisp.v2.secret.rotate",
+            "http://plc.example/did:plc:abc",
+        ] {
+            let request = Request::builder()
+                .method("POST")
+                .uri(url)
+                .body(b"{}".to_vec())
+                .unwrap();
+            let error = classify(&*client.send_http(request).await.unwrap_err());
+            assert_eq!(
+                error.code(),
+                wispkey_core::error::ErrorCode::InsecureEndpoint,
+                "{url}: {error:?}"
+            );
+            assert!(error.to_string().contains(".example"), "{error}");
+        }
     }
 }

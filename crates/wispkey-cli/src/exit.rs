@@ -62,7 +62,8 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::RateLimited
         | ErrorCode::TimedOut
         | ErrorCode::AccountBusy
-        | ErrorCode::UnexpectedResponse => NETWORK,
+        | ErrorCode::UnexpectedResponse
+        | ErrorCode::InsecureEndpoint => NETWORK,
         ErrorCode::OutcomeUnknown | ErrorCode::ResponseLost => OUTCOME_UNKNOWN,
         ErrorCode::SecretNotFound | ErrorCode::IssuedTokenGone => NOT_FOUND,
         ErrorCode::Unsupported | ErrorCode::UnknownProvider | ErrorCode::SigningUnknown => {
@@ -103,9 +104,10 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       was printed to stdout, the only copy), session_not_saved (the session was renewed
       but the keychain refused it: unlock it and run the command again)
    6  network or service: pds_unreachable, encryption_unavailable, service_failed,
-      service_unreachable, rate_limited, timed_out, unexpected_response, account_busy
-   7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer
-      came back; it may have happened. Never retried: check with `wispkey list`.
+      service_unreachable, rate_limited, timed_out, unexpected_response, account_busy,
+      insecure_endpoint (an address that is not https was refused; nothing was sent)
+   7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no usable
+      answer came back (none, or one that could not be read); it may have happened. Never retried: check with `wispkey list`.
    8  not found: secret_not_found, issued_token_gone
    9  unsupported: unsupported, unknown_provider, signing_unknown
   10  sign-in failed: handle_not_found, consent_denied, sign_in_timed_out,

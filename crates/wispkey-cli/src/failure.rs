@@ -26,6 +26,12 @@ impl Failure {
 
     /// To stderr always (an outcome-unknown one says so first); to stdout too with `--json`.
     pub fn report(&self, json: bool) {
+        tracing::info!(
+            target: "wispkey::cli",
+            code = %self.code.as_str(),
+            exit = self.exit_code(),
+            "command failed"
+        );
         if self.exit_code() == exit::OUTCOME_UNKNOWN {
             eprintln!("Outcome unknown: {}", self.message);
         } else {

@@ -19,6 +19,9 @@ use crate::failure::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The same log folder as the window. Without one the command still runs: its output is
+    // what a terminal user reads anyway.
+    let _ = wispkey_app::logging::init("cli");
     let json = cli.json;
     let result = run(cli);
     match result {

@@ -22,6 +22,16 @@ where
     }
 }
 
+/// Opens a sign-in (authorization) page, after checking it: https, or http only to this
+/// machine (`net::endpoint`). A page on plain http elsewhere could be read or changed on the
+/// way, so it is refused with a sentence naming its host and never reaches the browser.
+pub fn open_sign_in_page(browser: &dyn BrowserOpener, url: &str) -> crate::error::Result<()> {
+    crate::net::endpoint::checked_endpoint_text(url)?;
+    browser
+        .open(url)
+        .map_err(|detail| crate::error::Error::BrowserUnavailable { detail })
+}
+
 /// Runs a program with the URL as its last argument, like `xdg-open <url>`.
 #[derive(Debug, Clone)]
 pub struct CommandBrowser {
@@ -88,6 +98,32 @@ mod tests {
         let browser = CommandBrowser::new("/nonexistent/wispkey-browser");
         let error = browser.open("http://localhost/").unwrap_err();
         assert!(error.contains("could not start"), "{error}");
+    }
+
+    #[test]
+    fn a_sign_in_page_on_plain_http_elsewhere_never_reaches_the_browser() {
+        let opened = std::sync::Mutex::new(Vec::<String>::new());
+        let browser = |url: &str| {
+            opened.lock().unwrap().push(url.to_owned());
+            Ok(())
+        };
+        let error = open_sign_in_page(
+            &browser,
+            "http://pds.example/oauth/authorize?client_id=x&request_uri=y",
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), crate::error::ErrorCode::InsecureEndpoint);
+        assert!(error.to_string().contains("pds.example"), "{error}");
+        assert!(opened.lock().unwrap().is_empty());
+
+        for allowed in [
+            "https://pds.example/oauth/authorize?request_uri=y",
+            "http://127.0.0.1:2583/oauth/authorize?request_uri=y",
+            "http://localhost:2583/oauth/authorize?request_uri=y",
+        ] {
+            open_sign_in_page(&browser, allowed).unwrap();
+        }
+        assert_eq!(opened.lock().unwrap().len(), 3);
     }
 
     #[test]

@@ -59,10 +59,11 @@ pub enum ErrorCode {
     HistoryFailed,
     SigningUnknown,
     SessionNotSaved,
+    InsecureEndpoint,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 50] = [
+    pub const ALL: [ErrorCode; 51] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -113,6 +114,7 @@ impl ErrorCode {
         ErrorCode::HistoryFailed,
         ErrorCode::SigningUnknown,
         ErrorCode::SessionNotSaved,
+        ErrorCode::InsecureEndpoint,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -167,6 +169,7 @@ impl ErrorCode {
             ErrorCode::HistoryFailed => "history_failed",
             ErrorCode::SigningUnknown => "signing_unknown",
             ErrorCode::SessionNotSaved => "session_not_saved",
+            ErrorCode::InsecureEndpoint => "insecure_endpoint",
         }
     }
 }
@@ -270,11 +273,13 @@ pub enum Error {
     )]
     UnexpectedResponse { status: u16, detail: String },
 
-    /// Sent, but no usable answer: never retried automatically (design invariant 2).
-    #[error("{}", outcome_unknown_sentence(operation, name))]
+    /// Sent, but no usable answer: never retried automatically (design invariant 2). `reply`
+    /// says whether nothing came back or something came back that could not be used.
+    #[error("{}", outcome_unknown_sentence(operation, name, *reply))]
     OutcomeUnknown {
         operation: crate::operation::Operation,
         name: String,
+        reply: Reply,
         detail: String,
     },
 
@@ -519,6 +524,33 @@ pub enum Error {
          a test delivery for it. Use the signature tester with a delivery you received instead."
     )]
     SigningUnknown { provider: String },
+
+    /// An address that is not https (plain http is allowed to this machine only); see
+    /// `net::endpoint`. `why` is a clause, not a sentence.
+    #[error(
+        "Wispkey refused to contact {host}: {why}. Check the address in Wispkey's settings or \
+         the account's server."
+    )]
+    InsecureEndpoint { host: String, why: String },
+
+    /// An answer over `net::MAX_ANSWER_BYTES`: reading stopped there (see `net::body`).
+    #[error(
+        "{host} sent an answer larger than {} MB, so Wispkey stopped reading it. Try again \
+         later; if it keeps happening, the service may be misconfigured.",
+        limit_bytes / (1024 * 1024)
+    )]
+    AnswerTooLarge { host: String, limit_bytes: usize },
+}
+
+/// What came back for a request whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// Nothing (a timeout, a dropped connection, a gateway saying the service did not answer).
+    Nothing,
+    /// An answer that could not be read (malformed, too large, an unexplained server error).
+    Unreadable,
+    /// A readable answer without the token it should have carried.
+    WithoutToken,
 }
 
 impl Error {
@@ -582,6 +614,8 @@ impl Error {
             Error::HistoryFailed { .. } => ErrorCode::HistoryFailed,
             Error::SigningUnknown { .. } => ErrorCode::SigningUnknown,
             Error::SessionNotSaved { .. } => ErrorCode::SessionNotSaved,
+            Error::InsecureEndpoint { .. } => ErrorCode::InsecureEndpoint,
+            Error::AnswerTooLarge { .. } => ErrorCode::UnexpectedResponse,
         }
     }
 }
@@ -593,24 +627,34 @@ fn rate_limited_sentence(retry_after_seconds: Option<u64>) -> String {
     }
 }
 
-fn outcome_unknown_sentence(operation: &crate::operation::Operation, name: &str) -> String {
+fn outcome_unknown_sentence(
+    operation: &crate::operation::Operation,
+    name: &str,
+    reply: Reply,
+) -> String {
     use crate::operation::Operation;
+    let came_back = match reply {
+        Reply::Nothing => "but no answer came back",
+        Reply::Unreadable => "and an answer came back, but Wispkey could not read it",
+        Reply::WithoutToken => "and an answer came back, but it carried no token Wispkey could use",
+    };
     match operation {
         Operation::Rotate => format!(
-            "The rotation of \"{name}\" was sent but no answer came back, so it may have \
-             happened: the old token may already have stopped working. Refresh the list and \
-             check its last-rotated time, then rotate again to get a token you can see."
+            "The rotation of \"{name}\" was sent {came_back}, so it may have happened: the old \
+             token may already have stopped working. Refresh the list and check its last-rotated \
+             time, then rotate again to get a token you can see."
         ),
         Operation::Create => format!(
-            "Creating \"{name}\" was sent but no answer came back, so it may exist without its \
-             token having been shown. Refresh the list: if it is there, rotate it to get a token \
-             you can see."
+            "Creating \"{name}\" was sent {came_back}, so it may exist without its token having \
+             been shown. Refresh the list: if it is there, rotate it to get a token you can see."
         ),
         Operation::Delete => format!(
-            "Deleting \"{name}\" was sent but no answer came back, so it may already be gone. \
-             Refresh the list to see."
+            "Deleting \"{name}\" was sent {came_back}, so it may already be gone. Refresh the \
+             list to see."
         ),
-        Operation::List => "The list request got no answer. Refresh to try again.".to_owned(),
+        Operation::List => {
+            "The list request got no usable answer. Refresh to try again.".to_owned()
+        }
     }
 }
 
@@ -692,16 +736,19 @@ mod tests {
             Error::OutcomeUnknown {
                 operation: crate::operation::Operation::Rotate,
                 name: "n".into(),
+                reply: Reply::Nothing,
                 detail: String::new(),
             },
             Error::OutcomeUnknown {
                 operation: crate::operation::Operation::Create,
                 name: "n".into(),
+                reply: Reply::WithoutToken,
                 detail: String::new(),
             },
             Error::OutcomeUnknown {
                 operation: crate::operation::Operation::Delete,
                 name: "n".into(),
+                reply: Reply::Unreadable,
                 detail: String::new(),
             },
             Error::HandleNotFound {
@@ -800,11 +847,54 @@ mod tests {
             Error::SessionNotSaved {
                 reason: "The keychain is locked.".into(),
             },
+            Error::InsecureEndpoint {
+                host: "pds.example".into(),
+                why: "only https addresses are allowed".into(),
+            },
+            Error::AnswerTooLarge {
+                host: "pds.example".into(),
+                limit_bytes: 4 * 1024 * 1024,
+            },
         ];
         for error in errors {
             let message = error.to_string();
             assert!(message.ends_with('.'), "{message}");
             assert!(message.len() > 20, "{message}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_outcome_says_whether_an_answer_came_back() {
+        use crate::operation::Operation;
+        for operation in [Operation::Create, Operation::Rotate, Operation::Delete] {
+            let said = |reply| {
+                Error::OutcomeUnknown {
+                    operation,
+                    name: "hook".into(),
+                    reply,
+                    detail: String::new(),
+                }
+                .to_string()
+            };
+            let nothing = said(Reply::Nothing);
+            assert!(nothing.contains("no answer came back"), "{nothing}");
+            for reply in [Reply::Unreadable, Reply::WithoutToken] {
+                let answered = said(reply);
+                assert!(answered.contains("an answer came back"), "{answered}");
+                assert!(!answered.contains("no answer came back"), "{answered}");
+            }
+            assert_ne!(said(Reply::Unreadable), said(Reply::WithoutToken));
+            let code = |reply| {
+                Error::OutcomeUnknown {
+                    operation,
+                    name: "hook".into(),
+                    reply,
+                    detail: String::new(),
+                }
+                .code()
+            };
+            assert_eq!(code(Reply::Nothing), ErrorCode::OutcomeUnknown);
+            assert_eq!(code(Reply::Unreadable), ErrorCode::OutcomeUnknown);
         }
     }
 }

@@ -11,6 +11,7 @@
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
 //! - [`test_hooks`]: what only a build for tests reads (absent from the shipped build).
 //! - [`journal`]: notes of requests in flight, so one cut short by the process ending is told.
+//! - [`net`]: the rules every HTTP client follows (https only, bounded answers, request log).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`reminders`]: maximum ages per secret, overdue secrets, the snoozable start-up reminder.
 //! - [`history`]: the local, hash-chained log of what was done (never a value).
@@ -23,6 +24,7 @@ pub mod clipboard;
 pub mod error;
 pub mod history;
 pub mod journal;
+pub mod net;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use wispkey_core::Operation;
-use wispkey_core::error::{Error, Result};
+use wispkey_core::error::{Error, Reply, Result};
+use wispkey_core::net::server_time;
 use wispkey_core::secret::SecretString;
 
 use crate::PROVIDER_LABEL;
@@ -57,7 +58,23 @@ pub fn interpret(
             return Err(Error::OutcomeUnknown {
                 operation: asked.operation,
                 name: asked.name.to_owned(),
+                reply: Reply::Nothing,
                 detail: clean(&detail, asked.api_key),
+            });
+        }
+        // An answer came, too large to read: for a rotate, it may have happened.
+        Err(SendError::TooLarge { host, limit }) if asked.operation.changes_state() => {
+            return Err(Error::OutcomeUnknown {
+                operation: asked.operation,
+                name: asked.name.to_owned(),
+                reply: Reply::Unreadable,
+                detail: format!("the answer from {host} is larger than {limit} bytes"),
+            });
+        }
+        Err(SendError::TooLarge { host, limit }) => {
+            return Err(Error::AnswerTooLarge {
+                host,
+                limit_bytes: limit,
             });
         }
         Err(SendError::Lost(detail)) => {
@@ -134,6 +151,13 @@ fn error_for(asked: &Asked<'_>, answer: &Answer) -> Error {
             Error::OutcomeUnknown {
                 operation: asked.operation,
                 name: asked.name.to_owned(),
+                // A gateway's 502/504 says the application's answer never reached it; any
+                // other 5xx is the application's own answer, which says nothing usable.
+                reply: if matches!(status, 502 | 504) {
+                    Reply::Nothing
+                } else {
+                    Reply::Unreadable
+                },
                 detail: diagnostic,
             }
         }
@@ -200,19 +224,17 @@ fn validation_message(body: &ErrorBody, api_key: &SecretString) -> Option<String
     (!joined.trim().is_empty()).then(|| clean(&joined, api_key))
 }
 
-/// `Retry-After` as seconds, or as an HTTP date (seconds from now, never negative).
+/// `Retry-After` as seconds, or as an HTTP date (seconds from now, never negative); checked and
+/// capped whatever size the server sends (`net::server_time`).
 fn retry_after_seconds(value: Option<&str>) -> Option<u64> {
     let value = value?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
+    if let Some(seconds) = server_time::wait_seconds(value) {
         return Some(seconds);
     }
     let at = chrono::DateTime::parse_from_rfc2822(value)
         .ok()?
         .timestamp();
-    let now = chrono::Utc::now().timestamp();
-    at.checked_sub(now)
-        .and_then(|seconds| u64::try_from(seconds).ok())
-        .filter(|seconds| *seconds > 0)
+    server_time::seconds_until(at, chrono::Utc::now().timestamp())
 }
 
 /// A server's text made fit for a message: the API key cut out, control characters dropped,
@@ -422,6 +444,72 @@ mod tests {
         assert_eq!(
             read(Operation::List, false, lost()).code(),
             ErrorCode::TimedOut
+        );
+    }
+
+    #[test]
+    fn an_unknown_rotate_says_whether_an_answer_came_back() {
+        let lost = read(
+            Operation::Rotate,
+            true,
+            Err(SendError::Lost("connection closed".into())),
+        );
+        let gateway = read(Operation::Rotate, true, answer(504, "<html>timeout</html>"));
+        let unreadable = read(Operation::Rotate, true, answer(500, "<html>oops</html>"));
+        let huge = read(
+            Operation::Rotate,
+            true,
+            Err(SendError::TooLarge {
+                host: "cloud-api.phala.com".into(),
+                limit: 4 << 20,
+            }),
+        );
+        for nothing in [&lost, &gateway] {
+            assert_eq!(nothing.code(), ErrorCode::OutcomeUnknown);
+            assert!(
+                nothing.to_string().contains("no answer came back"),
+                "{nothing}"
+            );
+        }
+        for answered in [&unreadable, &huge] {
+            assert_eq!(answered.code(), ErrorCode::OutcomeUnknown);
+            let text = answered.to_string();
+            assert!(
+                text.contains("an answer came back, but Wispkey could not read it"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_oversized_list_answer_is_a_clear_unexpected_response() {
+        let error = read(
+            Operation::List,
+            false,
+            Err(SendError::TooLarge {
+                host: "cloud-api.phala.com".into(),
+                limit: 4 << 20,
+            }),
+        );
+        assert_eq!(error.code(), ErrorCode::UnexpectedResponse);
+        assert!(
+            error
+                .to_string()
+                .contains("cloud-api.phala.com sent an answer larger than 4 MB")
+        );
+    }
+
+    #[test]
+    fn huge_retry_after_values_are_capped_not_overflowed() {
+        let day = server_time::MAX_WAIT_SECONDS;
+        assert_eq!(retry_after_seconds(Some(&u64::MAX.to_string())), Some(day));
+        assert_eq!(
+            retry_after_seconds(Some("99999999999999999999999999")),
+            Some(day)
+        );
+        assert_eq!(
+            retry_after_seconds(Some("Fri, 31 Dec 9999 23:59:59 GMT")),
+            Some(day)
         );
     }
 

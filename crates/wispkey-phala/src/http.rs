@@ -1,15 +1,17 @@
 //! A small HTTP client for Phala Cloud's API: reqwest on rustls, no redirects (the API key would
 //! follow them), and errors that say whether the request could have reached the server — the
 //! difference between "not sent" (safe to try again) and "answer lost" (a rotate may have
-//! happened, and is never retried).
+//! happened, and is never retried). Requests follow `wispkey_core::net`: https (or http to
+//! this machine) only, answers read up to `net::MAX_ANSWER_BYTES`, one log line each.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use zeroize::Zeroize;
 
 use wispkey_core::error::{Error, Result};
+use wispkey_core::net::{self, body::BodyError, log};
 use wispkey_core::secret::SecretString;
 
 use crate::undocumented::{API_VERSION, TWO_FACTOR_HEADER, VERSION_HEADER};
@@ -29,6 +31,8 @@ pub enum SendError {
     NotSent(String),
     /// The request may have reached the server, but no complete answer came back.
     Lost(String),
+    /// An answer came, larger than `limit` bytes: reading stopped there.
+    TooLarge { host: String, limit: usize },
 }
 
 /// An HTTP answer. The body may hold a secret: whoever reads one zeroizes it (see `Drop`).
@@ -112,23 +116,59 @@ impl PhalaHttp {
         if let Some(code) = second_factor {
             headers.insert(HeaderName::from_static(TWO_FACTOR_HEADER), sensitive(code)?);
         }
-        let response = self
+        let method_name = method.as_str().to_owned();
+        // The base passed this rule when the client was made; a joined path cannot change the
+        // host, but every request is checked all the same (one rule, no exceptions).
+        net::checked_endpoint(&url).map_err(|error| SendError::NotSent(error.to_string()))?;
+        let started = Instant::now();
+        let response = match self
             .client
-            .request(method, url)
+            .request(method, url.clone())
             .headers(headers)
             .send()
             .await
-            .map_err(classify)?;
+        {
+            Ok(response) => response,
+            Err(error) => {
+                let error = classify(error);
+                let why = match &error {
+                    SendError::NotSent(_) => "not sent",
+                    _ => "answer lost",
+                };
+                log::request(
+                    &method_name,
+                    &url,
+                    log::Ended::Failed(why),
+                    started.elapsed(),
+                );
+                return Err(error);
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| SendError::Lost(format!("reading the answer failed: {error}")))?;
+        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
+        log::request(
+            &method_name,
+            &url,
+            log::Ended::Answered(status),
+            started.elapsed(),
+        );
+        let body = body.map_err(|error| {
+            log::body_failed(&method_name, &url, &error.to_string());
+            match error {
+                BodyError::TooLarge { limit } => SendError::TooLarge {
+                    host: url.host_str().unwrap_or_default().to_owned(),
+                    limit,
+                },
+                BodyError::Interrupted(detail) => {
+                    SendError::Lost(format!("reading the answer failed: {detail}"))
+                }
+            }
+        })?;
         Ok(Answer {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 }
@@ -154,26 +194,10 @@ fn classify(error: reqwest::Error) -> SendError {
     }
 }
 
-/// Only https, except plain http to this machine (the local Phala-compatible service).
+/// Only https, except plain http to this machine (the local Phala-compatible service): the
+/// shared endpoint rule (`net::endpoint`), then made a base that paths join below.
 pub fn checked_base_url(text: &str) -> Result<Url> {
-    let invalid = |why: &str| Error::InvalidSettings {
-        detail: format!("Phala Cloud API address {text:?}: {why}"),
-    };
-    let mut url = Url::parse(text.trim()).map_err(|_| invalid("not a URL"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(address)) => address.is_loopback(),
-        Some(url::Host::Ipv6(address)) => address.is_loopback(),
-        None => return Err(invalid("no host")),
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => return Err(invalid("only https (or http to this machine) is allowed")),
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("an address must not carry credentials"));
-    }
+    let mut url = net::endpoint::checked_endpoint_text(text)?;
     // Paths join below the base: make it end with a slash.
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -219,7 +243,7 @@ mod tests {
             "https://user:pw@cloud-api.phala.com",
         ] {
             let error = checked_base_url(bad).unwrap_err();
-            assert_eq!(error.code().as_str(), "invalid_settings", "{bad}");
+            assert_eq!(error.code().as_str(), "insecure_endpoint", "{bad}");
         }
     }
 
@@ -263,5 +287,36 @@ mod tests {
             .unwrap_err();
         assert!(matches!(error, SendError::Lost(_)), "{error:?}");
         assert!(!format!("{error:?}").contains("phak_test"));
+    }
+
+    #[tokio::test]
+    async fn a_50_mb_answer_stops_at_the_limit() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let total = 50 * 1024 * 1024;
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {total}\r\n\r\n");
+            let _ = socket.write_all(head.as_bytes()).await;
+            let chunk = vec![b' '; 65536];
+            for _ in 0..total / chunk.len() {
+                if socket.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let http = PhalaHttp::new(&format!("http://127.0.0.1:{port}")).unwrap();
+        let key = SecretString::new("phak_test");
+        let error = http
+            .send(Method::GET, "/api/v1/workspace/webhooks", &key, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, SendError::TooLarge { host, limit } if host == "127.0.0.1" && *limit == net::MAX_ANSWER_BYTES),
+            "{error:?}"
+        );
     }
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use wispkey_core::Operation;
-use wispkey_core::error::{Error, Result};
+use wispkey_core::error::{Error, Reply, Result};
 
 use crate::PROVIDER_LABEL;
 use crate::http::{Answer, SendError};
@@ -40,6 +40,7 @@ pub fn interpret(
                 operation: asked.operation,
                 name: asked.name.to_owned(),
                 detail: clean(&detail),
+                reply: Reply::Nothing,
             });
         }
         Err(SendError::Lost(detail)) => {
@@ -91,6 +92,13 @@ fn error_for(asked: &Asked<'_>, answer: &Answer) -> Error {
             operation: asked.operation,
             name: asked.name.to_owned(),
             detail: diagnostic,
+            // A gateway saying the service did not answer is no answer; any other 5xx is an
+            // answer that says nothing usable about the rotation.
+            reply: if matches!(status, 502 | 504) {
+                Reply::Nothing
+            } else {
+                Reply::Unreadable
+            },
         },
         502 | 504 => Error::ServiceUnreachable { detail: diagnostic },
         500.. => Error::ServiceFailed,

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use wispkey_atproto::xrpc::XrpcResponse;
 use wispkey_core::Operation;
-use wispkey_core::error::{Error, Result};
+use wispkey_core::error::{Error, Reply, Result};
+use wispkey_core::net::server_time;
 
 /// wisp's own storage-failure answer: the operation was rolled back, nothing changed.
 const WISP_OPERATION_FAILED: &str = "webhook secret operation failed";
@@ -34,7 +35,17 @@ pub fn interpret(
             return Err(Error::OutcomeUnknown {
                 operation,
                 name: name.to_owned(),
+                reply: Reply::Nothing,
                 detail,
+            });
+        }
+        // An answer came, too large to read: whatever it said, the change may have happened.
+        Err(error @ Error::AnswerTooLarge { .. }) if operation.changes_state() => {
+            return Err(Error::OutcomeUnknown {
+                operation,
+                name: name.to_owned(),
+                reply: Reply::Unreadable,
+                detail: error.to_string(),
             });
         }
         Err(Error::ResponseLost { detail }) => return Err(Error::TimedOut { detail }),
@@ -51,11 +62,14 @@ fn error_for(operation: Operation, name: &str, response: &XrpcResponse) -> Error
     let body: ErrorBody = serde_json::from_slice(&response.body).unwrap_or_default();
     let message = body.message.clone().unwrap_or_default();
     let unknown_detail = format!("HTTP {status} {:?}: {message}", body.error);
-    let unknown_or = |definitive: Error| {
+    // `reply`: whether the service's own answer reached us (a 500 it wrote) or only the PDS's
+    // word that it did not answer (502/504, `Upstream…`).
+    let unknown_or = |reply: Reply, definitive: Error| {
         if operation.changes_state() {
             Error::OutcomeUnknown {
                 operation,
                 name: name.to_owned(),
+                reply,
                 detail: unknown_detail,
             }
         } else {
@@ -90,15 +104,19 @@ fn error_for(operation: Operation, name: &str, response: &XrpcResponse) -> Error
                 message
             },
         },
-        (502 | 504, _) | (_, Some("UpstreamFailure" | "UpstreamTimeout")) => {
-            unknown_or(Error::ServiceUnreachable {
+        (502 | 504, _) | (_, Some("UpstreamFailure" | "UpstreamTimeout")) => unknown_or(
+            Reply::Nothing,
+            Error::ServiceUnreachable {
                 detail: format!("HTTP {status}: {message}"),
-            })
-        }
-        (500.., _) => unknown_or(Error::UnexpectedResponse {
-            status,
-            detail: message,
-        }),
+            },
+        ),
+        (500.., _) => unknown_or(
+            Reply::Unreadable,
+            Error::UnexpectedResponse {
+                status,
+                detail: message,
+            },
+        ),
         _ => Error::UnexpectedResponse {
             status,
             detail: format!("{:?}: {message}", body.error),
@@ -106,11 +124,12 @@ fn error_for(operation: Operation, name: &str, response: &XrpcResponse) -> Error
     }
 }
 
-/// `Retry-After` in seconds, else the PDS's `RateLimit-Reset` (an epoch time in seconds).
+/// `Retry-After` in seconds, else the PDS's `RateLimit-Reset` (an epoch time in seconds);
+/// both checked and capped (`net::server_time`), whatever size the server sends.
 fn retry_after_seconds(response: &XrpcResponse) -> Option<u64> {
     if let Some(seconds) = response
         .header("retry-after")
-        .and_then(|value| value.trim().parse::<u64>().ok())
+        .and_then(server_time::wait_seconds)
     {
         return Some(seconds);
     }
@@ -119,10 +138,7 @@ fn retry_after_seconds(response: &XrpcResponse) -> Option<u64> {
         .trim()
         .parse::<i64>()
         .ok()?;
-    let now = chrono::Utc::now().timestamp();
-    u64::try_from(reset - now)
-        .ok()
-        .filter(|seconds| *seconds > 0)
+    server_time::seconds_until(reset, chrono::Utc::now().timestamp())
 }
 
 #[cfg(test)]
@@ -289,6 +305,81 @@ mod tests {
         assert_eq!(
             code(Operation::List, answer(401, r#"{"error":"InvalidToken"}"#)),
             ErrorCode::SessionExpired
+        );
+    }
+
+    #[test]
+    fn an_unknown_outcome_says_whether_an_answer_came_back() {
+        let said = |outcome| {
+            interpret(Operation::Rotate, "hook", outcome)
+                .unwrap_err()
+                .to_string()
+        };
+        let lost = said(Err(Error::ResponseLost {
+            detail: "reset".into(),
+        }));
+        let upstream = said(answer(
+            502,
+            r#"{"error":"UpstreamFailure","message":"Upstream service unreachable"}"#,
+        ));
+        let unreadable = said(answer(500, "<html><body>oops</body></html>"));
+        let too_large = said(Err(Error::AnswerTooLarge {
+            host: "pds.example".into(),
+            limit_bytes: 4 << 20,
+        }));
+        for nothing in [&lost, &upstream] {
+            assert!(nothing.contains("but no answer came back"), "{nothing}");
+        }
+        for answered in [&unreadable, &too_large] {
+            assert!(
+                answered.contains("an answer came back, but Wispkey could not read it"),
+                "{answered}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_oversized_answer_to_a_rotate_is_an_unknown_outcome_and_to_a_list_a_clear_error() {
+        let too_large = || {
+            Err(Error::AnswerTooLarge {
+                host: "pds.example".into(),
+                limit_bytes: 4 << 20,
+            })
+        };
+        assert_eq!(
+            code(Operation::Rotate, too_large()),
+            ErrorCode::OutcomeUnknown
+        );
+        assert_eq!(
+            code(Operation::List, too_large()),
+            ErrorCode::UnexpectedResponse
+        );
+    }
+
+    #[test]
+    fn huge_rate_limit_headers_are_capped_not_overflowed() {
+        let limited = |header: &str, value: &str| XrpcResponse {
+            status: 429,
+            headers: vec![(header.into(), value.into())],
+            body: br#"{"error":"RateLimitExceeded"}"#.to_vec(),
+        };
+        let day = server_time::MAX_WAIT_SECONDS;
+        assert_eq!(
+            retry_after_seconds(&limited("retry-after", &u64::MAX.to_string())),
+            Some(day)
+        );
+        assert_eq!(
+            retry_after_seconds(&limited("retry-after", "99999999999999999999999")),
+            Some(day)
+        );
+        assert_eq!(
+            retry_after_seconds(&limited("ratelimit-reset", &i64::MAX.to_string())),
+            Some(day)
+        );
+        // Before the epoch: no wait at all, and no overflow.
+        assert_eq!(
+            retry_after_seconds(&limited("ratelimit-reset", &i64::MIN.to_string())),
+            None
         );
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use wispkey_core::Operation;
-use wispkey_core::error::{Error, Result};
+use wispkey_core::error::{Error, Reply, Result};
 use wispkey_core::provider::{IssuedToken, SecretSummary};
 use wispkey_core::secret::SecretString;
 
@@ -27,7 +27,9 @@ struct ListedSecret {
 #[serde(rename_all = "camelCase")]
 struct IssuedBody {
     name: String,
-    token: SecretString,
+    /// Optional here so that an answer without it reads as "no token", not as unreadable.
+    #[serde(default)]
+    token: Option<SecretString>,
     #[serde(alias = "rotatedAt")]
     created_at: DateTime<Utc>,
 }
@@ -59,27 +61,38 @@ pub(super) fn parse_issued(
     requested: &str,
     body: &[u8],
 ) -> Result<IssuedToken> {
-    let unknown = |detail: String| Error::OutcomeUnknown {
+    let unknown = |reply: Reply, detail: String| Error::OutcomeUnknown {
         operation,
         name: requested.to_owned(),
+        reply,
         detail,
     };
     // Error messages from serde_json quote at most a type or a field name, never the input.
-    let parsed: IssuedBody = serde_json::from_slice(body)
-        .map_err(|error| unknown(format!("answer could not be read: {error}")))?;
+    let parsed: IssuedBody = serde_json::from_slice(body).map_err(|error| {
+        unknown(
+            Reply::Unreadable,
+            format!("answer could not be read: {error}"),
+        )
+    })?;
     if parsed.name != requested {
-        return Err(unknown(format!(
-            "answer names a different secret ({:?})",
-            parsed.name
-        )));
+        return Err(unknown(
+            Reply::WithoutToken,
+            format!("answer names a different secret ({:?})", parsed.name),
+        ));
     }
-    if parsed.token.is_empty() {
-        return Err(unknown("answer carries an empty token".into()));
-    }
+    let token = match parsed.token {
+        Some(token) if !token.is_empty() => token,
+        _ => {
+            return Err(unknown(
+                Reply::WithoutToken,
+                "answer carries no token".into(),
+            ));
+        }
+    };
     Ok(IssuedToken {
         id: parsed.name.clone(),
         name: parsed.name,
-        token: parsed.token,
+        token,
         issued_at: parsed.created_at,
         also: Vec::new(),
     })
@@ -149,10 +162,21 @@ mod tests {
     }
 
     #[test]
-    fn rotate_answer_without_a_token_is_an_unknown_outcome() {
+    fn rotate_answer_without_a_token_is_an_unknown_outcome_that_says_an_answer_came() {
         let body = br#"{"name":"hook","rotatedAt":"2024-03-01T00:00:00.000Z"}"#;
         let error = parse_issued(Operation::Rotate, "hook", body).unwrap_err();
         assert_eq!(error.code(), ErrorCode::OutcomeUnknown);
+        assert!(
+            matches!(
+                error,
+                Error::OutcomeUnknown {
+                    reply: Reply::WithoutToken,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("carried no token"), "{error}");
     }
 
     #[test]
@@ -161,6 +185,7 @@ mod tests {
         let error = parse_issued(Operation::Rotate, "hook", body).unwrap_err();
         assert_eq!(error.code(), ErrorCode::OutcomeUnknown);
         assert!(!format!("{error:?} {error}").contains("SECRETPART"));
+        assert!(error.to_string().contains("could not read it"), "{error}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod clipboard;
+pub mod network;
 pub mod preferences;
 pub mod requests;
 pub mod secrets;

@@ -1,7 +1,8 @@
-// The request went out but no answer came back: the secret's state is unknown. Say so honestly,
-// explain what may already have happened, and offer safe next steps the user chooses: check the
-// list (comparing lastRotatedAt with its value before the attempt), rotate again (through the
-// normal confirmation), or close. Never retried automatically. "Rotate again" is a callback from
+// The request went out but no usable answer came back (none at all, or one that could not be
+// read or lacked the token: the sentence from Rust says which), so the secret's state is
+// unknown. Say so honestly, explain what may already have happened, and offer safe next steps
+// the user chooses: check the list (comparing lastRotatedAt with its value before the attempt),
+// rotate again (through the normal confirmation), or close. Never retried automatically. "Rotate again" is a callback from
 // the caller, so this module does not import the rotate dialog (which imports this one).
 
 import type { IpcError } from "../api";
@@ -55,17 +56,17 @@ export function openUnknownDialog(
 
   const explain: Record<UnknownOutcome["kind"], string[]> = {
     rotate: [
-      `Wispkey sent the request to rotate ${q}, but no answer came back, so it cannot tell whether the rotation happened.`,
+      `Wispkey sent the request to rotate ${q}, but got no answer it could use, so it cannot tell whether the rotation happened.`,
       "If it did, the old token has already stopped working, and the new token never reached Wispkey: it is not in your keychain.",
       "Check the list: if the “last rotated” time changed, rotate again to get a token you can use.",
     ],
     create: [
-      `Wispkey sent the request to create ${q}, but no answer came back, so it cannot tell whether the secret exists now.`,
+      `Wispkey sent the request to create ${q}, but got no answer it could use, so it cannot tell whether the secret exists now.`,
       "If it was created, its token never reached Wispkey: it is not in your keychain.",
       `Check the list: if ${q} is there, rotate it to get a token you can use.`,
     ],
     delete: [
-      `Wispkey sent the request to delete ${q}, but no answer came back, so it cannot tell whether it was deleted.`,
+      `Wispkey sent the request to delete ${q}, but got no answer it could use, so it cannot tell whether it was deleted.`,
       "If it was, its token has already stopped working.",
       "Check the list to see whether it is still there.",
     ],
@@ -78,7 +79,8 @@ export function openUnknownDialog(
     describedBy: "unknown-explain",
     content: [
       h("div", { id: "unknown-explain" }, ...explain[kind].map((line) => h("p", {}, line))),
-      h("p", { class: "muted small" }, outcome.message),
+      // Which it was: no answer at all, or one that arrived but could not be used.
+      h("p", { id: "unknown-what-came-back", class: "muted small" }, outcome.message),
       h("p", { class: "muted small" }, "Wispkey will not try again on its own."),
       result,
       actionsRow(close, rotateAgain, check),

@@ -220,9 +220,7 @@ impl OAuthManager {
             });
         };
 
-        browser
-            .open(&authorize_url)
-            .map_err(|detail| Error::BrowserUnavailable { detail })?;
+        wispkey_core::browser::open_sign_in_page(browser, &authorize_url)?;
 
         let timeout = options.timeout.unwrap_or(self.inner.config.sign_in_timeout);
         let callback = match tokio::time::timeout(timeout, listener.next_callback()).await {
@@ -547,6 +545,11 @@ fn map_authorize_error(error: atrium_oauth::Error) -> Error {
             crate::http::classify(&*e)
         }
         other => {
+            if let Some(refusal) =
+                crate::http::find_send_error(&other).and_then(crate::http::SendError::settled_error)
+            {
+                return refusal;
+            }
             let detail = other.to_string();
             if detail.contains("request not sent") {
                 Error::PdsUnreachable { detail }
@@ -573,6 +576,11 @@ fn map_callback_error(error: atrium_oauth::Error) -> Error {
             Error::StateMismatch
         }
         other => {
+            if let Some(refusal) =
+                crate::http::find_send_error(&other).and_then(crate::http::SendError::settled_error)
+            {
+                return refusal;
+            }
             let detail = other.to_string();
             if detail.contains("request not sent") {
                 Error::PdsUnreachable { detail }

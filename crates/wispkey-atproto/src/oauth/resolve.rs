@@ -159,6 +159,8 @@ enum Failure {
     NotFound(String),
     Unreachable(String),
     Invalid(String),
+    /// Refused by our own rules (an insecure address, an oversized answer): said as it is.
+    Settled(SendError),
 }
 
 impl Failure {
@@ -167,6 +169,7 @@ impl Failure {
             Failure::NotFound(detail) => Error::HandleNotFound { detail },
             Failure::Unreachable(detail) => Error::PdsUnreachable { detail },
             Failure::Invalid(detail) => Error::HandleNotFound { detail },
+            Failure::Settled(refusal) => settled(&refusal),
         }
     }
 
@@ -177,8 +180,17 @@ impl Failure {
                 atrium_identity::Error::HttpClient(Box::new(SendError::NotSent(detail)))
             }
             Failure::Invalid(detail) => atrium_identity::Error::DidDocument(detail),
+            Failure::Settled(refusal) => atrium_identity::Error::HttpClient(Box::new(refusal)),
         }
     }
+}
+
+fn settled(refusal: &SendError) -> Error {
+    refusal
+        .settled_error()
+        .unwrap_or_else(|| Error::PdsUnreachable {
+            detail: refusal.to_string(),
+        })
 }
 
 fn get<T: Clone>(cache: &Mutex<HashMap<String, Cached<T>>>, key: &str) -> Option<T> {
@@ -261,6 +273,7 @@ impl IdentityResolver {
                 Failure::NotFound(detail) | Failure::Invalid(detail) => Error::SignInFailed {
                     detail: format!("the PDS does not offer OAuth sign-in: {detail}"),
                 },
+                Failure::Settled(refusal) => settled(&refusal),
             })?;
         if trim_slash(&metadata.resource) != trim_slash(pds) {
             return Err(Error::SignInFailed {
@@ -294,6 +307,7 @@ impl IdentityResolver {
             Failure::NotFound(detail) | Failure::Invalid(detail) => Error::SignInFailed {
                 detail: format!("authorization server metadata unavailable: {detail}"),
             },
+            Failure::Settled(refusal) => settled(&refusal),
         })?;
         if metadata.issuer != issuer {
             return Err(Error::SignInFailed {
@@ -445,6 +459,7 @@ impl IdentityResolver {
             match find_send_error(&*e) {
                 // A lookup that dies half way has no side effect: both read as unreachable.
                 Some(SendError::NotSent(d) | SendError::Lost(d)) => Failure::Unreachable(d.clone()),
+                Some(refusal) => Failure::Settled(refusal.clone()),
                 None => Failure::Unreachable(e.to_string()),
             }
         })?;

@@ -370,7 +370,10 @@ impl LiveSession {
         if let Some(rotated) = &tokens.refresh_token {
             next.refresh_token = Some(rotated.clone());
         }
-        next.expires_at = tokens.expires_in.map(|secs| now_secs() + secs);
+        // A server's number, checked: a huge or negative lifetime saturates instead of overflowing.
+        next.expires_at = tokens
+            .expires_in
+            .map(|secs| wispkey_core::net::server_time::expires_at(now_secs(), secs));
         // The old tokens are dead at the server now: memory takes the new ones whatever the
         // keychain does (they are the only copy), and they are used only once saved.
         *material = next;

@@ -243,6 +243,7 @@ mod tests {
             operation: crate::Operation::Rotate,
             name: "n".into(),
             detail: String::new(),
+            reply: crate::error::Reply::Nothing,
         });
         let entry = NewEntry::new(&account, Some("n"), HistoryOperation::Rotate).outcome_of(&lost);
         assert_eq!(entry.outcome, HistoryOutcome::Unknown);

@@ -105,7 +105,14 @@ async fn list_json_is_the_row_array_with_the_in_keychain_flag() -> TestResult {
         let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["createdAt", "id", "lastRotatedAt", "name", "storedLocally"],
+            [
+                "createdAt",
+                "facts",
+                "id",
+                "lastRotatedAt",
+                "name",
+                "storedLocally"
+            ],
             "{row}"
         );
         assert_eq!(row["id"], row["name"]);

@@ -39,6 +39,29 @@ describe("copy-once dialog", () => {
     expect(value.type).toBe("password");
   });
 
+  it("shows a second value of the answer labelled beside the secret, copied by its own id", async () => {
+    on("copy_issued_token", () => ({ clearsInSeconds: 30 }));
+    const extra = { id: "deploy-hook#api-token", label: "New API token", note: "Update it wherever the old one is used.", token: "slt_new_value", stored: true, storeError: null };
+    openTokenDialog(fakeContext(), issued({ also: [extra] }), "rotated");
+    expect($("label[for=\"token-value\"]").textContent).toBe("Signing secret");
+    expect($("label[for=\"token-also-0\"]").textContent).toBe("New API token");
+    const value = $("#token-also-0") as HTMLInputElement;
+    expect(value.type).toBe("password");
+    expect(value.value).toBe("slt_new_value");
+    expect(document.documentElement.outerHTML).not.toContain("slt_new_value");
+    expect($("#token-also-stored-0").textContent).toMatch(/saved in this computer’s keychain/);
+    $("#token-also-copy-0").click();
+    await flush();
+    expect(calls("copy_issued_token")).toEqual([{ account: aliceRef, secretId: "deploy-hook#api-token" }]);
+  });
+
+  it("asks before closing while the second value is not saved", () => {
+    const extra = { id: "deploy-hook#api-token", label: "New API token", note: "n", token: "slt_x", stored: false, storeError: { code: "keychain_locked" as const, message: "Locked." } };
+    openTokenDialog(fakeContext(), issued({ also: [extra] }), "rotated");
+    $("#token-done").click();
+    expect($("#token-close-ask").hidden).toBe(false);
+  });
+
   it("never writes the token into the markup", () => {
     openTokenDialog(fakeContext(), issued(), "created");
     expect(document.documentElement.outerHTML).not.toContain(TOKEN);

@@ -107,6 +107,7 @@ async fn list_json_is_the_row_array_with_the_in_keychain_flag() -> TestResult {
             keys,
             [
                 "createdAt",
+                "facts",
                 "id",
                 "lastRotatedAt",
                 "maxAgeDays",

@@ -1,0 +1,285 @@
+//! `wispkey` with a Slate account: email and password with the TOTP code given on the command
+//! line, list, rotate (the new webhook secret verified by the service's signed delivery), and two
+//! `wispkey list` processes started together just after the access token expired — the service's
+//! log shows that no refresh token was presented twice. Against a private slate-service and the
+//! real Secret Service of `scripts/desktop-session.sh`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use wispkey_core::SecretString;
+use wispkey_test_support::{PrivateSlate, SlateUser, scratch_dir, unique_name};
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+struct SlateCli {
+    slate: PrivateSlate,
+    user: SlateUser,
+    keychain: String,
+    config_home: PathBuf,
+}
+
+impl SlateCli {
+    async fn new(label: &str) -> SlateCli {
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no D-Bus session: run through scripts/desktop-session.sh"
+        );
+        let slate = PrivateSlate::start(&[]).unwrap();
+        let user = slate.create_user(true).await.unwrap();
+        SlateCli {
+            slate,
+            user,
+            keychain: unique_name(&format!("place.wisp.wispkey.cli-slate.{label}")),
+            config_home: scratch_dir(&format!("wispkey-cli-slate-{label}")).unwrap(),
+        }
+    }
+
+    fn spawn(&self, args: &[&str], stdin: &str) -> Child {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wispkey"))
+            .args(args)
+            .env("WISPKEY_SLATE_URL", &self.slate.url)
+            .env("WISPKEY_KEYCHAIN_SERVICE", &self.keychain)
+            .env("XDG_CONFIG_HOME", &self.config_home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child
+    }
+
+    fn finish(child: Child) -> Run {
+        let output = child.wait_with_output().unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Run {
+        SlateCli::finish(self.spawn(args, stdin))
+    }
+
+    async fn login(&self) -> Run {
+        let code = self.slate.current_code(&self.user).await.unwrap();
+        self.run(
+            &[
+                "login",
+                "--provider",
+                "slate",
+                "--email",
+                &self.user.email,
+                "--password-stdin",
+                "--code",
+                &code,
+            ],
+            &format!("{}\n", self.user.password),
+        )
+    }
+}
+
+impl Drop for SlateCli {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.config_home);
+    }
+}
+
+fn verifies(secret: &str, delivery: &Value) -> bool {
+    let headers = &delivery["headers"];
+    wispkey_slate::signature::verify(
+        &SecretString::new(secret),
+        headers["webhook-id"].as_str().unwrap(),
+        headers["webhook-timestamp"].as_str().unwrap(),
+        delivery["body"].as_str().unwrap().as_bytes(),
+        headers["webhook-signature"].as_str().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn login_with_a_code_then_list_and_rotate_a_webhook_secret() {
+    let cli = SlateCli::new("rotate").await;
+    let token = cli
+        .slate
+        .add_token(
+            &cli.user,
+            json!({"name": "Order router", "webhook_url": "https://hooks.example/slate", "webhook_enabled": true}),
+        )
+        .await
+        .unwrap();
+    let id = token["id"].as_u64().unwrap().to_string();
+
+    let login = cli.login().await;
+    assert_eq!(login.code, 0, "{login:?}");
+    assert!(login.stderr.contains(&cli.user.email));
+    assert!(!login.stderr.contains(&cli.user.password));
+
+    let list = cli.run(&["list"], "");
+    assert_eq!(list.code, 0, "{list:?}");
+    assert!(list.stdout.contains("Order router") && list.stdout.contains(&id));
+    assert!(list.stdout.contains("Status: active"), "{}", list.stdout);
+    assert!(list.stdout.contains("Webhooks: on"));
+
+    let rotate = cli.run(&["rotate", &id, "--confirm", "Order router", "--json"], "");
+    assert_eq!(rotate.code, 0, "{rotate:?}");
+    let issued: Value = serde_json::from_str(&rotate.stdout).unwrap();
+    assert_eq!(issued["stored"], true);
+    let secret = issued["token"].as_str().unwrap();
+    let delivery = cli
+        .slate
+        .deliver(id.parse().unwrap(), r#"{"type":"order.filled"}"#)
+        .await
+        .unwrap();
+    assert!(verifies(secret, &delivery));
+    assert!(!verifies(
+        token["webhook_secret"].as_str().unwrap(),
+        &delivery
+    ));
+    assert!(
+        !rotate.stderr.contains(secret),
+        "the secret stays off stderr"
+    );
+
+    // No Slate value is in the clear in the CLI's folders (settings, preferences, locks) or
+    // on stderr: the password, the TOTP seed, the session's tokens, both webhook secrets, the
+    // API token.
+    let session =
+        keychain_item(&cli.keychain, "slate-session:").expect("the session is in the keychain");
+    let session: Value = serde_json::from_str(&session).unwrap();
+    let values = [
+        cli.user.password.clone(),
+        cli.user.totp_secret.clone().unwrap(),
+        session["access_token"].as_str().unwrap().to_owned(),
+        session["refresh_token"].as_str().unwrap().to_owned(),
+        token["webhook_secret"].as_str().unwrap().to_owned(),
+        secret.to_owned(),
+        token["token"].as_str().unwrap().to_owned(),
+    ];
+    let mut leaks = Vec::new();
+    scan(&cli.config_home, &values, &mut leaks);
+    assert!(leaks.is_empty(), "Slate values in the clear in {leaks:?}");
+    for run in [&login, &list, &rotate] {
+        for value in &values {
+            assert!(
+                !run.stderr.contains(value.as_str()),
+                "a Slate value on stderr"
+            );
+        }
+    }
+}
+
+/// The first keychain item of `service` whose name starts with `prefix`, via `secret-tool`.
+fn keychain_item(service: &str, prefix: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", service])
+        .output()
+        .expect("secret-tool (libsecret-tools)");
+    let listing = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    let name = listing
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("attribute.username = "))
+        .find(|name| name.starts_with(prefix))?
+        .to_owned();
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", &name])
+        .output()
+        .expect("secret-tool (libsecret-tools)");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.success() && !text.is_empty()).then_some(text)
+}
+
+fn scan(dir: &std::path::Path, values: &[String], found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            scan(&path, values, found);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            if values.iter().any(|value| text.contains(value.as_str())) {
+                found.push(path);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_code_on_the_command_line_is_its_own_failure() {
+    let cli = SlateCli::new("wrong-code").await;
+    let run = cli.run(
+        &[
+            "login",
+            "--provider",
+            "slate",
+            "--email",
+            &cli.user.email,
+            "--password-stdin",
+            "--code",
+            "000000",
+        ],
+        &format!("{}\n", cli.user.password),
+    );
+    assert_eq!(run.code, 12, "{run:?}");
+    assert!(run.stderr.contains("two-factor code"), "{}", run.stderr);
+    let accounts = cli.run(&["accounts"], "");
+    assert!(!accounts.stdout.contains(&cli.user.email));
+}
+
+#[tokio::test]
+async fn two_processes_listing_just_after_expiry_never_present_a_refresh_token_twice() {
+    let cli = SlateCli::new("race").await;
+    cli.slate
+        .add_token(&cli.user, json!({"name": "CI deploy"}))
+        .await
+        .unwrap();
+    assert_eq!(cli.login().await.code, 0);
+    for round in 0..3 {
+        cli.slate
+            .control()
+            .expire_access_tokens(Some(&cli.user))
+            .await
+            .unwrap();
+        let first = cli.spawn(&["list"], "");
+        let second = cli.spawn(&["list"], "");
+        for run in [SlateCli::finish(first), SlateCli::finish(second)] {
+            assert_eq!(run.code, 0, "round {round}: {run:?}");
+            assert!(run.stdout.contains("CI deploy"));
+        }
+    }
+    let log = cli.slate.control().log().await.unwrap();
+    let presented: Vec<&Value> = log
+        .iter()
+        .filter(|entry| entry["operation"] == "refresh")
+        .map(|entry| &entry["refresh"]["tokenFingerprint"])
+        .collect();
+    let mut distinct = presented.clone();
+    distinct.sort_by_key(|value| value.to_string());
+    distinct.dedup();
+    assert_eq!(
+        presented.len(),
+        distinct.len(),
+        "a refresh token was presented twice"
+    );
+    assert_eq!(presented.len(), 3, "one renewal per expiry");
+    assert_eq!(cli.slate.control().refresh_reuses().await.unwrap(), 0);
+}

@@ -21,6 +21,7 @@ const byServer: ProviderDescriptor = {
   operations: ["list", "rotate"],
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
+  deliverySignature: "standardWebhooks",
   secondFactor: { label: "Authenticator code", help: "The 6-digit code.", digits: 6 },
   words: { listIntro: "", createIntro: "", deleteConsequence: "", forgetConsequence: "", dependentsNoun: null },
 };

@@ -43,6 +43,21 @@ pub fn interpret(
                 reply: Reply::Nothing,
             });
         }
+        // An answer came, too large to read: for a rotate, it may have happened.
+        Err(SendError::TooLarge { host, limit }) if asked.operation.changes_state() => {
+            return Err(Error::OutcomeUnknown {
+                operation: asked.operation,
+                name: asked.name.to_owned(),
+                detail: format!("the answer from {host} is larger than {limit} bytes"),
+                reply: Reply::Unreadable,
+            });
+        }
+        Err(SendError::TooLarge { host, limit }) => {
+            return Err(Error::AnswerTooLarge {
+                host,
+                limit_bytes: limit,
+            });
+        }
         Err(SendError::Lost(detail)) => {
             return Err(Error::TimedOut {
                 detail: clean(&detail),
@@ -205,6 +220,37 @@ mod tests {
 
     fn code(asked: &Asked<'_>, status: u16, body: &str) -> Error {
         interpret(asked, Ok(answer(status, body))).unwrap_err()
+    }
+
+    #[test]
+    fn an_answer_too_large_to_read_is_an_unreadable_unknown_for_a_rotate_and_an_error_for_a_list() {
+        let huge = || {
+            Err(SendError::TooLarge {
+                host: "api.broker.slate-labs.com".into(),
+                limit: 4 << 20,
+            })
+        };
+        let rotated = interpret(&rotate(false), huge()).err();
+        assert!(
+            matches!(
+                rotated,
+                Some(Error::OutcomeUnknown {
+                    reply: Reply::Unreadable,
+                    ..
+                })
+            ),
+            "{rotated:?}"
+        );
+        let listed = Asked {
+            operation: Operation::List,
+            name: "",
+            api_token: false,
+        };
+        let error = interpret(&listed, huge()).err();
+        assert!(
+            matches!(error, Some(Error::AnswerTooLarge { .. })),
+            "{error:?}"
+        );
     }
 
     #[test]

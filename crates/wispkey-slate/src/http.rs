@@ -10,6 +10,7 @@ use reqwest::{Method, Url};
 use zeroize::Zeroize;
 
 use wispkey_core::error::{Error, Result};
+use wispkey_core::net::{self, body::BodyError, log};
 use wispkey_core::secret::SecretString;
 
 use crate::address::checked_base_url;
@@ -24,6 +25,8 @@ pub enum SendError {
     NotSent(String),
     /// The request may have reached the server, but no complete answer came back.
     Lost(String),
+    /// An answer came, larger than Wispkey reads (`wispkey_core::net::MAX_ANSWER_BYTES`).
+    TooLarge { host: String, limit: usize },
 }
 
 /// An HTTP answer. The body may hold a secret: it is zeroized when dropped.
@@ -122,23 +125,56 @@ impl SlateHttp {
             value.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, value);
         }
-        let mut request = self.client.request(method, url).headers(headers);
+        let method_name = method.as_str().to_owned();
+        let mut request = self.client.request(method, url.clone()).headers(headers);
         if let Some(body) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.0.clone());
         }
-        let response = request.send().await.map_err(classify)?;
+        let started = std::time::Instant::now();
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                let error = classify(error);
+                let why = match &error {
+                    SendError::NotSent(_) => "not sent",
+                    _ => "answer lost",
+                };
+                log::request(
+                    &method_name,
+                    &url,
+                    log::Ended::Failed(why),
+                    started.elapsed(),
+                );
+                return Err(error);
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| SendError::Lost(format!("reading the answer failed: {error}")))?;
+        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
+        log::request(
+            &method_name,
+            &url,
+            log::Ended::Answered(status),
+            started.elapsed(),
+        );
+        let body = body.map_err(|error| {
+            log::body_failed(&method_name, &url, &error.to_string());
+            match error {
+                BodyError::TooLarge { limit } => SendError::TooLarge {
+                    host: url.host_str().unwrap_or_default().to_owned(),
+                    limit,
+                },
+                BodyError::Interrupted(detail) => {
+                    SendError::Lost(format!("reading the answer failed: {detail}"))
+                }
+            }
+        })?;
         Ok(Answer {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 }

@@ -202,6 +202,13 @@ impl Sessions {
                     detail: format!("the refresh answer was lost: {}", clean(&detail)),
                 });
             }
+            Err(SendError::TooLarge { host, limit }) => {
+                // An answer came that cannot be read: the token is spent all the same.
+                let _ = self.forget(account_id).await;
+                return Err(Error::SessionExpired {
+                    detail: format!("the refresh answer from {host} is larger than {limit} bytes"),
+                });
+            }
         };
         match answer.status {
             200..=299 => {
@@ -281,6 +288,12 @@ async fn log_in(
         Err(SendError::Lost(detail)) => {
             return Err(Error::TimedOut {
                 detail: clean(&detail),
+            });
+        }
+        Err(SendError::TooLarge { host, limit }) => {
+            return Err(Error::AnswerTooLarge {
+                host,
+                limit_bytes: limit,
             });
         }
     };

@@ -3,6 +3,7 @@
 
 mod close_guard;
 mod commands;
+mod early_start;
 mod single_instance;
 
 pub fn run() -> tauri::Result<()> {
@@ -27,6 +28,7 @@ pub fn run() -> tauri::Result<()> {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();
             app.manage(wispkey_app::App::load(config_dir.as_deref())?);
+            early_start::spawn(app.handle());
             Ok(())
         })
         .on_window_event(close_guard::on_window_event)

@@ -32,6 +32,7 @@ use wispkey_wisp::{WispKind, proxy_header};
 
 pub use tokio_util::sync::CancellationToken;
 
+use crate::early::{Early, EarlyStart};
 use crate::registry::Registry;
 use crate::settings::{CustomSetting, NetworkSettings};
 use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
@@ -88,6 +89,8 @@ pub struct App {
     history: Option<History>,
     /// The network settings that differ from production (shown in the window).
     custom_network: Vec<CustomSetting>,
+    /// What the window's first calls will ask for, fetched while its page loads.
+    early: Early,
 }
 
 impl std::fmt::Debug for App {
@@ -157,6 +160,31 @@ impl App {
             leave_in_flight: AtomicBool::new(false),
             history: config_dir.map(History::new),
             custom_network: Vec::new(),
+            early: Early::default(),
+        }
+    }
+
+    /// Claims the start-up work ([`App::early_start`]) for the caller: `None` if it was claimed
+    /// before. Synchronous, so the window's first calls come after it and wait for its results.
+    pub fn begin_early_start(&self) -> Option<EarlyStart> {
+        self.early.begin()
+    }
+
+    /// Opens the keychain, restores the sessions and lists the first account, for the window's
+    /// first `restore_accounts` and list to take. Requests cut short in an earlier run are
+    /// marked first, so the list says which stored copies may be out of date.
+    pub async fn early_start(&self, mut start: EarlyStart) {
+        let _ = self.interrupted_operations().await;
+        let accounts = self.restore_accounts_now().await;
+        let first = accounts
+            .as_ref()
+            .ok()
+            .and_then(|accounts| accounts.first())
+            .map(|view| view.account.clone());
+        start.accounts(accounts);
+        if let Some(account) = first {
+            let rows = self.list_now(&account).await;
+            start.list(account, rows);
         }
     }
 
@@ -230,6 +258,13 @@ impl App {
     /// Every account signed in on this machine, across providers, from the keychain (no
     /// browser). Tokens stored by earlier versions are moved to today's item names first.
     pub async fn restore_accounts(&self) -> Result<Vec<AccountView>> {
+        match self.early.take_accounts().await {
+            Some(restored) => restored,
+            None => self.restore_accounts_now().await,
+        }
+    }
+
+    async fn restore_accounts_now(&self) -> Result<Vec<AccountView>> {
         let mut all = Vec::new();
         for kind in self.registry.kinds() {
             let accounts = kind.restore().await?;
@@ -324,6 +359,13 @@ impl App {
     /// The list, sorted for the UI, with badges from one keychain read. A keychain that does
     /// not answer leaves the badges off rather than hiding the list.
     pub async fn list_secrets(&self, account: &AccountRef) -> Result<Vec<SecretRow>> {
+        match self.early.take_list(account).await {
+            Some(listed) => listed,
+            None => self.list_now(account).await,
+        }
+    }
+
+    async fn list_now(&self, account: &AccountRef) -> Result<Vec<SecretRow>> {
         let provider = self.provider(account, Operation::List).await?;
         let (listed, stored) = tokio::join!(provider.list(), self.tokens.stored_copies(account));
         let listed = listed?;

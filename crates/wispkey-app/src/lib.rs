@@ -12,6 +12,7 @@
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
+mod early;
 pub mod logging;
 pub mod receiver;
 pub mod registry;
@@ -20,5 +21,6 @@ pub mod tools;
 pub mod views;
 
 pub use app::{App, default_config_dir};
+pub use early::EarlyStart;
 pub use registry::Registry;
 pub use views::IpcError;

@@ -169,12 +169,18 @@ impl Journal {
 
 impl Written {
     /// An answer came (success or error): the note goes. If removing it fails, the next start
-    /// asks the user to check a secret that is fine: safe, so not an error here.
+    /// asks the user to check a secret that is fine: safe, so not an error here. For the same
+    /// reason the folder is flushed on a thread of its own rather than before the answer is
+    /// shown: a removal a power cut undoes only brings that question back.
     pub fn finish(self) {
         if let Some(path) = &self.path
             && let Some(dir) = path.parent()
+            && std::fs::remove_file(path).is_ok()
         {
-            let _ = remove_durably(dir, path);
+            let dir = dir.to_path_buf();
+            let _ = std::thread::Builder::new()
+                .name("wispkey-journal-sync".into())
+                .spawn(move || sync_dir(&dir));
         }
     }
 }

@@ -3,13 +3,15 @@
 //! date), and which copies are known to be possibly out of date (a rotate whose outcome is
 //! unknown). The two newer fields are optional, so earlier versions read the index unchanged.
 //!
-//! One keychain item per account, so the list's badges cost one keychain read however many
-//! secrets there are (10,000 names are about 0.7 MB of JSON; one read, versus 10,000 D-Bus round
-//! trips). Names are not secret, but keeping the index in the keychain means Wispkey writes no
+//! One record per account, so the list's badges cost one vault read however many secrets there
+//! are (10,000 names are about 0.7 MB of JSON; one read, versus 10,000 D-Bus round trips). A
+//! record too large for a few keychain items is kept as buckets ([`buckets`]), so storing one
+//! token rewrites one bucket, not the whole index. Names are not secret, but keeping the index in the keychain means Wispkey writes no
 //! token-related file at all, and it disappears with the keychain it describes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use buckets::{Root, Stored};
 use chrono::{DateTime, Utc};
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +57,13 @@ impl Index {
         self.out_of_date.remove(id);
     }
 
+    /// Adds what `other` says (about other ids: a bucket of the same index).
+    pub fn merge(&mut self, other: Index) {
+        self.names.extend(other.names);
+        self.stored_at.extend(other.stored_at);
+        self.out_of_date.extend(other.out_of_date);
+    }
+
     /// The copy of `id` is gone. Whether anything changed.
     pub fn removed(&mut self, id: &str) -> bool {
         let listed = self.names.remove(id);
@@ -98,27 +107,140 @@ pub(crate) fn decode(text: &str) -> Result<Index> {
     Ok(record.index)
 }
 
-/// The index of `account`: one keychain read. No index yet = nothing stored.
+/// The index of `account`, whole: one keychain read, or one per bucket when it is kept as
+/// buckets ([`buckets`]). No index yet = nothing stored.
 pub(crate) async fn read(vault: &Vault, account: &AccountRef) -> Result<Index> {
-    match vault.read_async(&index_item(account)).await {
+    let item = index_item(account);
+    match stored(vault, &item).await? {
+        Stored::Single(index) => Ok(index),
+        Stored::Buckets(root) => {
+            let mut index = Index::default();
+            for bucket in 0..root.buckets {
+                index.merge(read_bucket(vault, &item, &root, bucket).await?);
+            }
+            Ok(index)
+        }
+    }
+}
+
+/// Applies `change`, which touches only the entries of `ids`, and writes what changed (the
+/// vault reads every write back and compares). Kept as buckets, only the buckets of `ids` are
+/// read and written: one token stored is one bucket rewritten, however large the index.
+pub(crate) async fn update(
+    vault: &Vault,
+    account: &AccountRef,
+    ids: &[&str],
+    change: impl FnOnce(&mut Index),
+) -> Result<()> {
+    let item = index_item(account);
+    let root = match stored(vault, &item).await? {
+        Stored::Single(mut index) => {
+            let before = index.clone();
+            change(&mut index);
+            if index != before {
+                write_whole(vault, &item, &index, None).await?;
+            }
+            return Ok(());
+        }
+        Stored::Buckets(root) => root,
+    };
+    let numbers: BTreeSet<usize> = ids.iter().map(|id| root.bucket_of(id)).collect();
+    let mut before = BTreeMap::new();
+    let mut part = Index::default();
+    for &number in &numbers {
+        let bucket = read_bucket(vault, &item, &root, number).await?;
+        part.merge(bucket.clone());
+        before.insert(number, bucket);
+    }
+    change(&mut part);
+    let mut after = root.split(&part);
+    let mut outgrown = false;
+    for number in numbers {
+        let bucket = after.remove(&number).unwrap_or_default();
+        if before.get(&number) == Some(&bucket) {
+            continue;
+        }
+        outgrown |= buckets::too_large(&bucket)?;
+        write_bucket(vault, &item, &root, number, &bucket).await?;
+    }
+    if outgrown {
+        // Written and safe as parts; from now on in more, smaller buckets.
+        let whole = read(vault, account).await?;
+        write_whole(vault, &item, &whole, Some(&root)).await?;
+    }
+    Ok(())
+}
+
+/// What the index item holds. None yet: an empty index.
+async fn stored(vault: &Vault, item: &str) -> Result<Stored> {
+    match vault.read_async(item).await {
+        Ok(text) => buckets::parse(text.expose()),
+        Err(Error::KeychainNotFound) => Ok(Stored::Single(Index::default())),
+        Err(other) => Err(other),
+    }
+}
+
+async fn read_bucket(vault: &Vault, item: &str, root: &Root, bucket: usize) -> Result<Index> {
+    match vault.read_async(&root.bucket_item(item, bucket)).await {
         Ok(text) => decode(text.expose()),
+        // A bucket no id has reached yet, or emptied.
         Err(Error::KeychainNotFound) => Ok(Index::default()),
         Err(other) => Err(other),
     }
 }
 
-/// Replaces the index (the vault reads it back and compares). An empty index is deleted.
-pub(crate) async fn write(vault: &Vault, account: &AccountRef, index: &Index) -> Result<()> {
+async fn write_bucket(
+    vault: &Vault,
+    item: &str,
+    root: &Root,
+    bucket: usize,
+    index: &Index,
+) -> Result<()> {
+    write_record(vault, &root.bucket_item(item, bucket), index).await
+}
+
+/// One record under `item`; an empty one is deleted.
+async fn write_record(vault: &Vault, item: &str, index: &Index) -> Result<()> {
     if index.names.is_empty() {
-        return match vault.delete_async(&index_item(account)).await {
+        return match vault.delete_async(item).await {
             Ok(()) | Err(Error::KeychainNotFound) => Ok(()),
             Err(other) => Err(other),
         };
     }
-    vault
-        .store_async(&index_item(account), &encode(index)?)
-        .await
+    vault.store_async(item, &encode(index)?).await
 }
+
+/// Replaces the whole index: one record while it is small, else the buckets of a new set and
+/// then the root naming them. The `previous` set's buckets go last (best effort: a bucket left
+/// behind is never read, no root names it).
+async fn write_whole(
+    vault: &Vault,
+    item: &str,
+    index: &Index,
+    previous: Option<&Root>,
+) -> Result<()> {
+    if buckets::too_large(index)? {
+        let root = Root::new(buckets::buckets_for(index)?, buckets::new_set());
+        for (number, bucket) in root.split(index) {
+            write_bucket(vault, item, &root, number, &bucket).await?;
+        }
+        vault
+            .store_async(item, &SecretString::new(root.encode()?))
+            .await?;
+    } else {
+        write_record(vault, item, index).await?;
+    }
+    if let Some(previous) = previous {
+        for bucket in 0..previous.buckets {
+            let _ = vault
+                .delete_async(&previous.bucket_item(item, bucket))
+                .await;
+        }
+    }
+    Ok(())
+}
+
+mod buckets;
 
 #[cfg(test)]
 mod fuzz;

@@ -71,9 +71,10 @@ impl Persistence {
             .await?;
         self.set_stale(account, id, false);
         let _guard = self.index_lock.lock().await;
-        let mut index = index::read(&self.vault, account).await?;
-        index.stored(id, issued_at);
-        index::write(&self.vault, account, &index).await
+        index::update(&self.vault, account, &[id], |index| {
+            index.stored(id, issued_at);
+        })
+        .await
     }
 
     /// The stored copy of `id` may be older than the secret's token (a rotate got no answer):
@@ -81,11 +82,12 @@ impl Persistence {
     /// stored. Nothing stored: nothing to mark.
     pub async fn mark_out_of_date(&self, account: &AccountRef, id: &str) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut index = index::read(&self.vault, account).await?;
-        if index.names.contains(id) && index.out_of_date.insert(id.to_owned()) {
-            index::write(&self.vault, account, &index).await?;
-        }
-        Ok(())
+        index::update(&self.vault, account, &[id], |index| {
+            if index.names.contains(id) {
+                index.out_of_date.insert(id.to_owned());
+            }
+        })
+        .await
     }
 
     /// After a rotate whose new token could not be stored: the keychain may still hold the old,
@@ -111,11 +113,10 @@ impl Persistence {
     /// Takes an id out of the index (its item is gone, or is being removed).
     pub async fn unlist(&self, account: &AccountRef, id: &str) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut index = index::read(&self.vault, account).await?;
-        if index.removed(id) {
-            index::write(&self.vault, account, &index).await?;
-        }
-        Ok(())
+        index::update(&self.vault, account, &[id], |index| {
+            index.removed(id);
+        })
+        .await
     }
 }
 
@@ -123,12 +124,10 @@ impl Persistence {
     /// Adds several ids to the index in one write (their items are already stored).
     pub async fn list_all(&self, account: &AccountRef, ids: &BTreeSet<String>) -> Result<()> {
         let _guard = self.index_lock.lock().await;
-        let mut index = index::read(&self.vault, account).await?;
-        let before = index.names.len();
-        index.names.extend(ids.iter().cloned());
-        if index.names.len() != before {
-            index::write(&self.vault, account, &index).await?;
-        }
-        Ok(())
+        let keys: Vec<&str> = ids.iter().map(String::as_str).collect();
+        index::update(&self.vault, account, &keys, |index| {
+            index.names.extend(ids.iter().cloned());
+        })
+        .await
     }
 }

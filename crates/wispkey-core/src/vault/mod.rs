@@ -2,8 +2,8 @@
 //!
 //! Linux uses the Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC); macOS and Windows
 //! use their native stores. Keychain calls block and can hang behind an unlock prompt, so every
-//! call runs on its own thread with a deadline: a keychain that does not answer becomes
-//! [`Error::KeychainLocked`], never a frozen window.
+//! call runs on the keychain thread (which keeps one connection) with a deadline: a keychain that
+//! does not answer becomes [`Error::KeychainLocked`], never a frozen window.
 
 mod chunked;
 mod classify;
@@ -12,6 +12,7 @@ mod items;
 pub mod limit;
 mod locked;
 mod store;
+mod worker;
 
 use std::time::Duration;
 
@@ -69,15 +70,15 @@ impl Vault {
     /// too large for one item on every platform is kept as parts ([`chunked`]).
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
         let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
-        deadline::run(self.timeout, move |progress| {
-            items::store(&store::open(&service, progress)?, &account, &value)
+        deadline::run(self.timeout, move |progress, link| {
+            items::store(&store::open(&service, progress, link)?, &account, &value)
         })
     }
 
     pub fn read(&self, account: &str) -> Result<SecretString> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move |progress| {
-            items::read(&store::open(&service, progress)?, &account)
+        deadline::run(self.timeout, move |progress, link| {
+            items::read(&store::open(&service, progress, link)?, &account)
         })
     }
 
@@ -85,15 +86,15 @@ impl Vault {
     /// `KeychainNotFound`, so callers can tell "removed" from "was never here".
     pub fn delete(&self, account: &str) -> Result<()> {
         let (service, account) = (self.service.clone(), account.to_owned());
-        deadline::run(self.timeout, move |progress| {
-            items::delete(&store::open(&service, progress)?, &account)
+        deadline::run(self.timeout, move |progress, link| {
+            items::delete(&store::open(&service, progress, link)?, &account)
         })
     }
 
     /// Raises the system's own unlock prompt and waits (up to [`UNLOCK_TIMEOUT`]) for the
     /// user to answer it. `KeychainLocked` if it stays locked.
     pub fn unlock(&self) -> Result<()> {
-        deadline::run(UNLOCK_TIMEOUT, |_| locked::unlock())
+        deadline::run_alone(UNLOCK_TIMEOUT, |_| locked::unlock())
     }
 
     /// Whether an item exists, without handing its value to the caller.

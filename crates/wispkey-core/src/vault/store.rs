@@ -1,6 +1,7 @@
 //! The raw keychain under the vault: get, put and remove one item, nothing about parts or
-//! sizes. One [`Store`] is opened per vault operation, so a value kept as many parts costs one
-//! connection, not one per part.
+//! sizes. One [`Store`] is opened per vault operation over the [`Link`] the keychain thread
+//! keeps ([`super::worker`]): on Linux one connection and one encrypted session for the
+//! process's life, not one per call or per part.
 //!
 //! Linux talks to the Secret Service directly through `dbus-secret-service` (the client the
 //! keyring crate itself uses), with the keyring crate's item attributes and label, so items
@@ -19,16 +20,18 @@ pub(super) trait Store {
 }
 
 #[cfg(target_os = "linux")]
-pub(super) use linux::open;
+pub(super) use linux::{Link, open};
 
 #[cfg(not(target_os = "linux"))]
-pub(super) use native::open;
+pub(super) use native::{Link, open};
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::ffi::OsString;
 
-    use dbus_secret_service::{EncryptionType, Item, SecretService};
+    use dbus_secret_service::{Collection, EncryptionType, Item, Path, SecretService};
 
     use super::Store;
     use crate::error::{Error, Result};
@@ -39,27 +42,75 @@ mod linux {
     /// The collection the keyring crate writes to, named by its `target` attribute.
     const TARGET: &str = "default";
 
-    pub(in crate::vault) struct SecretServiceStore {
-        service: SecretService,
-        name: String,
-        progress: Progress,
+    type Ss = dbus_secret_service::Error;
+
+    /// The kept connection and its encrypted session (on the keychain thread), opened on first
+    /// use and again after it fails, or when the session bus changes.
+    #[derive(Default)]
+    pub(in crate::vault) struct Link {
+        open: Option<Open>,
     }
 
-    /// Connects once, and says at once if the default collection is locked: writing to it
-    /// would raise an unlock prompt and wait for it (the vault never prompts on its own).
-    pub(in crate::vault) fn open(service: &str, progress: &Progress) -> Result<SecretServiceStore> {
-        let connection = SecretService::connect(EncryptionType::Dh).map_err(error)?;
-        if let Ok(collection) = connection.get_default_collection()
-            && collection.is_locked().map_err(error)?
-        {
-            return Err(Error::KeychainIsLocked);
+    struct Open {
+        bus: Option<OsString>,
+        service: SecretService,
+    }
+
+    impl Link {
+        /// The connection, opened now if there is none for the current session bus; `true` if
+        /// it was opened just now.
+        fn connect(&mut self) -> Result<bool> {
+            let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS");
+            if self.open.as_ref().is_some_and(|open| open.bus == bus) {
+                return Ok(false);
+            }
+            self.open = None;
+            let service = SecretService::connect(EncryptionType::Dh).map_err(error)?;
+            self.open = Some(Open { bus, service });
+            Ok(true)
         }
-        progress.tick();
-        Ok(SecretServiceStore {
-            service: connection,
+
+        fn service(&self) -> Result<&SecretService> {
+            self.open
+                .as_ref()
+                .map(|open| &open.service)
+                .ok_or_else(|| Error::KeychainFailed {
+                    detail: "the keychain connection is not open".into(),
+                })
+        }
+    }
+
+    pub(in crate::vault) struct SecretServiceStore<'link> {
+        link: RefCell<&'link mut Link>,
+        name: String,
+        progress: Progress,
+        /// Item paths found during this vault call. Not kept across calls: gnome-keyring reuses
+        /// the number of a deleted item, so a path kept from earlier could name another
+        /// client's newer item; one search per call is cheap next to that risk.
+        found: RefCell<HashMap<String, Path<'static>>>,
+    }
+
+    /// Uses the kept connection (opening it if need be), and says at once if the default
+    /// collection is locked: writing to it would raise an unlock prompt and wait for it (the
+    /// vault never prompts on its own).
+    pub(in crate::vault) fn open<'link>(
+        service: &str,
+        progress: &Progress,
+        link: &'link mut Link,
+    ) -> Result<SecretServiceStore<'link>> {
+        let store = SecretServiceStore {
+            link: RefCell::new(link),
             name: service.to_owned(),
             progress: progress.clone(),
-        })
+            found: RefCell::default(),
+        };
+        match store.call(|service| service.get_default_collection()?.is_locked()) {
+            Ok(true) => return Err(Error::KeychainIsLocked),
+            // No default collection: a write will say so; a read may still find items.
+            Ok(false) | Err(Error::KeychainMissing { .. }) => {}
+            Err(other) => return Err(other),
+        }
+        Ok(store)
     }
 
     pub(in crate::vault) fn error(error: dbus_secret_service::Error) -> Error {
@@ -79,25 +130,62 @@ mod linux {
         }
     }
 
-    impl SecretServiceStore {
-        /// The one item named `item`: with the keyring crate's target, else (written by another
-        /// client or an old keyring) without it.
-        fn find(&self, item: &str) -> Result<Option<Item<'_>>> {
+    /// A failure that a connection opened earlier may give only because the daemon restarted
+    /// since (its sessions died with it): worth one more try on a new connection.
+    fn may_be_a_stale_connection(error: &Ss) -> bool {
+        matches!(error, Ss::Dbus(_) | Ss::Crypto(_) | Ss::Parse)
+    }
+
+    impl SecretServiceStore<'_> {
+        /// One keychain round trip on the kept connection. A failure on a connection opened
+        /// before this call is tried once more on a new one; the new one's answer stands.
+        fn call<T>(&self, op: impl Fn(&SecretService) -> std::result::Result<T, Ss>) -> Result<T> {
+            let mut link = self.link.borrow_mut();
+            let fresh = link.connect()?;
+            let mut answer = op(link.service()?);
+            if !fresh && answer.as_ref().is_err_and(may_be_a_stale_connection) {
+                link.open = None;
+                self.found.borrow_mut().clear();
+                link.connect()?;
+                answer = op(link.service()?);
+            }
+            self.progress.tick();
+            answer.map_err(error)
+        }
+
+        /// The path of the one item named `item`: with the keyring crate's target, else
+        /// (written by another client or an old keyring) without it.
+        fn find(&self, item: &str) -> Result<Option<Path<'static>>> {
+            if let Some(path) = self.found.borrow().get(item) {
+                return Ok(Some(path.clone()));
+            }
             for with_target in [true, false] {
                 let mut attributes =
                     HashMap::from([("service", self.name.as_str()), ("username", item)]);
                 if with_target {
                     attributes.insert("target", TARGET);
                 }
-                let found = self.service.search_items(attributes).map_err(error)?;
-                self.progress.tick();
-                if !found.locked.is_empty() {
+                let (unlocked, locked) = self.call(|service| {
+                    let found = service.search_items(attributes.clone())?;
+                    let unlocked: Vec<Path<'static>> =
+                        found.unlocked.into_iter().map(|item| item.path).collect();
+                    Ok((unlocked, found.locked.len()))
+                })?;
+                if locked > 0 {
                     return Err(Error::KeychainIsLocked);
                 }
-                let mut unlocked = found.unlocked;
+                let mut unlocked = unlocked;
                 match unlocked.len() {
                     0 => continue,
-                    1 => return Ok(unlocked.pop()),
+                    1 => {
+                        let path = unlocked.pop();
+                        if let Some(path) = &path {
+                            self.found
+                                .borrow_mut()
+                                .insert(item.to_owned(), path.clone());
+                        }
+                        return Ok(path);
+                    }
                     count => {
                         return Err(Error::KeychainFailed {
                             detail: format!("{count} keychain items answer to one name"),
@@ -109,11 +197,10 @@ mod linux {
         }
     }
 
-    impl Store for SecretServiceStore {
+    impl Store for SecretServiceStore<'_> {
         fn get(&self, item: &str) -> Result<SecretString> {
-            let found = self.find(item)?.ok_or(Error::KeychainNotFound)?;
-            let bytes = found.get_secret().map_err(error)?;
-            self.progress.tick();
+            let path = self.find(item)?.ok_or(Error::KeychainNotFound)?;
+            let bytes = self.call(|service| Item::new(service, path.clone()).get_secret())?;
             String::from_utf8(bytes)
                 .map(SecretString::new)
                 .map_err(|not_text| {
@@ -127,13 +214,10 @@ mod linux {
 
         fn put(&self, item: &str, value: &str) -> Result<()> {
             if let Some(existing) = self.find(item)? {
-                existing
-                    .set_secret(value.as_bytes(), "text/plain")
-                    .map_err(error)?;
-                self.progress.tick();
-                return Ok(());
+                return self.call(|service| {
+                    Item::new(service, existing.clone()).set_secret(value.as_bytes(), "text/plain")
+                });
             }
-            let collection = self.service.get_default_collection().map_err(error)?;
             let attributes = HashMap::from([
                 ("service", self.name.as_str()),
                 ("username", item),
@@ -141,20 +225,25 @@ mod linux {
                 ("application", "rust-keyring"),
             ]);
             let label = format!("{item}@{}:{TARGET} (keyring v3.6.3)", self.name);
-            collection
-                .create_item(&label, attributes, value.as_bytes(), true, "text/plain")
-                .map_err(error)?;
-            self.progress.tick();
+            let created = self.call(|service| {
+                let collection: Collection<'_> = service.get_default_collection()?;
+                let created = collection.create_item(
+                    &label,
+                    attributes.clone(),
+                    value.as_bytes(),
+                    true,
+                    "text/plain",
+                )?;
+                Ok(created.path)
+            })?;
+            self.found.borrow_mut().insert(item.to_owned(), created);
             Ok(())
         }
 
         fn remove(&self, item: &str) -> Result<()> {
-            self.find(item)?
-                .ok_or(Error::KeychainNotFound)?
-                .delete()
-                .map_err(error)?;
-            self.progress.tick();
-            Ok(())
+            let path = self.find(item)?.ok_or(Error::KeychainNotFound)?;
+            self.found.borrow_mut().remove(item);
+            self.call(|service| Item::new(service, path.clone()).delete())
         }
     }
 }
@@ -172,7 +261,15 @@ mod native {
         progress: Progress,
     }
 
-    pub(in crate::vault) fn open(service: &str, progress: &Progress) -> Result<KeyringStore> {
+    /// The keyring crate keeps no connection of ours on these platforms.
+    #[derive(Default)]
+    pub(in crate::vault) struct Link;
+
+    pub(in crate::vault) fn open(
+        service: &str,
+        progress: &Progress,
+        _link: &mut Link,
+    ) -> Result<KeyringStore> {
         Ok(KeyringStore {
             name: service.to_owned(),
             progress: progress.clone(),

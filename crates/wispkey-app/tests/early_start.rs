@@ -1,0 +1,86 @@
+//! Start-up work done before the window asks (`App::early_start`): the window's first restore
+//! and first list take its results, once, and later calls ask again. Against a private
+//! phala-service and the real Secret Service of `scripts/desktop-session.sh`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::Utc;
+
+use wispkey_app::{App, Registry};
+use wispkey_core::SecretString;
+use wispkey_core::provider::SignInRequest;
+use wispkey_core::vault::Vault;
+use wispkey_phala::PhalaKind;
+use wispkey_test_support::{PrivatePhala, scratch_dir, unique_name};
+
+fn app(vault: &Vault, phala: &PrivatePhala, config: &std::path::Path) -> App {
+    let registry = Registry::default().with(PhalaKind::new(vault.clone(), &phala.url).unwrap());
+    App::new(vault.clone(), registry, Some(config))
+}
+
+#[tokio::test]
+async fn the_windows_first_restore_and_list_take_what_start_up_fetched() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: run through scripts/desktop-session.sh"
+    );
+    let phala = PrivatePhala::start(&[]).unwrap();
+    let workspace = phala.create_workspace("early").await.unwrap();
+    let control = phala.control();
+    control
+        .add_webhook_created_at(
+            &workspace,
+            "https://one.example/hook",
+            &Utc::now().to_rfc3339(),
+        )
+        .await
+        .unwrap();
+    let vault = Vault::new(unique_name("place.wisp.wispkey.early-test"));
+    let config = scratch_dir("wispkey-early").unwrap();
+    let no_browser = |_: &str| Err::<(), String>("no browser in this test".into());
+    let signed_in = app(&vault, &phala, &config)
+        .sign_in(
+            "phala",
+            SignInRequest::ApiKey {
+                key: SecretString::new(workspace.api_key.clone()),
+            },
+            &no_browser,
+        )
+        .await
+        .unwrap();
+
+    // The next start: setup claims the start-up work (once), and the window's first call
+    // arrives while it runs.
+    let restarted = app(&vault, &phala, &config);
+    let start = restarted.begin_early_start().unwrap();
+    assert!(restarted.begin_early_start().is_none(), "claimed twice");
+    let ((), restored) = tokio::join!(restarted.early_start(start), restarted.restore_accounts());
+    let restored = restored.unwrap();
+    assert_eq!(restored.len(), 1);
+    assert_eq!(restored[0].account, signed_in.account);
+
+    // A secret added after start-up listed: the first list is start-up's (without it), the
+    // next one asks the server again (with it).
+    control
+        .add_webhook_created_at(
+            &workspace,
+            "https://two.example/hook",
+            &Utc::now().to_rfc3339(),
+        )
+        .await
+        .unwrap();
+    let first = restarted.list_secrets(&signed_in.account).await.unwrap();
+    let second = restarted.list_secrets(&signed_in.account).await.unwrap();
+    assert_eq!(second.len(), first.len() + 1);
+    // Restoring again asks the keychain again.
+    assert_eq!(restarted.restore_accounts().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn without_start_up_work_every_call_asks_for_itself() {
+    // The CLI never claims start-up work: its calls are answered as before.
+    let phala = PrivatePhala::start(&[]).unwrap();
+    let vault = Vault::new(unique_name("place.wisp.wispkey.early-test"));
+    let config = scratch_dir("wispkey-early").unwrap();
+    let cli = app(&vault, &phala, &config);
+    assert!(cli.restore_accounts().await.unwrap().is_empty());
+}

@@ -50,10 +50,15 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     RotatedWithoutSecret,
     AccountBusy,
+    StagedStepNotReady,
+    StagedRotationMissing,
+    StagedStateUnavailable,
+    SecretStillInUse,
+    WebhookChanged,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 46] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -95,6 +100,11 @@ impl ErrorCode {
         ErrorCode::SecondFactorInvalid,
         ErrorCode::RotatedWithoutSecret,
         ErrorCode::AccountBusy,
+        ErrorCode::StagedStepNotReady,
+        ErrorCode::StagedRotationMissing,
+        ErrorCode::StagedStateUnavailable,
+        ErrorCode::SecretStillInUse,
+        ErrorCode::WebhookChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +150,11 @@ impl ErrorCode {
             ErrorCode::SecondFactorInvalid => "second_factor_invalid",
             ErrorCode::RotatedWithoutSecret => "rotated_without_secret",
             ErrorCode::AccountBusy => "account_busy",
+            ErrorCode::StagedStepNotReady => "staged_step_not_ready",
+            ErrorCode::StagedRotationMissing => "staged_rotation_missing",
+            ErrorCode::StagedStateUnavailable => "staged_state_unavailable",
+            ErrorCode::SecretStillInUse => "secret_still_in_use",
+            ErrorCode::WebhookChanged => "webhook_changed",
         }
     }
 }
@@ -379,6 +394,57 @@ pub enum Error {
     /// A preference outside its allowed range; the sentence names the field and the range.
     #[error("{reason}")]
     InvalidPreferences { reason: String },
+
+    /// A staged-rotation step asked for out of order; the reason is a sentence saying what to
+    /// do first.
+    #[error("{reason}")]
+    StagedStepNotReady { reason: String },
+
+    #[error(
+        "No staged rotation of \"{name}\" is in progress. Start one first (it may have been \
+         finished or cancelled in another Wispkey window or command)."
+    )]
+    StagedRotationMissing { name: String },
+
+    #[error(
+        "Wispkey could not read or save the staged rotation's progress file. Check that its \
+         config folder is writable, then try again."
+    )]
+    StagedStateUnavailable { detail: String },
+
+    /// Never delete a secret a webhook still signs with.
+    #[error(
+        "\"{name}\" was not deleted: {} still use it ({}). Switch them to the new secret first.",
+        webhooks_noun(webhooks.len()),
+        webhooks.join(", ")
+    )]
+    SecretStillInUse { name: String, webhooks: Vec<String> },
+
+    #[error(
+        "The webhook to {url} was changed elsewhere while Wispkey was switching it, so it was \
+         left as it is. Check the staged rotation's status, then switch again."
+    )]
+    WebhookChanged { url: String },
+
+    #[error(
+        "{provider} does not offer a staged rotation (its webhooks cannot be switched from one secret to another)."
+    )]
+    StagedRotationUnsupported { provider: String },
+
+    /// The session may manage secrets but not edit the webhook records that name them.
+    #[error(
+        "Your account did not grant Wispkey permission to edit your webhook records. Sign in \
+         again and approve editing webhooks, then continue the switch."
+    )]
+    WebhookScopeNotGranted { detail: String },
+}
+
+fn webhooks_noun(count: usize) -> String {
+    if count == 1 {
+        "1 webhook".to_owned()
+    } else {
+        format!("{count} webhooks")
+    }
 }
 
 impl Error {
@@ -427,6 +493,13 @@ impl Error {
             Error::SecondFactorInvalid { .. } => ErrorCode::SecondFactorInvalid,
             Error::RotatedWithoutSecret { .. } => ErrorCode::RotatedWithoutSecret,
             Error::AccountBusy => ErrorCode::AccountBusy,
+            Error::StagedStepNotReady { .. } => ErrorCode::StagedStepNotReady,
+            Error::StagedRotationMissing { .. } => ErrorCode::StagedRotationMissing,
+            Error::StagedStateUnavailable { .. } => ErrorCode::StagedStateUnavailable,
+            Error::SecretStillInUse { .. } => ErrorCode::SecretStillInUse,
+            Error::WebhookChanged { .. } => ErrorCode::WebhookChanged,
+            Error::StagedRotationUnsupported { .. } => ErrorCode::Unsupported,
+            Error::WebhookScopeNotGranted { .. } => ErrorCode::ScopeNotGranted,
         }
     }
 }
@@ -598,6 +671,26 @@ mod tests {
             },
             Error::RotatedWithoutSecret { name: "n".into() },
             Error::AccountBusy,
+            Error::StagedStepNotReady {
+                reason: "Deploy the new secret first.".into(),
+            },
+            Error::StagedRotationMissing { name: "n".into() },
+            Error::StagedStateUnavailable {
+                detail: String::new(),
+            },
+            Error::SecretStillInUse {
+                name: "n".into(),
+                webhooks: vec!["https://a.example".into()],
+            },
+            Error::WebhookChanged {
+                url: "https://a.example".into(),
+            },
+            Error::StagedRotationUnsupported {
+                provider: "Phala Cloud".into(),
+            },
+            Error::WebhookScopeNotGranted {
+                detail: String::new(),
+            },
         ];
         for error in errors {
             let message = error.to_string();

@@ -9,6 +9,7 @@
 //! - [`browser`]: how a sign-in page is opened (the system browser, or a program tests name).
 //! - [`clipboard`]: copy with history exclusion, auto-clear only what is still ours.
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
+//! - [`staged`]: staged rotation (new secret beside the old, switch webhooks, then delete).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
@@ -21,6 +22,7 @@ pub mod preferences;
 pub mod process_lock;
 pub mod provider;
 pub mod secret;
+pub mod staged;
 pub mod tokens;
 pub mod vault;
 

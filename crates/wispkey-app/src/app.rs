@@ -16,6 +16,7 @@ use wispkey_core::provider::{
     Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
     SignOutOutcome,
 };
+use wispkey_core::staged::StagedStore;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
 use wispkey_core::{AccountRef, AccountView, Operation, SecretString};
@@ -53,6 +54,8 @@ pub struct App {
     open: Mutex<HashMap<AccountRef, Arc<dyn SecretProvider>>>,
     /// Each secret's name from the last list, for the type-the-name confirmations.
     names: Mutex<HashMap<SecretKey, String>>,
+    /// Staged rotations in progress (a file in the config folder, shared with the CLI).
+    staged: StagedStore,
 }
 
 impl std::fmt::Debug for App {
@@ -107,6 +110,7 @@ impl App {
             sign_in_cancel: Mutex::new(None),
             open: Mutex::default(),
             names: Mutex::default(),
+            staged: StagedStore::new(config_dir),
         }
     }
 
@@ -189,6 +193,23 @@ impl App {
 
     fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
         self.registry.get(&account.provider)
+    }
+
+    /// The descriptor of the account's provider.
+    pub fn descriptor_of(&self, account: &AccountRef) -> Result<ProviderDescriptor> {
+        Ok(self.kind(account)?.descriptor().clone())
+    }
+
+    pub(crate) fn staged_store(&self) -> &StagedStore {
+        &self.staged
+    }
+
+    pub(crate) async fn opened_provider(
+        &self,
+        account: &AccountRef,
+        operation: Operation,
+    ) -> Result<Arc<dyn SecretProvider>> {
+        self.provider(account, operation).await
     }
 
     /// The account's secrets API, opened once per process.

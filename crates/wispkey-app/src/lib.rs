@@ -5,12 +5,14 @@
 //!
 //! - [`app`]: [`App`], one per process.
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
+//! - [`staged`]: staged rotation (new secret, deploy, test, switch webhooks, delete old).
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
 pub mod registry;
 pub mod settings;
+pub mod staged;
 pub mod views;
 
 pub use app::{App, KEYCHAIN_SERVICE_ENV, default_config_dir};

@@ -32,7 +32,11 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::InvalidSecretName
         | ErrorCode::InvalidRequest
         | ErrorCode::SecretAlreadyExists
-        | ErrorCode::InvalidSettings => INVALID_INPUT,
+        | ErrorCode::InvalidSettings
+        | ErrorCode::StagedStepNotReady
+        | ErrorCode::StagedStateUnavailable
+        | ErrorCode::SecretStillInUse
+        | ErrorCode::WebhookChanged => INVALID_INPUT,
         ErrorCode::AuthenticationRequired
         | ErrorCode::SessionExpired
         | ErrorCode::PermissionMissing
@@ -52,7 +56,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::AccountBusy
         | ErrorCode::UnexpectedResponse => NETWORK,
         ErrorCode::OutcomeUnknown | ErrorCode::ResponseLost => OUTCOME_UNKNOWN,
-        ErrorCode::SecretNotFound | ErrorCode::IssuedTokenGone => NOT_FOUND,
+        ErrorCode::SecretNotFound
+        | ErrorCode::IssuedTokenGone
+        | ErrorCode::StagedRotationMissing => NOT_FOUND,
         ErrorCode::Unsupported | ErrorCode::UnknownProvider => UNSUPPORTED,
         ErrorCode::HandleNotFound
         | ErrorCode::ConsentDenied
@@ -75,7 +81,10 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    1  internal: a bug in Wispkey (internal)
    2  usage: the command line is wrong
    3  invalid input: invalid_secret_name, invalid_request (also a mistyped or missing
-      confirmation), secret_already_exists, invalid_settings
+      confirmation), secret_already_exists, invalid_settings; staged rotation, nothing
+      done: staged_step_not_ready (a step out of order), staged_state_unavailable (its
+      progress file), secret_still_in_use (a webhook still names the old secret),
+      webhook_changed (edited elsewhere mid-switch)
    4  not signed in: authentication_required (also no account / unknown --account),
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
@@ -85,7 +94,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       service_unreachable, rate_limited, timed_out, unexpected_response, account_busy
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer
       came back; it may have happened. Never retried: check with `wispkey list`.
-   8  not found: secret_not_found, issued_token_gone
+   8  not found: secret_not_found, issued_token_gone, staged_rotation_missing
    9  unsupported: unsupported, unknown_provider
   10  sign-in failed: handle_not_found, consent_denied, sign_in_timed_out,
       sign_in_cancelled, state_mismatch, account_mismatch, sign_in_failed,

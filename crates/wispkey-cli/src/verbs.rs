@@ -45,8 +45,9 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             provider,
             identity,
             full_access,
+            webhooks,
         } => {
-            let request = sign_in_request(app, &provider, identity, full_access)?;
+            let request = sign_in_request(app, &provider, identity, full_access, webhooks)?;
             let account = app.sign_in(&provider, request, browser().as_ref()).await?;
             eprintln!(
                 "Signed in as {} ({}, {}).",
@@ -139,6 +140,10 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             }
             Ok(exit::OK)
         }
+        Command::Stage { step } => {
+            let account = choose_account(app, chosen).await?;
+            crate::stage::run(app, &account.account, step, json).await
+        }
         Command::Forget { id } => {
             let account = choose_account(app, chosen).await?;
             app.tokens().forget(&account.account, &id).await?;
@@ -157,6 +162,7 @@ fn sign_in_request(
     provider: &str,
     identity: Option<String>,
     full_access: bool,
+    edit_webhooks: bool,
 ) -> Outcome<SignInRequest> {
     let descriptor = app
         .providers()
@@ -180,6 +186,7 @@ fn sign_in_request(
             Ok(SignInRequest::OAuth {
                 identity,
                 full_access,
+                edit_webhooks,
             })
         }
         SignInMethod::ApiKey { key_label } => {
@@ -332,7 +339,7 @@ async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView>
 
 /// The name typed to confirm a rotate or delete: `--confirm`, else asked on a terminal after
 /// saying what happens. Without either, refused: never proceed silently. The app compares.
-async fn confirmation(
+pub(crate) async fn confirmation(
     app: &App,
     account: &AccountRef,
     id: &str,
@@ -383,7 +390,7 @@ async fn confirmation(
 
 /// After a create or rotate. Stored: say so; the token only with --show/--json. Not stored:
 /// print it anyway (it is the only copy), warn, and exit with the keychain's code.
-fn report_issued(
+pub(crate) fn report_issued(
     app: &App,
     account: &AccountRef,
     issued: Issued,
@@ -476,7 +483,7 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn print_json(value: &impl Serialize) -> Outcome {
+pub(crate) fn print_json(value: &impl Serialize) -> Outcome {
     let text = serde_json::to_string_pretty(value).map_err(|error| {
         Failure::from(wispkey_core::Error::Internal {
             detail: error.to_string(),
@@ -521,7 +528,10 @@ fn print_secrets(rows: &[SecretRow]) {
 }
 
 /// Left-aligned columns, two spaces apart; empty columns are left out.
-fn print_table<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) {
+pub(crate) fn print_table<const N: usize>(
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) {
     let mut all: Vec<[String; N]> = vec![header.map(str::to_owned)];
     all.extend(rows);
     let widths: [usize; N] = std::array::from_fn(|i| {

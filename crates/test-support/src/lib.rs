@@ -9,12 +9,14 @@
 mod display;
 mod keyring;
 mod phala;
+mod receiver;
 mod stack;
 mod wisp;
 
 pub use display::PrivateDisplay;
 pub use keyring::PrivateKeyring;
 pub use phala::{PhalaControl, PhalaWorkspace, PrivatePhala};
+pub use receiver::{Delivery, Receiver};
 pub use stack::{Stack, TestAccount};
 pub use wisp::PrivateWisp;
 

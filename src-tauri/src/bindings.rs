@@ -10,13 +10,17 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
+use wispkey_app::staged::{StagedFinish, StagedStatus};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
 };
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
-    SecretIdentity, SignInMethod, SignOutOutcome,
+    SecretIdentity, SignInMethod, SignOutOutcome, Webhook,
+};
+use wispkey_core::staged::{
+    ReceiverCheck, ReceiverOutcome, StagedRotation, StagedStep, StagedWebhook,
 };
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
@@ -52,6 +56,14 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         Preferences,
         DeleteOutcome,
         Dependent,
+        Webhook,
+        StagedStep,
+        ReceiverOutcome,
+        ReceiverCheck,
+        StagedWebhook,
+        StagedRotation,
+        StagedStatus,
+        StagedFinish,
     ]
 }
 

@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "staged_step_not_ready" | "staged_rotation_missing" | "staged_state_unavailable" | "secret_still_in_use" | "webhook_changed";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -145,7 +145,13 @@ nameRule: NameRule | null,
  * How to ask for the second factor when the server refuses an operation without one
  * (`second_factor_required`); `None` when the provider never asks.
  */
-secondFactor: SecondFactor | null, words: ProviderWords, };
+secondFactor: SecondFactor | null, 
+/**
+ * Whether the provider's webhooks name a secret that can be changed without rotating it,
+ * so a rotation can be staged (new secret beside the old, switch, then delete). The window
+ * and the CLI offer staged rotation only where this is true.
+ */
+stagedRotation: boolean, words: ProviderWords, };
 
 export type KeychainStatus = { 
 /**
@@ -153,7 +159,11 @@ export type KeychainStatus = {
  */
 store: string, };
 
-export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, } | { "kind": "apiKey", key: string, };
+export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, 
+/**
+ * Also ask to edit webhook records (a staged rotation's switch step). Absent: false.
+ */
+editWebhooks?: boolean | null, } | { "kind": "apiKey", key: string, };
 
 export type SignOutOutcome = { 
 /**
@@ -210,6 +220,87 @@ export type DeleteOutcome = { localCopyRemoved: boolean, };
 
 export type Dependent = { url: string, enabled: boolean, };
 
+export type Webhook = { 
+/**
+ * The provider's id for the webhook (wisp.place: the record's at:// URI).
+ */
+id: string, url: string, enabled: boolean, 
+/**
+ * The secret it names; `None` when it carries its own inline secret.
+ */
+secretId: string | null, };
+
+export type StagedStep = "creating" | "created" | "deployed" | "tested" | "switching" | "switched";
+
+export type ReceiverOutcome = "accepted" | "refused" | "skipped";
+
+export type ReceiverCheck = { outcome: ReceiverOutcome, 
+/**
+ * Where the test delivery went (none when skipped).
+ */
+url: string | null, 
+/**
+ * The receiver's HTTP status, when it answered.
+ */
+status: number | null, at: string, };
+
+export type StagedWebhook = { 
+/**
+ * The provider's id for it (wisp.place: the record's at:// URI).
+ */
+id: string, url: string, 
+/**
+ * True once it was written and re-read naming the new secret.
+ */
+switched: boolean, };
+
+export type StagedRotation = { account: AccountRef, oldId: string, oldName: string, 
+/**
+ * The new secret's id (set from the provider's answer; until then the name asked for).
+ */
+newId: string, newName: string, step: StagedStep, receiverCheck: ReceiverCheck | null, 
+/**
+ * The chosen webhooks (empty until the switch is confirmed).
+ */
+webhooks: Array<StagedWebhook>, 
+/**
+ * Webhooks dropped from the switch because they were deleted or pointed at a third secret
+ * elsewhere (their addresses, to tell the user).
+ */
+setAside: Array<string>, 
+/**
+ * The last step's failure, as shown to the user, until a step succeeds.
+ */
+lastFailure: string | null, startedAt: string, updatedAt: string, };
+
+export type StagedStatus = { rotation: StagedRotation, 
+/**
+ * The next act, in words.
+ */
+nextStep: string, 
+/**
+ * Every webhook that names the old secret now (chosen or not).
+ */
+onOld: Array<Webhook>, 
+/**
+ * Every webhook that names the new secret now.
+ */
+onNew: Array<Webhook>, 
+/**
+ * This machine's keychain holds the new secret's token (to paste into the receiver).
+ */
+newTokenStored: boolean, 
+/**
+ * The switch is verified and no webhook names the old secret: delete may be offered.
+ */
+canDeleteOld: boolean, };
+
+export type StagedFinish = { oldDeleted: boolean, 
+/**
+ * The old secret's stored copy was removed from this machine's keychain too.
+ */
+oldLocalCopyRemoved: boolean, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   cancel_sign_in: { args: Record<string, never>; returns: null };
@@ -232,5 +323,14 @@ export type Commands = {
   secret_dependents: { args: { account: AccountRef; secretId: string }; returns: Array<Dependent> };
   sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
+  staged_cancel: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
+  staged_deployed: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
+  staged_finish: { args: { account: AccountRef; oldId: string; deleteOldConfirmName: string | null }; returns: StagedFinish };
+  staged_rotations: { args: { account: AccountRef }; returns: Array<StagedRotation> };
+  staged_start: { args: { account: AccountRef; oldId: string; newName: string }; returns: IssuedSecret };
+  staged_status: { args: { account: AccountRef; oldId: string }; returns: StagedStatus };
+  staged_suggested_name: { args: { account: AccountRef; oldId: string }; returns: string };
+  staged_switch: { args: { account: AccountRef; oldId: string; chosen: Array<string> | null; one: boolean }; returns: StagedRotation };
+  staged_vouch_tested: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
 };

@@ -63,6 +63,7 @@ export const wisp: ProviderDescriptor = {
     },
   },
   secondFactor: null,
+  stagedRotation: true,
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
     createIntro: "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once.",
@@ -85,6 +86,7 @@ export const rotateOnly: ProviderDescriptor = {
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
+  stagedRotation: false,
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
     createIntro: "Keyring Cloud names tokens itself.",

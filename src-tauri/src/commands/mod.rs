@@ -8,4 +8,5 @@ pub mod account;
 pub mod clipboard;
 pub mod preferences;
 pub mod secrets;
+pub mod staged;
 pub mod window;

@@ -15,6 +15,7 @@ import { openCreateDialog } from "./create-dialog";
 import { openDeleteDialog } from "./delete-dialog";
 import { openForgetDialog } from "./forget-dialog";
 import { openRotateDialog } from "./rotate-dialog";
+import { openStagedDialog } from "./staged-dialog";
 import { openStoreDialog } from "./store-dialog";
 import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
@@ -53,6 +54,8 @@ export function secretsView(
     onLeaveTop: () => filter.focus(),
     operations,
     idLabel: provider.secretId.idIsName ? null : provider.secretId.label,
+    // Only where the provider's descriptor offers it, and the sign-in may create the new secret.
+    stagedRotation: provider.stagedRotation && operations.includes("create") && operations.includes("delete"),
   });
   const filter = h("input", {
     id: "secrets-filter",
@@ -217,6 +220,9 @@ export function secretsView(
     switch (action) {
       case "rotate":
         openRotateDialog(context, row);
+        break;
+      case "staged":
+        openStagedDialog(context, row);
         break;
       case "delete":
         openDeleteDialog(context, row);

@@ -20,7 +20,7 @@ pub async fn deliver(state: &AppState, did: &str, rkey: &str) -> Result<Value, E
         .pds_endpoint(did)
         .await
         .ok_or_else(|| Error::invalid(format!("no PDS found for {did}")))?;
-    let record: Value = resolver
+    let bytes = resolver
         .http()
         .get(format!("{pds}/xrpc/com.atproto.repo.getRecord"))
         .query(&[("repo", did), ("collection", COLLECTION), ("rkey", rkey)])
@@ -29,8 +29,10 @@ pub async fn deliver(state: &AppState, did: &str, rkey: &str) -> Result<Value, E
         .map_err(|e| Error::invalid(format!("reading the webhook record failed: {e}")))?
         .error_for_status()
         .map_err(|e| Error::invalid(format!("reading the webhook record failed: {e}")))?
-        .json()
+        .bytes()
         .await
+        .map_err(|e| Error::invalid(format!("reading the webhook record failed: {e}")))?;
+    let record: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::invalid(format!("the webhook record is not JSON: {e}")))?;
     let value = &record["value"];
     let url = value["url"]

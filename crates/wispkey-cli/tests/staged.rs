@@ -43,6 +43,11 @@ async fn deliver_all(user: &User, receiver: &Receiver) -> Vec<String> {
         .collect()
 }
 
+/// How many deliveries verified with the new secret.
+fn on_new(matched: &[String]) -> usize {
+    matched.iter().filter(|label| *label == "new").count()
+}
+
 /// The account's secrets' names, as listed now.
 fn names(user: &User) -> Vec<String> {
     let list = user.run(&["list", "--json"]).expect_code(0).json();
@@ -137,7 +142,8 @@ async fn a_staged_rotation_keeps_every_delivery_verifying_through_a_refused_and_
     assert!(login.stderr.contains("Signed in as"), "{login:#?}");
     user.run(&["stage", "switch", "hook", "--yes", "--one"])
         .expect_code(0);
-    assert_eq!(deliver_all(&user, &receiver).await, ["new", "old", "old"]);
+    let after_one = deliver_all(&user, &receiver).await;
+    assert_eq!(on_new(&after_one), 1, "{after_one:?}");
 
     // 4b. Killed mid-switch, right after it reports a webhook switched.
     let mut child = user
@@ -154,7 +160,7 @@ async fn a_staged_rotation_keeps_every_delivery_verifying_through_a_refused_and_
     child.wait()?;
     // Wherever it stopped, every webhook signs with a secret the receiver accepts.
     let after_kill = deliver_all(&user, &receiver).await;
-    assert_eq!(after_kill[..2], ["new", "new"], "{after_kill:?}");
+    assert!(on_new(&after_kill) >= 2, "{after_kill:?}");
     // The old secret cannot be deleted yet (unverified switch or a webhook still on it).
     user.run(&[
         "stage",

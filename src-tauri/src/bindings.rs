@@ -10,15 +10,21 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use ts_rs::{Config, TS};
+use wispkey_app::receiver::ReceiverTestResult;
 use wispkey_app::staged::{StagedFinish, StagedStatus};
+use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedSecret, KeychainStatus, SecretRow, SignInInput,
+};
+use wispkey_core::history::{
+    BrokenLink, ChainCheck, HistoryEntry, HistoryFilter, HistoryOperation, HistoryOutcome,
 };
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
     SecretIdentity, SignInMethod, SignOutOutcome, Webhook,
 };
+use wispkey_core::signature::{SignatureFailure, SignatureHint, SignatureReport, SignatureScheme};
 use wispkey_core::staged::{
     ReceiverCheck, ReceiverOutcome, StagedRotation, StagedStep, StagedWebhook,
 };
@@ -64,6 +70,19 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         StagedRotation,
         StagedStatus,
         StagedFinish,
+        SignatureScheme,
+        SignatureFailure,
+        SignatureHint,
+        SignatureReport,
+        ReceiverTestPlan,
+        ReceiverTestResult,
+        HistoryOperation,
+        HistoryOutcome,
+        HistoryEntry,
+        HistoryFilter,
+        BrokenLink,
+        ChainCheck,
+        OverdueSummary,
     ]
 }
 

@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "staged_step_not_ready" | "staged_rotation_missing" | "staged_state_unavailable" | "secret_still_in_use" | "webhook_changed";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "staged_step_not_ready" | "staged_rotation_missing" | "staged_state_unavailable" | "secret_still_in_use" | "webhook_changed" | "invalid_delivery" | "receiver_url_refused" | "receiver_unreachable" | "history_failed" | "signing_unknown";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -151,7 +151,14 @@ secondFactor: SecondFactor | null,
  * so a rotation can be staged (new secret beside the old, switch, then delete). The window
  * and the CLI offer staged rotation only where this is true.
  */
-stagedRotation: boolean, words: ProviderWords, };
+stagedRotation: boolean, words: ProviderWords, 
+/**
+ * How the provider signs its webhook deliveries: what the receiver test signs with and
+ * what the signature tester preselects. `None` when the provider does not document it
+ * (the receiver test then refuses with `signing_unknown`; the tester still works with a
+ * scheme the user picks).
+ */
+deliverySignature: SignatureScheme | null, };
 
 export type KeychainStatus = { 
 /**
@@ -180,7 +187,19 @@ id: string, name: string, createdAt: string, lastRotatedAt: string | null,
 /**
  * A token for this secret is in this machine's keychain.
  */
-storedLocally: boolean, };
+storedLocally: boolean, 
+/**
+ * Its own maximum age in days; `None`: the Settings default applies.
+ */
+maxAgeOverrideDays: number | null, 
+/**
+ * Its maximum age in effect when listed (the override, else the Settings default).
+ */
+maxAgeDays: number, 
+/**
+ * Not rotated (or created) within its maximum age.
+ */
+overdue: boolean, };
 
 export type SignInFinished = { account: AccountView | null, error: IpcError | null, };
 
@@ -301,6 +320,105 @@ export type StagedFinish = { oldDeleted: boolean,
  */
 oldLocalCopyRemoved: boolean, };
 
+export type SignatureScheme = "wispPlace" | "phalaCloud" | "standardWebhooks";
+
+export type SignatureFailure = { "kind": "missingHeader", header: string, } | { "kind": "malformedHeader", header: string, expected: string, } | { "kind": "timestampOutsideTolerance", secondsOff: bigint, toleranceSeconds: bigint, } | { "kind": "signatureMismatch" };
+
+export type SignatureHint = { "kind": "trailingNewlineAdded" } | { "kind": "trailingNewlineMissing" } | { "kind": "reencodedJson" } | { "kind": "whsecKeptInKey" } | { "kind": "whsecDecoded" } | { "kind": "prefixDropped", prefix: string, } | { "kind": "prefixMissing", prefix: string, } | { "kind": "secretNotBase64" } | { "kind": "base64InsteadOfHex", wouldMatch: boolean, } | { "kind": "hexInsteadOfBase64", wouldMatch: boolean, } | { "kind": "otherScheme", scheme: SignatureScheme, };
+
+export type SignatureReport = { scheme: SignatureScheme, valid: boolean, 
+/**
+ * The signature matches the secret and body, whatever the timestamp says (an old delivery
+ * pasted for testing is correctly signed but outside the tolerance).
+ */
+signatureMatches: boolean, failures: Array<SignatureFailure>, 
+/**
+ * Likely causes, found by trying the usual mistakes; empty when none explains it.
+ */
+hints: Array<SignatureHint>, 
+/**
+ * One sentence per failure, then per hint, for the window and the CLI.
+ */
+sentences: Array<string>, };
+
+export type ReceiverTestPlan = { scheme: SignatureScheme | null, suggestedUrls: Array<string>, 
+/**
+ * A token for the secret is in this machine's keychain (the test signs with it).
+ */
+storedLocally: boolean, };
+
+export type ReceiverTestResult = { 
+/**
+ * The URL's origin (scheme, host, port): what the history records.
+ */
+origin: string, scheme: SignatureScheme, status: number, 
+/**
+ * 2xx: the receiver accepted the delivery (and so, presumably, its signature).
+ */
+accepted: boolean, elapsedMs: number, 
+/**
+ * The test delivery's id (also in its body), to find it in the receiver's logs.
+ */
+deliveryId: string, };
+
+export type HistoryOperation = "sign_in" | "sign_out" | "create" | "rotate" | "delete" | "store_pasted" | "copy_stored" | "forget" | "receiver_test" | "webhook_switch";
+
+export type HistoryOutcome = "succeeded" | "failed" | "unknown";
+
+export type HistoryEntry = { 
+/**
+ * 1 for the first entry, then +1.
+ */
+seq: bigint, 
+/**
+ * RFC 3339, UTC, milliseconds.
+ */
+time: string, provider: string, account: string, secretId: string | null, operation: HistoryOperation, outcome: HistoryOutcome, code: ErrorCode | null, note: string | null, 
+/**
+ * The previous entry's `hash` ([`GENESIS`] for the first).
+ */
+prev: string, 
+/**
+ * SHA-256 (hex) over `prev`, a newline, and this entry's canonical JSON without `hash`.
+ */
+hash: string, };
+
+export type HistoryFilter = { provider: string | null, 
+/**
+ * The account's id (a DID, an email…).
+ */
+account: string | null, secretId: string | null, operation: HistoryOperation | null, outcome: HistoryOutcome | null, 
+/**
+ * RFC 3339 or a date (`2026-11-01`): entries at or after it.
+ */
+since: string | null, 
+/**
+ * Free text matched case-insensitively against every field.
+ */
+text: string | null, };
+
+export type BrokenLink = { 
+/**
+ * 1-based line in the file (one past the last line when the end was cut off).
+ */
+line: bigint, 
+/**
+ * A sentence saying what does not hold.
+ */
+reason: string, };
+
+export type ChainCheck = { 
+/**
+ * Lines that are intact, counted up to the first broken one.
+ */
+intactEntries: bigint, firstBroken: BrokenLink | null, };
+
+export type OverdueSummary = { overdue: number, 
+/**
+ * Accounts whose list could not be read (offline, signed out elsewhere): not counted.
+ */
+uncheckedAccounts: number, notification: string | null, };
+
 /** Every command: its arguments and what it returns on success. */
 export type Commands = {
   cancel_sign_in: { args: Record<string, never>; returns: null };
@@ -310,19 +428,25 @@ export type Commands = {
   copy_stored_token: { args: { account: AccountRef; secretId: string }; returns: ClipboardCopy };
   create_secret: { args: { account: AccountRef; name: string }; returns: IssuedSecret };
   delete_secret: { args: { account: AccountRef; secretId: string; confirmName: string; removeLocalCopy: boolean }; returns: DeleteOutcome };
+  export_history_csv: { args: { filter: HistoryFilter }; returns: string };
   finish_issued_token: { args: { account: AccountRef; secretId: string }; returns: null };
   forget_stored_token: { args: { account: AccountRef; secretId: string }; returns: null };
   get_preferences: { args: Record<string, never>; returns: Preferences };
+  history_entries: { args: { filter: HistoryFilter }; returns: Array<HistoryEntry> };
   keychain_status: { args: Record<string, never>; returns: KeychainStatus };
   list_secrets: { args: { account: AccountRef }; returns: Array<SecretRow> };
+  overdue_summary: { args: Record<string, never>; returns: OverdueSummary };
   providers: { args: Record<string, never>; returns: Array<ProviderDescriptor> };
+  receiver_test_plan: { args: { account: AccountRef; secretId: string }; returns: ReceiverTestPlan };
   restore_accounts: { args: Record<string, never>; returns: Array<AccountView> };
   retry_store_token: { args: { account: AccountRef; secretId: string }; returns: IssuedSecret };
   rotate_secret: { args: { account: AccountRef; secretId: string; confirmName: string; secondFactor: string | null }; returns: IssuedSecret };
   save_preferences: { args: { preferences: Preferences }; returns: Preferences };
   secret_dependents: { args: { account: AccountRef; secretId: string }; returns: Array<Dependent> };
+  set_max_age: { args: { account: AccountRef; secretId: string; days: number | null }; returns: null };
   sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
+  snooze_reminders: { args: { days: number }; returns: null };
   staged_cancel: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   staged_deployed: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   staged_finish: { args: { account: AccountRef; oldId: string; deleteOldConfirmName: string | null }; returns: StagedFinish };
@@ -333,4 +457,7 @@ export type Commands = {
   staged_switch: { args: { account: AccountRef; oldId: string; chosen: Array<string> | null; one: boolean }; returns: StagedRotation };
   staged_vouch_tested: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
+  test_receiver: { args: { account: AccountRef; secretId: string; url: string }; returns: ReceiverTestResult };
+  verify_delivery: { args: { scheme: SignatureScheme; rawRequest: string | null; headers: string; body: string; account: AccountRef | null; secretId: string | null; pastedSecret: string | null }; returns: SignatureReport };
+  verify_history: { args: Record<string, never>; returns: ChainCheck };
 };

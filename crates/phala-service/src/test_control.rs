@@ -207,11 +207,14 @@ async fn add_webhook(
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(Error::invalid("\"enabled\" must be a boolean")),
     };
+    // Tests of age reminders add webhooks created long ago.
+    let created_at =
+        optional_string(input, "created_at")?.map_or_else(time::now_iso, str::to_owned);
     let hook = state
         .store
         .lock()
         .await
-        .add_webhook(workspace_id, url, events, enabled, time::now_iso())
+        .add_webhook(workspace_id, url, events, enabled, created_at)
         .await?;
     Ok(json!({
         "id": hook.id,

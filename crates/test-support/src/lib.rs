@@ -1,7 +1,7 @@
 //! Real parts for tests, shared by the core's integration tests and the end-to-end harness:
 //! the local stack started by `scripts/desktop-session.sh` (PLC + reference PDS + wisp service)
 //! and fresh accounts on it, private wisp-service and phala-service instances a test may break, a private X
-//! display, and a private Secret Service a test may stop. Every process started here is stopped
+//! display, a private Secret Service a test may stop, and a webhook receiver that checks signatures. Every process started here is stopped
 //! by PID when its guard is dropped.
 //!
 //! Nothing here mocks anything: each piece is the real program, started for one test.
@@ -10,13 +10,15 @@ mod display;
 mod keyring;
 mod phala;
 mod receiver;
+mod rotating_receiver;
 mod stack;
 mod wisp;
 
 pub use display::PrivateDisplay;
 pub use keyring::PrivateKeyring;
 pub use phala::{PhalaControl, PhalaWorkspace, PrivatePhala};
-pub use receiver::{Delivery, Receiver};
+pub use receiver::{Received, Receiver, ReceiverScheme};
+pub use rotating_receiver::{Delivery, RotatingReceiver};
 pub use stack::{Stack, TestAccount};
 pub use wisp::PrivateWisp;
 

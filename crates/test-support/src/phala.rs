@@ -92,6 +92,21 @@ impl PhalaControl {
         .await
     }
 
+    /// A new webhook created at `created_at` (RFC 3339), long ago for age-reminder tests.
+    pub async fn add_webhook_created_at(
+        &self,
+        workspace: &PhalaWorkspace,
+        url: &str,
+        created_at: &str,
+    ) -> Result<Value> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("workspaces/{}/webhooks", workspace.workspace_id),
+            Some(json!({ "url": url, "created_at": created_at })),
+        )
+        .await
+    }
+
     /// A TOTP code the service accepts now and no rotation has used yet.
     pub async fn current_code(&self, workspace: &PhalaWorkspace) -> Result<String> {
         let answer = self

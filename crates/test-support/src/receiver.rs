@@ -1,169 +1,215 @@
-//! A webhook receiver as a user would run one during a staged rotation: a real HTTP server on
-//! 127.0.0.1 that accepts a delivery only if its `X-Webhook-Signature` is the HMAC-SHA256 of the
-//! raw body under one of the secrets deployed to it, and remembers which one matched. Its HMAC
-//! is computed here, independently of Wispkey's and the wisp service's code.
+//! A webhook receiver on this machine for tests: it accepts HTTP/1.1 POSTs on a loopback port,
+//! checks each delivery's signature with its own HMAC code (independent of Wispkey's, so a bug
+//! in one shows against the other), records what it got, and answers 204 when the signature
+//! verifies, 401 when it does not. Stopped (by closing its port) when dropped.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::Result;
 
-/// One delivery as the receiver judged it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivery {
-    /// The request path (which webhook it was for).
-    pub path: String,
-    /// The label of the deployed secret whose signature matched; `None`: refused.
-    pub matched: Option<String>,
+/// Which signature the receiver expects (the schemes of `../shared/docs/providers.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiverScheme {
+    /// `X-Webhook-Signature: sha256=hex(HMAC(token, body))`.
+    Wisp,
+    /// `X-Webhook-Signature: sha256=hex(HMAC(secret, "{X-Webhook-Timestamp}.{body}"))`.
+    Phala,
+    /// `webhook-signature: v1,base64(HMAC(base64decode(secret sans whsec_), "{id}.{ts}.{body}"))`.
+    Standard,
 }
 
-#[derive(Default)]
-struct Shared {
-    /// (label, secret) pairs the receiver accepts now.
-    accepted: Mutex<Vec<(String, String)>>,
-    log: Mutex<Vec<Delivery>>,
-    stop: AtomicBool,
+/// One request as the receiver got it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    /// Names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub verified: bool,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 pub struct Receiver {
-    port: u16,
-    shared: Arc<Shared>,
+    address: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl Receiver {
-    pub fn start() -> Result<Receiver> {
+    /// Listens on 127.0.0.1 (a free port) for deliveries signed with `secret` in `scheme`.
+    pub fn start(scheme: ReceiverScheme, secret: &str) -> Result<Receiver> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        let shared = Arc::new(Shared::default());
-        let serving = Arc::clone(&shared);
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if serving.stop.load(Ordering::SeqCst) {
-                    break;
+        let address = listener.local_addr()?;
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let secret = Arc::new(Mutex::new(secret.to_owned()));
+        let thread = {
+            let received = Arc::clone(&received);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let key = secret.lock().map(|s| s.clone()).unwrap_or_default();
+                    if let Ok(request) = serve(stream, scheme, &key)
+                        && let Ok(mut all) = received.lock()
+                    {
+                        all.push(request);
+                    }
                 }
-                if let Ok(stream) = stream {
-                    let _ = answer(stream, &serving);
-                }
-            }
-        });
+            })
+        };
         Ok(Receiver {
-            port,
-            shared,
+            address,
+            received,
+            stop,
             thread: Some(thread),
         })
     }
 
-    /// The address of webhook `path` at this receiver (`http://127.0.0.1:PORT/PATH`).
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{path}", self.port)
+    /// `http://127.0.0.1:PORT/hook`.
+    pub fn url(&self) -> String {
+        format!("http://{}/hook", self.address)
     }
 
-    /// Deploys a secret: deliveries signed with it are accepted from now on.
-    pub fn accept(&self, label: &str, secret: &str) {
-        lock(&self.shared.accepted).push((label.to_owned(), secret.to_owned()));
-    }
-
-    /// Removes a deployed secret (the last step of a rotation at the receiver).
-    pub fn retire(&self, label: &str) {
-        lock(&self.shared.accepted).retain(|(known, _)| known != label);
-    }
-
-    pub fn deliveries(&self) -> Vec<Delivery> {
-        lock(&self.shared.log).clone()
+    /// What it got so far, oldest first.
+    pub fn received(&self) -> Vec<Received> {
+        self.received
+            .lock()
+            .map(|all| all.clone())
+            .unwrap_or_default()
     }
 }
 
 impl Drop for Receiver {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // Wakes the blocking accept so the thread sees the stop flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.address);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn answer(stream: TcpStream, shared: &Shared) -> Result {
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+fn serve(stream: TcpStream, scheme: ReceiverScheme, secret: &str) -> Result<Received> {
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    let path = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .trim_start_matches('/')
-        .to_owned();
-    let (mut length, mut signature) = (0usize, None);
+    let mut words = request_line.split_whitespace();
+    let method = words.next().unwrap_or_default().to_owned();
+    let path = words.next().unwrap_or_default().to_owned();
+    let mut headers = Vec::new();
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
         }
         if let Some((name, value)) = line.split_once(':') {
-            let value = value.trim();
-            match name.trim().to_ascii_lowercase().as_str() {
-                "content-length" => length = value.parse().unwrap_or(0),
-                "x-webhook-signature" => signature = Some(value.to_owned()),
-                _ => {}
-            }
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    let mut body = vec![0; length];
+    let length: usize = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length.min(1 << 20)];
     reader.read_exact(&mut body)?;
-    let matched = signature.and_then(|header| {
-        lock(&shared.accepted)
-            .iter()
-            .find(|(_, secret)| signed(secret, &body) == header)
-            .map(|(label, _)| label.clone())
-    });
-    let status = if matched.is_some() {
-        "200 OK"
+    let mut received = Received {
+        method,
+        path,
+        headers,
+        body,
+        verified: false,
+    };
+    received.verified = verifies(scheme, secret, &received);
+    let status = if received.verified {
+        "204 No Content"
     } else {
         "401 Unauthorized"
     };
-    lock(&shared.log).push(Delivery { path, matched });
     let mut stream = stream;
     write!(
         stream,
-        "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )?;
-    Ok(())
+    stream.flush()?;
+    Ok(received)
 }
 
-/// `sha256=<hex HMAC-SHA256(secret, body)>`, as wisp.place signs.
-fn signed(secret: &str, body: &[u8]) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
+fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return Vec::new();
     };
-    mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("sha256={hex}")
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signs_like_the_wisp_api_test_vector() {
-        let body = r#"{"cid":"bafyreiabc","collection":"app.bsky.feed.post","did":"did:plc:abc123abc123abc123abc123","event":"create","id":"whe_v1_0000000000000000000000000000000000000000000000000000000000000000","record":{"$type":"app.bsky.feed.post","createdAt":"2024-01-15T10:30:00.000Z","text":"hi"},"rkey":"3kl2jd9s8f7g","timestamp":"2024-01-15T10:30:00.000Z"}"#;
-        assert_eq!(
-            signed("wsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", body.as_bytes()),
-            "sha256=1a2004d0bea1426970cac1bcd35f0c4cc5fcf3ceb7b6392cb1f74f7a7a102be8"
-        );
+fn verifies(scheme: ReceiverScheme, secret: &str, request: &Received) -> bool {
+    let header = |name: &str| request.header(name).unwrap_or_default().to_owned();
+    match scheme {
+        ReceiverScheme::Wisp => {
+            let expected = format!(
+                "sha256={}",
+                hex::encode(hmac(secret.as_bytes(), &[&request.body]))
+            );
+            header("x-webhook-signature") == expected
+        }
+        ReceiverScheme::Phala => {
+            let timestamp = header("x-webhook-timestamp");
+            let expected = format!(
+                "sha256={}",
+                hex::encode(hmac(
+                    secret.as_bytes(),
+                    &[timestamp.as_bytes(), b".", &request.body]
+                ))
+            );
+            header("x-webhook-signature") == expected
+        }
+        ReceiverScheme::Standard => {
+            let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
+            let Ok(key) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
+                return false;
+            };
+            let (id, timestamp) = (header("webhook-id"), header("webhook-timestamp"));
+            let expected = base64::engine::general_purpose::STANDARD.encode(hmac(
+                &key,
+                &[
+                    id.as_bytes(),
+                    b".",
+                    timestamp.as_bytes(),
+                    b".",
+                    &request.body,
+                ],
+            ));
+            header("webhook-signature")
+                .split_whitespace()
+                .any(|entry| entry == format!("v1,{expected}"))
+        }
     }
 }

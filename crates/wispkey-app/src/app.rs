@@ -11,11 +11,13 @@ use wispkey_atproto::oauth::{OAuthConfig, OAuthManager};
 use wispkey_core::browser::BrowserOpener;
 use wispkey_core::clipboard::SecretClipboard;
 use wispkey_core::error::{Error, Result};
+use wispkey_core::history::{History, HistoryOperation, NewEntry};
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     Dependent, ProviderDescriptor, ProviderKind, SecretProvider, SignInContext, SignInRequest,
     SignOutOutcome,
 };
+use wispkey_core::reminders::Reminders;
 use wispkey_core::staged::StagedStore;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
@@ -56,6 +58,8 @@ pub struct App {
     names: Mutex<HashMap<SecretKey, String>>,
     /// Staged rotations in progress (a file in the config folder, shared with the CLI).
     staged: StagedStore,
+    /// The local history (`history.jsonl` in the config folder); none without a config folder.
+    history: Option<History>,
 }
 
 impl std::fmt::Debug for App {
@@ -111,7 +115,42 @@ impl App {
             open: Mutex::default(),
             names: Mutex::default(),
             staged: StagedStore::new(config_dir),
+            history: config_dir.map(History::new),
         }
+    }
+
+    /// The local history, when there is a config folder to keep it in.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// Appends one entry to the history. The history never stands in an operation's way: the
+    /// operation has happened (and its token is safe) whether or not the line could be
+    /// written, so a write failure is returned for callers that want to say so, and the
+    /// operations below ignore it.
+    pub fn record(&self, entry: NewEntry) -> Result<()> {
+        match &self.history {
+            Some(history) => history.append(entry).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// Records the outcome of `result` for `operation` on `id` (or the account), then hands
+    /// `result` back. `note` adds what the entry should say beside the outcome (never a value).
+    fn recorded<T>(
+        &self,
+        account: &AccountRef,
+        id: Option<&str>,
+        operation: HistoryOperation,
+        result: Result<T>,
+        note: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T> {
+        let mut entry = NewEntry::new(account, id, operation).outcome_of(&result);
+        if let Ok(value) = &result {
+            entry.note = note(value);
+        }
+        let _ = self.record(entry);
+        result
     }
 
     pub fn providers(&self) -> Vec<ProviderDescriptor> {
@@ -170,6 +209,12 @@ impl App {
         let account = kind.sign_in(request, context).await?;
         // A session signed in again replaces the one an opened API was built on.
         lock(&self.open).remove(&account.account);
+        // Only a finished sign-in has an account to file it under.
+        let _ = self.record(NewEntry::new(
+            &account.account,
+            None,
+            HistoryOperation::SignIn,
+        ));
         Ok(account)
     }
 
@@ -188,10 +233,14 @@ impl App {
         let cleared = self.clipboard.clear_if_ours();
         lock(&self.open).remove(account);
         lock(&self.names).retain(|(owner, _), _| owner != account);
-        Ok((kind.sign_out(&account.id).await?, cleared))
+        let outcome = kind.sign_out(&account.id).await;
+        let outcome = self.recorded(account, None, HistoryOperation::SignOut, outcome, |o| {
+            (!o.revoked_at_server).then(|| "the server could not be told".to_owned())
+        })?;
+        Ok((outcome, cleared))
     }
 
-    fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
+    pub(crate) fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
         self.registry.get(&account.provider)
     }
 
@@ -213,7 +262,7 @@ impl App {
     }
 
     /// The account's secrets API, opened once per process.
-    async fn provider(
+    pub(crate) async fn provider(
         &self,
         account: &AccountRef,
         operation: Operation,
@@ -250,11 +299,15 @@ impl App {
                 names.insert((account.clone(), summary.id.clone()), summary.name.clone());
             }
         }
+        let default_age = lock(&self.preferences).age_warning_days;
+        let reminders = self.reminders();
+        let now = chrono::Utc::now();
         let mut rows: Vec<SecretRow> = listed
             .into_iter()
             .map(|summary| {
                 let badge = stored.contains(&summary.id);
-                SecretRow::new(summary, badge)
+                let own = reminders.max_age_override(account, &summary.id);
+                SecretRow::new(summary, badge, own, default_age, now)
             })
             .collect();
         sort_for_list(&mut rows);
@@ -279,7 +332,18 @@ impl App {
 
     pub async fn create_secret(&self, account: &AccountRef, name: &str) -> Result<Issued> {
         let provider = self.provider(account, Operation::Create).await?;
-        let issued = self.tokens.create(provider.as_ref(), account, name).await?;
+        let issued = self.tokens.create(provider.as_ref(), account, name).await;
+        let id = issued
+            .as_ref()
+            .map_or(name, |issued| issued.id.as_str())
+            .to_owned();
+        let issued = self.recorded(
+            account,
+            Some(&id),
+            HistoryOperation::Create,
+            issued,
+            store_note,
+        )?;
         lock(&self.names).insert((account.clone(), issued.id.clone()), issued.name.clone());
         Ok(issued)
     }
@@ -295,7 +359,8 @@ impl App {
     ) -> Result<Issued> {
         let provider = self.provider(account, Operation::Rotate).await?;
         let name = self.secret_name(account, id).await?;
-        self.tokens
+        let issued = self
+            .tokens
             .rotate(
                 provider.as_ref(),
                 account,
@@ -304,7 +369,14 @@ impl App {
                 confirm_name,
                 second_factor,
             )
-            .await
+            .await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::Rotate,
+            issued,
+            store_note,
+        )
     }
 
     /// "Store a secret rotated elsewhere" (any provider): keeps a secret the user pasted as the
@@ -316,7 +388,38 @@ impl App {
         secret: &SecretString,
     ) -> Result<()> {
         self.secret_name(account, id).await?;
-        self.tokens.store_pasted(account, id, secret).await
+        let stored = self.tokens.store_pasted(account, id, secret).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::StorePasted,
+            stored,
+            |_| None,
+        )
+    }
+
+    /// Stores the open dialog's token again (after the keychain refused it), from memory.
+    pub async fn retry_store(&self, account: &AccountRef, id: &str) -> Result<Issued> {
+        let issued = self.tokens.retry_store(account, id).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::StorePasted,
+            issued,
+            |issued| Some(store_note(issued).unwrap_or_else(|| "stored after a retry".to_owned())),
+        )
+    }
+
+    /// Removes the stored copy from this machine's keychain (the secret itself is untouched).
+    pub async fn forget_stored_token(&self, account: &AccountRef, id: &str) -> Result<()> {
+        let forgotten = self.tokens.forget(account, id).await;
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::Forget,
+            forgotten,
+            |_| None,
+        )
     }
 
     /// Returns whether a local copy was removed.
@@ -339,7 +442,10 @@ impl App {
                 confirm_name,
                 remove_local_copy,
             )
-            .await?;
+            .await;
+        let removed = self.recorded(account, Some(id), HistoryOperation::Delete, removed, |r| {
+            r.then(|| "local copy removed".to_owned())
+        })?;
         lock(&self.names).remove(&(account.clone(), id.to_owned()));
         Ok(removed)
     }
@@ -384,7 +490,44 @@ impl App {
         on_cleared: impl FnOnce(bool) + Send + 'static,
     ) -> Result<ClipboardCopy> {
         let token = self.tokens.stored_token(account, id).await?;
-        self.copy(&token, on_cleared)
+        let copied = self.copy(&token, on_cleared);
+        self.recorded(
+            account,
+            Some(id),
+            HistoryOperation::CopyStored,
+            copied,
+            |_| None,
+        )
+    }
+
+    /// The reminders (per-secret maximum ages, snooze), read fresh so the window and the CLI
+    /// see each other's changes.
+    pub fn reminders(&self) -> Reminders {
+        Reminders::load(self.config_dir.as_deref())
+    }
+
+    /// Sets (or with `None` removes) one secret's own maximum age.
+    pub fn set_max_age(&self, account: &AccountRef, id: &str, days: Option<u32>) -> Result<()> {
+        let dir = self.config_dir()?;
+        let mut reminders = self.reminders();
+        reminders.set_max_age(account, id, days)?;
+        reminders.save(dir)
+    }
+
+    /// No start-up reminder for `days` days.
+    pub fn snooze_reminders(&self, days: u32) -> Result<()> {
+        let dir = self.config_dir()?;
+        let mut reminders = self.reminders();
+        reminders.snooze(chrono::Utc::now(), days);
+        reminders.save(dir)
+    }
+
+    fn config_dir(&self) -> Result<&Path> {
+        self.config_dir
+            .as_deref()
+            .ok_or_else(|| Error::InvalidSettings {
+                detail: "the platform reported no config folder".into(),
+            })
     }
 
     pub fn preferences(&self) -> Preferences {
@@ -402,4 +545,9 @@ impl App {
         *lock(&self.preferences) = preferences;
         Ok(preferences)
     }
+}
+
+/// What a create or rotate entry notes: only that the token is not in the keychain, when so.
+fn store_note(issued: &Issued) -> Option<String> {
+    (!issued.stored()).then(|| "the token was NOT stored in the keychain".to_owned())
 }

@@ -7,12 +7,16 @@
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
 //! - [`staged`]: staged rotation (new secret, deploy, test, switch webhooks, delete old).
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
+//! - [`tools`]: after the rotate — the signature tester, the receiver test, the history.
+//! - [`receiver`]: one signed, clearly marked test delivery to a URL the user confirmed.
 //! - [`settings`]: network settings (PLC, handle resolution, wisp service DID).
 
 pub mod app;
+pub mod receiver;
 pub mod registry;
 pub mod settings;
 pub mod staged;
+pub mod tools;
 pub mod views;
 
 pub use app::{App, KEYCHAIN_SERVICE_ENV, default_config_dir};

@@ -39,11 +39,30 @@ pub struct SecretRow {
     pub last_rotated_at: Option<String>,
     /// A token for this secret is in this machine's keychain.
     pub stored_locally: bool,
+    /// Its own maximum age in days; `None`: the Settings default applies.
+    pub max_age_override_days: Option<u32>,
+    /// Its maximum age in effect when listed (the override, else the Settings default).
+    pub max_age_days: u32,
+    /// Not rotated (or created) within its maximum age.
+    pub overdue: bool,
 }
 
 impl SecretRow {
-    pub fn new(summary: SecretSummary, stored_locally: bool) -> Self {
+    /// Its maximum age (`max_age_override_days`, else `default_max_age_days`) and `now` decide
+    /// whether it is overdue (see `wispkey_core::reminders`).
+    pub fn new(
+        summary: SecretSummary,
+        stored_locally: bool,
+        max_age_override_days: Option<u32>,
+        default_max_age_days: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let since = summary.last_rotated_at.unwrap_or(summary.created_at);
+        let max_age_days = max_age_override_days.unwrap_or(default_max_age_days);
         SecretRow {
+            overdue: wispkey_core::reminders::is_overdue(since, max_age_days, now),
+            max_age_override_days,
+            max_age_days,
             id: summary.id,
             name: summary.name,
             created_at: summary.created_at.to_rfc3339(),
@@ -242,6 +261,9 @@ mod tests {
             created_at: "2024-01-15T10:30:00+00:00".into(),
             last_rotated_at: None,
             stored_locally: false,
+            max_age_override_days: None,
+            max_age_days: 90,
+            overdue: false,
         }
     }
 

@@ -95,6 +95,70 @@ pub enum Command {
     /// input. Written and read back like a new token.
     Store { id: String },
 
+    /// Check a webhook delivery's signature: valid, or exactly what fails and why. Give the
+    /// delivery as a whole raw HTTP request (--request) or as headers and a body; the secret is
+    /// the stored one (--stored ID) or asked for (not echoed) / read from standard input.
+    Verify {
+        /// The signing scheme: `wisp` (wisp.place), `phala` (Phala Cloud), `standard`
+        /// (Standard Webhooks / Svix).
+        #[arg(long)]
+        scheme: String,
+        /// A file holding the whole raw HTTP request (request line, headers, blank line, body).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["headers", "body"])]
+        request: Option<std::path::PathBuf>,
+        /// A file of `Name: value` header lines.
+        #[arg(long, value_name = "FILE")]
+        headers: Option<std::path::PathBuf>,
+        /// One header, `Name: value` (repeatable).
+        #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+        header: Vec<String>,
+        /// A file holding the raw body, byte for byte.
+        #[arg(long, value_name = "FILE")]
+        body: Option<std::path::PathBuf>,
+        /// Check with the token stored for this secret id (of --account); never shown.
+        #[arg(long, value_name = "ID")]
+        stored: Option<String>,
+    },
+
+    /// Set how old a secret may get before it is marked overdue: a number of days, or
+    /// `default` for the settings' value (90 days unless changed).
+    MaxAge { id: String, days: String },
+
+    /// Send ONE clearly marked test delivery, signed with the secret's stored token in its
+    /// provider's scheme, to the receiver's URL (https, or http on this machine), and print
+    /// the HTTP status and time. Asks before sending unless --url is given.
+    TestReceiver {
+        id: String,
+        /// Where to send it; without it, the provider's known URL is offered on a terminal.
+        #[arg(long)]
+        url: Option<String>,
+    },
+
+    /// The local history of what Wispkey did on this machine (never a secret value), newest
+    /// first. --account filters by account id here.
+    Log {
+        /// Write CSV (oldest first) instead of the table.
+        #[arg(long)]
+        csv: bool,
+        /// Check the history's hash chain and report the first broken link.
+        #[arg(long)]
+        verify: bool,
+        #[arg(long)]
+        provider: Option<String>,
+        #[arg(long, value_name = "ID")]
+        secret: Option<String>,
+        /// sign_in, sign_out, create, rotate, delete, store_pasted, copy_stored, forget,
+        /// receiver_test, webhook_switch.
+        #[arg(long)]
+        operation: Option<String>,
+        /// succeeded, failed or unknown.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Only entries at or after this time (RFC 3339 or a date, e.g. 2026-11-01).
+        #[arg(long)]
+        since: Option<String>,
+    },
+
     /// Rotate without downtime (providers whose webhooks name a secret, e.g. wisp.place): a
     /// new secret beside the old one, deploy it, test the receiver, switch the webhooks, then
     /// delete the old secret. Each step is its own command; progress survives restarts.

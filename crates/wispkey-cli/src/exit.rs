@@ -24,6 +24,12 @@ pub const CLIPBOARD: u8 = 11;
 pub const SECOND_FACTOR: u8 = 12;
 /// Rotated, but the answer carried no secret: store it with `wispkey store`.
 pub const ROTATED_WITHOUT_SECRET: u8 = 13;
+/// `wispkey verify`: the delivery does not verify. `wispkey log --verify`: the chain is broken.
+pub const NOT_VERIFIED: u8 = 14;
+/// The test delivery could not be sent (a refused URL or no answer).
+pub const RECEIVER: u8 = 15;
+/// The local history file could not be used.
+pub const HISTORY: u8 = 16;
 
 /// The exit code for an error's stable code.
 pub fn code_for(code: ErrorCode) -> u8 {
@@ -59,7 +65,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::SecretNotFound
         | ErrorCode::IssuedTokenGone
         | ErrorCode::StagedRotationMissing => NOT_FOUND,
-        ErrorCode::Unsupported | ErrorCode::UnknownProvider => UNSUPPORTED,
+        ErrorCode::Unsupported | ErrorCode::UnknownProvider | ErrorCode::SigningUnknown => {
+            UNSUPPORTED
+        }
         ErrorCode::HandleNotFound
         | ErrorCode::ConsentDenied
         | ErrorCode::SignInTimedOut
@@ -71,6 +79,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         ErrorCode::ClipboardUnavailable => CLIPBOARD,
         ErrorCode::SecondFactorRequired | ErrorCode::SecondFactorInvalid => SECOND_FACTOR,
         ErrorCode::RotatedWithoutSecret => ROTATED_WITHOUT_SECRET,
+        ErrorCode::InvalidDelivery => INVALID_INPUT,
+        ErrorCode::ReceiverUrlRefused | ErrorCode::ReceiverUnreachable => RECEIVER,
+        ErrorCode::HistoryFailed => HISTORY,
     }
 }
 
@@ -84,7 +95,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       confirmation), secret_already_exists, invalid_settings; staged rotation, nothing
       done: staged_step_not_ready (a step out of order), staged_state_unavailable (its
       progress file), secret_still_in_use (a webhook still names the old secret),
-      webhook_changed (edited elsewhere mid-switch)
+      webhook_changed (edited elsewhere mid-switch); invalid_delivery
    4  not signed in: authentication_required (also no account / unknown --account),
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
@@ -95,7 +106,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no answer
       came back; it may have happened. Never retried: check with `wispkey list`.
    8  not found: secret_not_found, issued_token_gone, staged_rotation_missing
-   9  unsupported: unsupported, unknown_provider
+   9  unsupported: unsupported, unknown_provider, signing_unknown
   10  sign-in failed: handle_not_found, consent_denied, sign_in_timed_out,
       sign_in_cancelled, state_mismatch, account_mismatch, sign_in_failed,
       browser_unavailable
@@ -104,6 +115,11 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       pass --code, or type the code when asked on a terminal)
   13  rotated without a secret: rotated_without_secret (the old secret is dead; copy the
       new one from the provider's dashboard and keep it with `wispkey store ID`)
+  14  not verified: `wispkey verify` found the delivery does not verify, or
+      `wispkey log --verify` found a broken link in the history
+  15  receiver: receiver_url_refused, receiver_unreachable (the test delivery was not
+      answered; an answer with any HTTP status exits 0 and prints it)
+  16  history: history_failed
 
 Output: tokens go to stdout only, and only when asked (--show or --json), or when the
 keychain refused them (the printed token is then the only copy). Progress, questions

@@ -8,6 +8,7 @@ mod args;
 mod exit;
 mod failure;
 mod stage;
+mod tools;
 mod verbs;
 
 use std::process::ExitCode;

@@ -146,12 +146,62 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
         }
         Command::Forget { id } => {
             let account = choose_account(app, chosen).await?;
-            app.tokens().forget(&account.account, &id).await?;
+            app.forget_stored_token(&account.account, &id).await?;
             eprintln!("The token of \"{id}\" is no longer stored on this machine.");
             if json {
                 print_json(&serde_json::json!({ "forgotten": id }))?;
             }
             Ok(exit::OK)
+        }
+        Command::Verify {
+            scheme,
+            request,
+            headers,
+            header,
+            body,
+            stored,
+        } => {
+            let input = crate::tools::DeliveryInput {
+                request,
+                headers,
+                header,
+                body,
+            };
+            crate::tools::verify(app, chosen, json, &scheme, input, stored).await
+        }
+        Command::MaxAge { id, days } => {
+            let account = choose_account(app, chosen).await?;
+            let days = match days.as_str() {
+                "default" => None,
+                number => Some(number.parse::<u32>().map_err(|_| {
+                    Failure::new(
+                        ErrorCode::InvalidRequest,
+                        format!("\"{number}\" is not a number of days; give one, or `default`."),
+                    )
+                })?),
+            };
+            app.set_max_age(&account.account, &id, days)?;
+            match days {
+                Some(days) => eprintln!("\"{id}\" is overdue once not rotated for {days} days."),
+                None => eprintln!("\"{id}\" uses the default maximum age from the settings again."),
+            }
+            Ok(exit::OK)
+        }
+        Command::TestReceiver { id, url } => {
+            crate::tools::test_receiver(app, chosen, json, &id, url).await
+        }
+        Command::Log {
+            csv,
+            verify,
+            provider,
+            secret,
+            operation,
+            outcome,
+            since,
+        } => {
+            let filter =
+                crate::tools::log_filter(chosen, provider, secret, operation, outcome, since)?;
+            crate::tools::log(app, json, csv, verify, &filter)
         }
     }
 }
@@ -252,7 +302,7 @@ async fn rotate(
 }
 
 /// One line from the terminal (after `prompt` on stderr) or from standard input.
-fn read_line(prompt: &str) -> Outcome<String> {
+pub(crate) fn read_line(prompt: &str) -> Outcome<String> {
     if std::io::stdin().is_terminal() {
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
@@ -266,7 +316,7 @@ fn read_line(prompt: &str) -> Outcome<String> {
 }
 
 /// A secret from the terminal without echo, or one line of standard input.
-fn read_secret(prompt: &str) -> Outcome<SecretString> {
+pub(crate) fn read_secret(prompt: &str) -> Outcome<SecretString> {
     let text = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt)
             .map_err(|error| Failure::new(ErrorCode::InvalidRequest, error.to_string()))?
@@ -295,7 +345,7 @@ fn browser() -> Box<dyn BrowserOpener> {
 
 /// `--account` (a label or id), else the only signed-in account. Restoring also moves tokens
 /// stored by earlier versions to today's keychain items.
-async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView> {
+pub(crate) async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<AccountView> {
     let mut accounts = app.restore_accounts().await?;
     let names = |accounts: &[AccountView]| {
         accounts
@@ -518,11 +568,23 @@ fn print_secrets(rows: &[SecretRow]) {
             } else {
                 String::new()
             },
+            if row.overdue {
+                format!("OVERDUE (max {} days)", row.max_age_days)
+            } else {
+                String::new()
+            },
         ]
     });
     let id_header = if show_ids { "ID" } else { "" };
     print_table(
-        ["NAME", id_header, "CREATED", "LAST ROTATED", "KEYCHAIN"],
+        [
+            "NAME",
+            id_header,
+            "CREATED",
+            "LAST ROTATED",
+            "KEYCHAIN",
+            "REMINDER",
+        ],
         lines,
     );
 }

@@ -13,7 +13,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 use support::{TestResult, User};
-use wispkey_test_support::Receiver;
+use wispkey_test_support::RotatingReceiver as Receiver;
 
 const COLLECTION: &str = "place.wisp.v2.wh";
 const HOOKS: [&str; 3] = ["alpha", "bravo", "charlie"];

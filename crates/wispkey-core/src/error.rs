@@ -2,10 +2,10 @@
 //! pinned by tests) and a `Display` sentence a user can act on. Platform details are kept for
 //! diagnostics but never contain secret values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable identifiers. Renaming one is a breaking change for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -55,10 +55,15 @@ pub enum ErrorCode {
     StagedStateUnavailable,
     SecretStillInUse,
     WebhookChanged,
+    InvalidDelivery,
+    ReceiverUrlRefused,
+    ReceiverUnreachable,
+    HistoryFailed,
+    SigningUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 46] = [
+    pub const ALL: [ErrorCode; 51] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -105,6 +110,11 @@ impl ErrorCode {
         ErrorCode::StagedStateUnavailable,
         ErrorCode::SecretStillInUse,
         ErrorCode::WebhookChanged,
+        ErrorCode::InvalidDelivery,
+        ErrorCode::ReceiverUrlRefused,
+        ErrorCode::ReceiverUnreachable,
+        ErrorCode::HistoryFailed,
+        ErrorCode::SigningUnknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -155,6 +165,11 @@ impl ErrorCode {
             ErrorCode::StagedStateUnavailable => "staged_state_unavailable",
             ErrorCode::SecretStillInUse => "secret_still_in_use",
             ErrorCode::WebhookChanged => "webhook_changed",
+            ErrorCode::InvalidDelivery => "invalid_delivery",
+            ErrorCode::ReceiverUrlRefused => "receiver_url_refused",
+            ErrorCode::ReceiverUnreachable => "receiver_unreachable",
+            ErrorCode::HistoryFailed => "history_failed",
+            ErrorCode::SigningUnknown => "signing_unknown",
         }
     }
 }
@@ -437,6 +452,38 @@ pub enum Error {
          again and approve editing webhooks, then continue the switch."
     )]
     WebhookScopeNotGranted { detail: String },
+
+    /// A pasted delivery the signature tester cannot read; the reason says what to fix.
+    #[error("The delivery could not be read: {reason}.")]
+    InvalidDelivery { reason: String },
+
+    /// Test deliveries go over https, or plain http only to this machine (loopback).
+    #[error(
+        "Wispkey sends test deliveries only to https addresses (or http on this machine): \
+         {reason}. Check the receiver's URL."
+    )]
+    ReceiverUrlRefused { reason: String },
+
+    /// The test delivery got no HTTP answer (refused, timed out, TLS failure).
+    #[error(
+        "The receiver did not answer the test delivery ({detail}). Check that it is running \
+         and reachable from this machine, then try again."
+    )]
+    ReceiverUnreachable { detail: String },
+
+    /// The local history file could not be read or written.
+    #[error(
+        "Wispkey could not use its history file ({detail}). Check the config folder's \
+         permissions and free space."
+    )]
+    HistoryFailed { detail: String },
+
+    /// The provider does not say how it signs deliveries, so no test delivery can be signed.
+    #[error(
+        "{provider} does not document how it signs webhook deliveries, so Wispkey cannot sign \
+         a test delivery for it. Use the signature tester with a delivery you received instead."
+    )]
+    SigningUnknown { provider: String },
 }
 
 fn webhooks_noun(count: usize) -> String {
@@ -500,6 +547,11 @@ impl Error {
             Error::WebhookChanged { .. } => ErrorCode::WebhookChanged,
             Error::StagedRotationUnsupported { .. } => ErrorCode::Unsupported,
             Error::WebhookScopeNotGranted { .. } => ErrorCode::ScopeNotGranted,
+            Error::InvalidDelivery { .. } => ErrorCode::InvalidDelivery,
+            Error::ReceiverUrlRefused { .. } => ErrorCode::ReceiverUrlRefused,
+            Error::ReceiverUnreachable { .. } => ErrorCode::ReceiverUnreachable,
+            Error::HistoryFailed { .. } => ErrorCode::HistoryFailed,
+            Error::SigningUnknown { .. } => ErrorCode::SigningUnknown,
         }
     }
 }
@@ -690,6 +742,21 @@ mod tests {
             },
             Error::WebhookScopeNotGranted {
                 detail: String::new(),
+            },
+            Error::InvalidDelivery {
+                reason: "it has no blank line between headers and body".into(),
+            },
+            Error::ReceiverUrlRefused {
+                reason: "http://example.com is not on this machine".into(),
+            },
+            Error::ReceiverUnreachable {
+                detail: "connection refused".into(),
+            },
+            Error::HistoryFailed {
+                detail: "permission denied".into(),
+            },
+            Error::SigningUnknown {
+                provider: "Slate".into(),
             },
         ];
         for error in errors {

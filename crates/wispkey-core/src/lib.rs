@@ -11,17 +11,23 @@
 //! - [`process_lock`]: one holder at a time across the window and the CLI (single-use credentials).
 //! - [`staged`]: staged rotation (new secret beside the old, switch webhooks, then delete).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
+//! - [`reminders`]: maximum ages per secret, overdue secrets, the snoozable start-up reminder.
+//! - [`history`]: the local, hash-chained log of what was done (never a value).
+//! - [`signature`]: the delivery-signature schemes and the tester that diagnoses a delivery.
 //! - [`error`]: the one error type, with stable codes that cross IPC.
 
 pub mod account;
 pub mod browser;
 pub mod clipboard;
 pub mod error;
+pub mod history;
 pub mod operation;
 pub mod preferences;
 pub mod process_lock;
 pub mod provider;
+pub mod reminders;
 pub mod secret;
+pub mod signature;
 pub mod staged;
 pub mod tokens;
 pub mod vault;

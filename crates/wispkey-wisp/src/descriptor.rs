@@ -64,6 +64,7 @@ pub fn descriptor() -> ProviderDescriptor {
                 .to_owned(),
             dependents_noun: Some("webhooks".to_owned()),
         },
+        delivery_signature: Some(wispkey_core::signature::SignatureScheme::WispPlace),
     }
 }
 

@@ -9,4 +9,5 @@ pub mod clipboard;
 pub mod preferences;
 pub mod secrets;
 pub mod staged;
+pub mod tools;
 pub mod window;

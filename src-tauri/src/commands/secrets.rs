@@ -74,7 +74,7 @@ pub async fn retry_store_token(
     account: AccountRef,
     secret_id: String,
 ) -> Result<IssuedSecret, IpcError> {
-    Ok(app.tokens().retry_store(&account, &secret_id).await?.into())
+    Ok(app.retry_store(&account, &secret_id).await?.into())
 }
 
 #[tauri::command]
@@ -83,7 +83,7 @@ pub async fn forget_stored_token(
     account: AccountRef,
     secret_id: String,
 ) -> Result<(), IpcError> {
-    Ok(app.tokens().forget(&account, &secret_id).await?)
+    Ok(app.forget_stored_token(&account, &secret_id).await?)
 }
 
 /// The copy-once dialog closed: drop the in-memory copy.

@@ -29,6 +29,11 @@ pub struct ProviderDescriptor {
     /// and the CLI offer staged rotation only where this is true.
     pub staged_rotation: bool,
     pub words: ProviderWords,
+    /// How the provider signs its webhook deliveries: what the receiver test signs with and
+    /// what the signature tester preselects. `None` when the provider does not document it
+    /// (the receiver test then refuses with `signing_unknown`; the tester still works with a
+    /// scheme the user picks).
+    pub delivery_signature: Option<crate::signature::SignatureScheme>,
 }
 
 impl ProviderDescriptor {

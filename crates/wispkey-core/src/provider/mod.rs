@@ -121,6 +121,24 @@ pub trait SecretProvider: Send + Sync {
             })
         })
     }
+
+    /// Where deliveries signed with this secret go, as far as the provider knows: the receiver
+    /// test's suggested URLs (the user still confirms one). By default the dependents' URLs,
+    /// enabled ones first; a provider that records a webhook URL elsewhere overrides this.
+    /// Empty when it knows none (the user then types the URL).
+    fn receiver_urls<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let mut dependents = self.dependents(id).await?;
+            dependents.sort_by_key(|dependent| !dependent.enabled);
+            let mut urls: Vec<String> = Vec::new();
+            for dependent in dependents {
+                if !urls.contains(&dependent.url) {
+                    urls.push(dependent.url);
+                }
+            }
+            Ok(urls)
+        })
+    }
 }
 
 /// What the user gave to add an account, by [`SignInMethod`].

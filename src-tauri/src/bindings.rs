@@ -24,7 +24,9 @@ use wispkey_core::provider::{
     Dependent, NameReasons, NameRule, ProviderDescriptor, ProviderWords, SecondFactor,
     SecretIdentity, SignInMethod, SignOutOutcome, Webhook,
 };
-use wispkey_core::signature::{SignatureFailure, SignatureHint, SignatureReport, SignatureScheme};
+use wispkey_core::signature::{
+    SchemeChoice, SignatureFailure, SignatureHint, SignatureReport, SignatureScheme,
+};
 use wispkey_core::staged::{
     ReceiverCheck, ReceiverOutcome, StagedRotation, StagedStep, StagedWebhook,
 };
@@ -71,6 +73,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         StagedStatus,
         StagedFinish,
         SignatureScheme,
+        SchemeChoice,
         SignatureFailure,
         SignatureHint,
         SignatureReport,

@@ -322,7 +322,9 @@ oldLocalCopyRemoved: boolean, };
 
 export type SignatureScheme = "wispPlace" | "phalaCloud" | "standardWebhooks";
 
-export type SignatureFailure = { "kind": "missingHeader", header: string, } | { "kind": "malformedHeader", header: string, expected: string, } | { "kind": "timestampOutsideTolerance", secondsOff: bigint, toleranceSeconds: bigint, } | { "kind": "signatureMismatch" };
+export type SchemeChoice = { scheme: SignatureScheme, label: string, };
+
+export type SignatureFailure = { "kind": "missingHeader", header: string, } | { "kind": "malformedHeader", header: string, expected: string, } | { "kind": "timestampOutsideTolerance", secondsOff: number, toleranceSeconds: number, } | { "kind": "signatureMismatch" };
 
 export type SignatureHint = { "kind": "trailingNewlineAdded" } | { "kind": "trailingNewlineMissing" } | { "kind": "reencodedJson" } | { "kind": "whsecKeptInKey" } | { "kind": "whsecDecoded" } | { "kind": "prefixDropped", prefix: string, } | { "kind": "prefixMissing", prefix: string, } | { "kind": "secretNotBase64" } | { "kind": "base64InsteadOfHex", wouldMatch: boolean, } | { "kind": "hexInsteadOfBase64", wouldMatch: boolean, } | { "kind": "otherScheme", scheme: SignatureScheme, };
 
@@ -369,7 +371,7 @@ export type HistoryEntry = {
 /**
  * 1 for the first entry, then +1.
  */
-seq: bigint, 
+seq: number, 
 /**
  * RFC 3339, UTC, milliseconds.
  */
@@ -401,7 +403,7 @@ export type BrokenLink = {
 /**
  * 1-based line in the file (one past the last line when the end was cut off).
  */
-line: bigint, 
+line: number, 
 /**
  * A sentence saying what does not hold.
  */
@@ -411,7 +413,7 @@ export type ChainCheck = {
 /**
  * Lines that are intact, counted up to the first broken one.
  */
-intactEntries: bigint, firstBroken: BrokenLink | null, };
+intactEntries: number, firstBroken: BrokenLink | null, };
 
 export type OverdueSummary = { overdue: number, 
 /**
@@ -446,6 +448,7 @@ export type Commands = {
   set_max_age: { args: { account: AccountRef; secretId: string; days: number | null }; returns: null };
   sign_in: { args: { provider: string; request: SignInInput }; returns: null };
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
+  signature_schemes: { args: Record<string, never>; returns: Array<SchemeChoice> };
   snooze_reminders: { args: { days: number }; returns: null };
   staged_cancel: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   staged_deployed: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };

@@ -64,6 +64,7 @@ export const wisp: ProviderDescriptor = {
   },
   secondFactor: null,
   stagedRotation: true,
+  deliverySignature: "wispPlace",
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
     createIntro: "A new webhook signing secret on wisp.place. Its token is saved in this computer’s keychain and then shown once.",
@@ -87,6 +88,7 @@ export const rotateOnly: ProviderDescriptor = {
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
   stagedRotation: false,
+  deliverySignature: "phalaCloud",
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
     createIntro: "Keyring Cloud names tokens itself.",
@@ -120,7 +122,7 @@ export const aliceRef = { provider: "wisp", id: "did:plc:alice" };
 
 /** A row whose id is its name, as wisp.place's are. */
 export function secret(name: string, extra: Partial<SecretRow> = {}): SecretRow {
-  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, ...extra };
+  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false, ...extra };
 }
 
 export function $(selector: string): HTMLElement {

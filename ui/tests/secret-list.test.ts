@@ -12,6 +12,9 @@ function rows(count: number, overrides: (i: number) => Partial<SecretRow> = () =
     createdAt: created,
     lastRotatedAt: null,
     storedLocally: false,
+    maxAgeOverrideDays: null,
+    maxAgeDays: 90,
+    overdue: false,
     ...overrides(i),
   }));
 }
@@ -94,9 +97,9 @@ describe("secret list", () => {
   it("sorts by name regardless of case", () => {
     const { list } = mount();
     list.setRows([
-      { id: "b", name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
-      { id: "A", name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
-      { id: "a2", name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false },
+      { id: "b", name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
+      { id: "A", name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
+      { id: "a2", name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
     ]);
     expect([...renderedRows()].map((row) => row.getAttribute("data-secret"))).toEqual(["Alpha", "alpha2", "beta"]);
   });

@@ -103,7 +103,7 @@ describe("secrets screen", () => {
     expect(row("kept").querySelector('[data-action="forget"]')).not.toBeNull();
     expect(row("stale").querySelector(".badge-stored")).toBeNull();
     expect(row("stale").querySelector('[data-action="copy-stored"]')).toBeNull();
-    expect(row("stale").querySelector(".badge-old")?.textContent).toBe("200 days old");
+    expect(row("stale").querySelector(".badge-old")?.textContent).toBe("Overdue: 200 days old");
     // Age counts from the last rotation when there is one.
     expect(row("rotated").querySelector(".badge-old")).toBeNull();
     expect(row("kept").querySelector("time")?.getAttribute("title")).toMatch(/\d{4}/);

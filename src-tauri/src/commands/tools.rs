@@ -8,7 +8,13 @@ use wispkey_app::views::take_secret;
 use wispkey_app::{App, IpcError};
 use wispkey_core::AccountRef;
 use wispkey_core::history::{ChainCheck, HistoryEntry, HistoryFilter};
-use wispkey_core::signature::{Delivery, SignatureReport, SignatureScheme};
+use wispkey_core::signature::{Delivery, SchemeChoice, SignatureReport, SignatureScheme};
+
+/// The schemes the signature tester offers, with their labels.
+#[tauri::command]
+pub fn signature_schemes() -> Vec<SchemeChoice> {
+    SchemeChoice::all()
+}
 
 /// The signature tester. The delivery is a whole raw request (`raw_request`) or `headers` +
 /// `body`; the secret is a stored one (`account` + `secret_id`, never sent to the window) or

@@ -19,7 +19,7 @@ const OVERSCAN = 8;
 /** Viewport height assumed before layout (or where there is none, as in unit tests). */
 const FALLBACK_VIEWPORT = 720;
 
-export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "staged" | "delete";
+export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "staged" | "delete" | "test-receiver" | "max-age";
 
 export interface SecretListOptions {
   onAction(action: RowAction, row: SecretRow): void;
@@ -35,6 +35,8 @@ export interface SecretListOptions {
   idLabel?: string | null;
   /** The provider offers a staged rotation (its descriptor says so) and this sign-in may create. */
   stagedRotation?: boolean;
+  /** The provider says how it signs deliveries: stored rows offer "Test receiver…". */
+  signsDeliveries?: boolean;
 }
 
 interface Rendered {
@@ -62,6 +64,10 @@ export class SecretList {
   /** Position (in `visible`) of the row that holds the roving tabindex. */
   private active = 0;
   private ageWarningDays: number;
+  /** Overdue rows first (then by name), instead of by name only. */
+  private overdueFirst = false;
+  /** The rows as last given, to sort again when the order changes. */
+  private source: readonly SecretRow[] = [];
   private now = Date.now();
   /** Bumped per load, so rows built from an older load (with older relative times) are rebuilt. */
   private generation = 0;
@@ -129,6 +135,11 @@ export class SecretList {
     return this.rows.find((row) => row.id === id);
   }
 
+  /** Every row from the last load, in list order. */
+  allRows(): readonly SecretRow[] {
+    return this.rows;
+  }
+
   /** A row with that name, from the last load. */
   findNamed(name: string): SecretRow | undefined {
     return this.rows.find((row) => row.name === name);
@@ -159,6 +170,8 @@ export class SecretList {
       this.rows = order.map((index) => rows[index] as SecretRow);
       this.lower = order.map((index) => lower[index] as string);
     }
+    this.source = rows;
+    if (this.overdueFirst) this.moveOverdueFirst();
     this.visible = this.match(this.query, null);
     const kept = activeId === undefined ? -1 : this.visible.findIndex((index) => this.rows[index]?.id === activeId);
     this.active = Math.max(0, kept);
@@ -185,6 +198,27 @@ export class SecretList {
     performance.mark("wispkey:filter-applied");
     performance.measure("wispkey:filter", "wispkey:filter-input", "wispkey:filter-applied");
     return this.visible.length;
+  }
+
+  /** Overdue secrets first (stable: by name within each group), or by name only. */
+  setOverdueFirst(on: boolean): void {
+    if (on === this.overdueFirst) return;
+    this.overdueFirst = on;
+    this.setRows(this.source);
+  }
+
+  private moveOverdueFirst(): void {
+    const order = this.rows.map((_, index) => index);
+    const overdue = order.filter((index) => this.isOld(this.rows[index] as SecretRow));
+    const rest = order.filter((index) => !this.isOld(this.rows[index] as SecretRow));
+    const next = [...overdue, ...rest];
+    this.rows = next.map((index) => this.rows[index] as SecretRow);
+    this.lower = next.map((index) => this.lower[index] as string);
+  }
+
+  /** The maximum age that applies to the row: its own, else the Settings default. */
+  maxAgeOf(row: SecretRow): number {
+    return row.maxAgeOverrideDays ?? this.ageWarningDays;
   }
 
   setAgeWarningDays(days: number): void {
@@ -249,7 +283,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}`;
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${old}\u0000${row.maxAgeOverrideDays}`;
       let entry = this.rendered.get(row.id);
       this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
@@ -295,7 +329,7 @@ export class SecretList {
 
   private isOld(row: SecretRow): boolean {
     const days = ageInDays(row.lastRotatedAt ?? row.createdAt, this.now);
-    return days !== null && days > this.ageWarningDays;
+    return days !== null && days > this.maxAgeOf(row);
   }
 
   private buildRow(row: SecretRow, old: boolean): HTMLElement {
@@ -312,10 +346,15 @@ export class SecretList {
         rowButton("copy-stored", "Copy token", `Copy the stored token for ${which}`),
         rowButton("forget", "Forget", `Forget the local copy of ${which}`),
       );
+      // Only where the provider says how it signs deliveries.
+      if (this.options.signsDeliveries) {
+        actions.push(rowButton("test-receiver", "Test receiver…", `Send one test delivery for ${which}`));
+      }
     }
     if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${which}`));
     if (this.options.stagedRotation) actions.push(rowButton("staged", "Staged rotate…", `Rotate ${which} without downtime`));
     if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${which}`, "danger"));
+    actions.push(rowButton("max-age", "Max age…", `Set the maximum age of ${which}`));
     // Every provider: keep a secret rotated in the provider's own dashboard.
     actions.push(rowButton("store", "Store secret…", `Store a secret rotated elsewhere for ${which}`));
     const element = h(
@@ -349,9 +388,9 @@ export class SecretList {
             "span",
             {
               class: "badge badge-old",
-              title: `${row.lastRotatedAt ? "Last rotated" : "Created"} ${days} days ago; the warning starts after ${this.ageWarningDays} days (Settings).`,
+              title: `${row.lastRotatedAt ? "Last rotated" : "Created"} ${days} days ago; its maximum age is ${this.maxAgeOf(row)} days (${row.maxAgeOverrideDays === null ? "Settings" : "its own"}).`,
             },
-            `${days} days old`,
+            `Overdue: ${days} days old`,
           ),
       ),
       h("div", { role: "gridcell", class: "cell actions" }, ...actions),

@@ -17,6 +17,11 @@ import { openForgetDialog } from "./forget-dialog";
 import { openRotateDialog } from "./rotate-dialog";
 import { openStagedDialog } from "./staged-dialog";
 import { openStoreDialog } from "./store-dialog";
+import { openHistoryDialog } from "./history-dialog";
+import { openReceiverDialog } from "./receiver-dialog";
+import { openTesterDialog } from "./tester-dialog";
+import { openMaxAgeDialog } from "./max-age-dialog";
+import { checkOverdue, reminderBanner } from "./reminder-banner";
 import { SecretList, type RowAction } from "./secret-list";
 import { openSettingsDialog } from "./settings-dialog";
 
@@ -56,6 +61,7 @@ export function secretsView(
     idLabel: provider.secretId.idIsName ? null : provider.secretId.label,
     // Only where the provider's descriptor offers it, and the sign-in may create the new secret.
     stagedRotation: provider.stagedRotation && operations.includes("create") && operations.includes("delete"),
+    signsDeliveries: provider.deliverySignature !== null,
   });
   const filter = h("input", {
     id: "secrets-filter",
@@ -71,6 +77,8 @@ export function secretsView(
   const refresh = button("Refresh", { id: "secrets-refresh", "aria-keyshortcuts": "F5" }, () => void load(true));
   const create = canCreate ? button("New secret", { id: "create-button", class: "primary" }, () => openCreateDialog(context)) : null;
   const settings = button("Settings", { id: "settings-button" }, () => openSettingsDialog(context));
+  const history = button("History", { id: "history-button" }, () => openHistoryDialog());
+  const tester = button("Check a signature…", { id: "tester-button" }, () => openTesterDialog(context, list.allRows()));
   const signOut = button("Sign out", { id: "signout-button" }, () => {
     signOut.disabled = true;
     actions.signOut().finally(() => {
@@ -87,6 +95,10 @@ export function secretsView(
   const body = h("div", { id: "secrets-body", class: "secrets-body", "aria-busy": "true" });
   const clipboardSlot = h("div", { class: "clipboard-slot" });
   const notice = capabilityNotice(account, provider, actions);
+  const reminder = reminderBanner();
+  checkOverdue(reminder);
+  const overdueFirst = h("input", { type: "checkbox", id: "overdue-first" });
+  overdueFirst.addEventListener("change", () => list.setOverdueFirst(overdueFirst.checked));
 
   const screen = h(
     "section",
@@ -96,10 +108,12 @@ export function secretsView(
       { class: "topbar" },
       h("h1", { id: "secrets-title" }, "Signing secrets"),
       accountMenu(account, accounts, { switchTo: actions.switchAccount, add: actions.addAccount }),
+      history,
       settings,
       signOut,
     ),
     notice.element,
+    reminder,
     h(
       "div",
       { class: "toolbar", role: "toolbar", "aria-label": "Secrets" },
@@ -107,6 +121,8 @@ export function secretsView(
       filter,
       count,
       h("span", { class: "spacer" }),
+      h("label", { class: "inline-check" }, overdueFirst, " Overdue first"),
+      tester,
       refresh,
       create,
     ),
@@ -232,6 +248,12 @@ export function secretsView(
         break;
       case "store":
         openStoreDialog(context, row);
+        break;
+      case "max-age":
+        openMaxAgeDialog(context, row);
+        break;
+      case "test-receiver":
+        openReceiverDialog(context, row);
         break;
       case "copy-stored":
         call("copy_stored_token", { account: account.account, secretId: row.id })

@@ -13,6 +13,7 @@ import { button, h } from "../dom";
 import { shownSecret } from "../providers";
 import { announce } from "../status";
 import type { ScreenContext } from "./context";
+import { openReceiverDialog } from "./receiver-dialog";
 
 const CONFIRM_LABEL = "Yes, I saved it — close";
 const CONFIRM_WINDOW_LABEL = "Yes, I saved it — close Wispkey";
@@ -59,6 +60,10 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
 
   const copy = button("Copy", { id: "token-copy", class: "primary" }, () => void copyToken());
   const done = button("Done", { id: "token-done" }, () => requestClose());
+  // Right after the rotate: once the new token is in the receiver's configuration, check it.
+  const testReceiver = button("Test the receiver…", { id: "token-test-receiver", hidden: true }, () =>
+    openReceiverDialog(context, { id, name }),
+  );
 
   const confirmBack = button("Go back", { id: "token-close-back" }, () => hideConfirm());
   const confirmClose = button(CONFIRM_LABEL, { id: "token-close-confirm", class: "danger" }, () => finish());
@@ -75,7 +80,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
     ),
     actionsRow(confirmBack, confirmClose),
   );
-  const mainActions = actionsRow(copy, done);
+  const mainActions = actionsRow(testReceiver, copy, done);
   const clipboardSlot = h("div", { class: "clipboard-slot" });
 
   const modal = openModal({
@@ -106,6 +111,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
       ? "A copy is saved in this computer’s keychain: “Copy token” in the list copies it again later."
       : "";
     notStored.hidden = stored;
+    testReceiver.hidden = !(stored && context.provider.deliverySignature !== null);
     reason.textContent = stored ? "" : (storeError?.message ?? "The keychain did not confirm it.");
     if (stored) {
       releaseCloseGuard?.();

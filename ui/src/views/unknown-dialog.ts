@@ -41,7 +41,7 @@ export function openUnknownDialog(context: ScreenContext, outcome: UnknownOutcom
     { id: "unknown-rotate-again", hidden: kind === "delete" || !canRotate || (kind === "create" && id === null) },
     () => {
       const row =
-        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false };
+        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false };
       modal.close();
       rotate?.(row);
     },

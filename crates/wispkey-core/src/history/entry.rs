@@ -152,6 +152,7 @@ impl NewEntry {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// 1 for the first entry, then +1.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: u64,
     /// RFC 3339, UTC, milliseconds.
     pub time: String,

@@ -112,6 +112,7 @@ fn last_link(file: &mut File) -> std::io::Result<(u64, String)> {
 #[serde(rename_all = "camelCase")]
 pub struct ChainCheck {
     /// Lines that are intact, counted up to the first broken one.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub intact_entries: u64,
     pub first_broken: Option<BrokenLink>,
 }
@@ -121,6 +122,7 @@ pub struct ChainCheck {
 #[serde(rename_all = "camelCase")]
 pub struct BrokenLink {
     /// 1-based line in the file (one past the last line when the end was cut off).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: u64,
     /// A sentence saying what does not hold.
     pub reason: String,

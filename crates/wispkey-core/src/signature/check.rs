@@ -53,7 +53,9 @@ pub enum SignatureFailure {
     /// Positive `secondsOff`: the delivery is older than now; negative: from the future.
     #[serde(rename_all = "camelCase")]
     TimestampOutsideTolerance {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         seconds_off: i64,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         tolerance_seconds: i64,
     },
     SignatureMismatch,

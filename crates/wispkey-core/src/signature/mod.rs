@@ -15,4 +15,4 @@ pub mod scheme;
 
 pub use check::{SignatureFailure, SignatureHint, SignatureReport, check};
 pub use delivery::Delivery;
-pub use scheme::{SignatureScheme, SignedHeaders};
+pub use scheme::{SchemeChoice, SignatureScheme, SignedHeaders};

@@ -119,6 +119,28 @@ impl SignatureScheme {
     }
 }
 
+/// A scheme as the tester's choice shows it (the window names no provider itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SchemeChoice {
+    pub scheme: SignatureScheme,
+    pub label: String,
+}
+
+impl SchemeChoice {
+    /// Every scheme, in the order the tester lists them.
+    pub fn all() -> Vec<SchemeChoice> {
+        SignatureScheme::ALL
+            .into_iter()
+            .map(|scheme| SchemeChoice {
+                scheme,
+                label: scheme.label().to_owned(),
+            })
+            .collect()
+    }
+}
+
 /// Header name/value pairs, in the order a sender writes them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHeaders(pub Vec<(String, String)>);

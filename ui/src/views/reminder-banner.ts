@@ -1,0 +1,48 @@
+// The start-up reminder inside the window: how many secrets are overdue, with Snooze (1 day or
+// 1 week, remembered by Rust in reminders.json). Rust decides whether there is anything to say
+// (nothing overdue, or snoozed: no banner).
+
+import { call } from "../api";
+import type { OverdueSummary } from "../bindings";
+import { button, h } from "../dom";
+import { announce } from "../status";
+
+export interface ReminderBanner extends HTMLElement {
+  show(summary: OverdueSummary): void;
+}
+
+export function reminderBanner(): ReminderBanner {
+  const text = h("span", { id: "reminder-text" });
+  const banner = h(
+    "div",
+    { id: "reminder-banner", class: "notice", role: "status", hidden: true },
+    text,
+    h(
+      "div",
+      { class: "notice-actions" },
+      button("Snooze 1 day", { id: "reminder-snooze-day" }, () => snooze(1)),
+      button("Snooze 1 week", { id: "reminder-snooze-week" }, () => snooze(7)),
+    ),
+  );
+  function snooze(days: number) {
+    call("snooze_reminders", { days })
+      .then(() => {
+        banner.hidden = true;
+        announce(days === 1 ? "Reminder snoozed for a day." : "Reminder snoozed for a week.");
+      })
+      .catch((failure: { message: string }) => announce(failure.message, "problem"));
+  }
+  return Object.assign(banner, {
+    show(summary: OverdueSummary) {
+      banner.hidden = summary.notification === null;
+      text.textContent = summary.notification ? `${summary.notification} Sort with “Overdue first” to find them.` : "";
+    },
+  });
+}
+
+/** Asks Rust once at start; failures stay quiet (the list still marks overdue rows). */
+export function checkOverdue(banner: ReminderBanner): void {
+  call("overdue_summary", {})
+    .then((summary) => banner.show(summary))
+    .catch(() => undefined);
+}

@@ -7,14 +7,16 @@ use chrono::Utc;
 use serde::Serialize;
 
 use wispkey_core::error::{Error, Result};
+use wispkey_core::history::{HistoryOperation, NewEntry};
 use wispkey_core::provider::{SecretProvider, Webhook};
 use wispkey_core::staged::{
-    ReceiverCheck, StagedRotation, StagedStep, StagedWebhook, derived_name,
+    ReceiverCheck, ReceiverOutcome, StagedRotation, StagedStep, StagedWebhook, derived_name,
 };
 use wispkey_core::tokens::Issued;
 use wispkey_core::{AccountRef, Operation};
 
 use crate::app::App;
+use crate::receiver::ReceiverTestResult;
 
 /// A staged rotation with what was just read about it: what the window's panel and
 /// `wispkey stage status` show.
@@ -201,6 +203,36 @@ impl App {
         Ok(rotation)
     }
 
+    /// Step 3 by test delivery: ONE marked test delivery signed with the NEW secret's stored
+    /// token to `url` (the receiver test, recorded in the history); a 2xx answer moves the
+    /// rotation on, any other status sends it back to "deploy".
+    pub async fn staged_test_receiver(
+        &self,
+        account: &AccountRef,
+        old_id: &str,
+        url: &str,
+    ) -> Result<(ReceiverTestResult, StagedRotation)> {
+        let rotation = self.staged_get(account, old_id)?;
+        if matches!(rotation.step, StagedStep::Creating | StagedStep::Created) {
+            return Err(Error::StagedStepNotReady {
+                reason: "Deploy the new secret to your receiver first, then test it.".into(),
+            });
+        }
+        let result = self.test_receiver(account, &rotation.new_id, url).await?;
+        let check = ReceiverCheck {
+            outcome: if result.accepted {
+                ReceiverOutcome::Accepted
+            } else {
+                ReceiverOutcome::Refused
+            },
+            url: Some(result.origin.clone()),
+            status: Some(result.status),
+            at: Utc::now(),
+        };
+        let rotation = self.staged_tested(account, old_id, check)?;
+        Ok((result, rotation))
+    }
+
     /// Step 4: switches webhooks to the new secret, one at a time, saving after each. The first
     /// call fixes the choice (`chosen` ids; `None`: every webhook on the old secret); later
     /// calls continue it. `at_most` stops after that many writes (one click per webhook).
@@ -259,12 +291,15 @@ impl App {
                 Ok(()) => {
                     rotation.switched(&webhook.id, Utc::now())?;
                     self.staged_store().put(&rotation)?;
+                    self.record_switch(&rotation, webhook, &Ok(()));
                     on_switched(webhook);
                 }
                 Err(error) => {
                     rotation.failed(error.to_string(), Utc::now());
                     self.staged_store().put(&rotation)?;
-                    return Err(error);
+                    let failed: Result<()> = Err(error);
+                    self.record_switch(&rotation, webhook, &failed);
+                    return failed.map(|()| rotation);
                 }
             }
         }
@@ -324,6 +359,27 @@ impl App {
                 Err(error)
             }
         }
+    }
+
+    /// One history line per webhook switch (its address and the secrets, never a value). The
+    /// history never stands in the way: the switch happened whether or not the line was written.
+    fn record_switch(
+        &self,
+        rotation: &StagedRotation,
+        webhook: &StagedWebhook,
+        result: &Result<()>,
+    ) {
+        let entry = NewEntry::new(
+            &rotation.account,
+            Some(&rotation.old_id),
+            HistoryOperation::WebhookSwitch,
+        )
+        .outcome_of(result)
+        .note(format!(
+            "{} from {} to {}",
+            webhook.url, rotation.old_name, rotation.new_name
+        ));
+        let _ = self.record(entry);
     }
 
     /// Stops tracking the rotation. Nothing is deleted or written: both secrets stay, and each

@@ -187,9 +187,13 @@ pub enum StageStep {
     Status { old: String },
     /// Step 2: confirm the receiver now accepts the new secret beside the old one.
     Deployed { old: String },
-    /// Step 3: record the receiver test with the new secret.
+    /// Step 3: test the receiver with the new secret: ONE marked test delivery signed with it
+    /// to --url (a 2xx answer counts), or --vouch that you tested it yourself.
     Test {
         old: String,
+        /// Where to send the test delivery (https, or http on this machine).
+        #[arg(long, conflicts_with = "vouch")]
+        url: Option<String>,
         /// You tested the receiver with the new secret yourself and it accepted it.
         #[arg(long)]
         vouch: bool,

@@ -67,23 +67,46 @@ pub async fn run(app: &App, account: &AccountRef, step: StageStep, json: bool) -
         StageStep::Deployed { old } => {
             let rotation = app.staged_deployed(account, &old)?;
             eprintln!(
-                "Noted: your receiver accepts \"{}\". Next: test it with `wispkey stage test {old} --vouch` after checking a delivery signed with the new secret.",
+                "Noted: your receiver accepts \"{}\". Next: test it with `wispkey stage test {old} --url URL`.",
                 rotation.new_name
             );
             finish_json(json, &rotation)
         }
-        StageStep::Test { old, vouch } => {
-            if !vouch {
-                return Err(Failure::new(
-                    ErrorCode::InvalidRequest,
-                    "Test your receiver with the new secret, then confirm with --vouch that it \
-                     accepted the delivery. Nothing was recorded.",
-                ));
+        StageStep::Test { old, url, vouch } => {
+            let rotation = match (url, vouch) {
+                (Some(url), _) => {
+                    eprintln!("Sending one test delivery signed with the new secret to {url}…");
+                    let (result, rotation) = app.staged_test_receiver(account, &old, &url).await?;
+                    eprintln!(
+                        "The receiver answered HTTP {} in {} ms ({}).",
+                        result.status,
+                        result.elapsed_ms,
+                        if result.accepted {
+                            "accepted"
+                        } else {
+                            "refused"
+                        }
+                    );
+                    rotation
+                }
+                (None, true) => app.staged_tested(account, &old, ReceiverCheck::vouched())?,
+                (None, false) => {
+                    return Err(Failure::new(
+                        ErrorCode::InvalidRequest,
+                        "Give --url to send one test delivery signed with the new secret, or \
+                         --vouch that your receiver accepted it. Nothing was recorded.",
+                    ));
+                }
+            };
+            if rotation.step == StagedStep::Tested {
+                eprintln!(
+                    "Next: switch the webhooks with `wispkey stage switch {old}` (see `wispkey stage status {old}`)."
+                );
+            } else {
+                eprintln!(
+                    "The receiver did not accept the new secret: fix its configuration and test again before switching."
+                );
             }
-            let rotation = app.staged_tested(account, &old, ReceiverCheck::vouched())?;
-            eprintln!(
-                "Noted. Next: switch the webhooks with `wispkey stage switch {old}` (see `wispkey stage status {old}`)."
-            );
             finish_json(json, &rotation)
         }
         StageStep::Switch {

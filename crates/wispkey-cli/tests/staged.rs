@@ -108,12 +108,42 @@ async fn a_staged_rotation_keeps_every_delivery_verifying_through_a_refused_and_
     user.run(&["stage", "switch", "hook", "--yes"])
         .expect_code(3);
 
-    // 2. Deployed: the receiver now accepts both, from the keychain's copy.
-    receiver.accept("new", &user.keychain_token("hook-2").unwrap());
+    // 2. "Deployed" — but the receiver does not have the new secret yet: the receiver test
+    // (one delivery signed with the NEW secret) is refused, and no switch is allowed.
     user.run(&["stage", "deployed", "hook"]).expect_code(0);
-    // 3. Tested (vouched for by the user).
-    user.run(&["stage", "test", "hook", "--vouch"])
+    let test_url = receiver.url("test");
+    let refused_test = user
+        .run(&["stage", "test", "hook", "--url", &test_url])
         .expect_code(0);
+    assert!(
+        refused_test.stderr.contains("HTTP 401"),
+        "{refused_test:#?}"
+    );
+    assert_eq!(
+        receiver.deliveries().last().map(|d| d.matched.clone()),
+        Some(None)
+    );
+    user.run(&["stage", "switch", "hook", "--yes"])
+        .expect_code(3);
+
+    // Really deployed now (from the keychain's copy): the receiver accepts both.
+    receiver.accept("new", &user.keychain_token("hook-2").unwrap());
+    // 3. Tested: the test delivery, signed with the new secret, verifies.
+    let accepted_test = user
+        .run(&["stage", "test", "hook", "--url", &test_url])
+        .expect_code(0);
+    assert!(
+        accepted_test.stderr.contains("accepted"),
+        "{accepted_test:#?}"
+    );
+    assert_eq!(
+        receiver
+            .deliveries()
+            .last()
+            .and_then(|d| d.matched.clone())
+            .as_deref(),
+        Some("new")
+    );
 
     // 4a. The session lacks permission to edit records: the PDS refuses the first write, the
     // CLI says to sign in again, nothing was switched.
@@ -201,6 +231,14 @@ async fn a_staged_rotation_keeps_every_delivery_verifying_through_a_refused_and_
     assert!(user.keychain_token("hook").is_none());
     assert_eq!(names(&user), ["hook-2"]);
     user.run(&["stage", "status", "hook"]).expect_code(8);
+
+    // The history has a line per switched webhook (and the refused first attempt), no value.
+    let log = user
+        .run(&["log", "--csv", "--operation", "webhook_switch"])
+        .expect_code(0);
+    assert!(log.stdout.contains("from hook to hook-2"), "{log:#?}");
+    assert!(log.stdout.contains("failed"), "{log:#?}");
+    assert!(!log.stdout.contains(&new) && !log.stdout.contains(&old));
 
     user.assert_no_token_on_stderr(&[&old, &new]);
     assert!(!saved_progress(&user).contains(&new));

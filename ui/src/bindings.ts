@@ -458,6 +458,7 @@ export type Commands = {
   staged_status: { args: { account: AccountRef; oldId: string }; returns: StagedStatus };
   staged_suggested_name: { args: { account: AccountRef; oldId: string }; returns: string };
   staged_switch: { args: { account: AccountRef; oldId: string; chosen: Array<string> | null; one: boolean }; returns: StagedRotation };
+  staged_test_receiver: { args: { account: AccountRef; oldId: string; url: string }; returns: ReceiverTestResult };
   staged_vouch_tested: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
   test_receiver: { args: { account: AccountRef; secretId: string; url: string }; returns: ReceiverTestResult };

@@ -114,6 +114,22 @@ describe("staged rotation dialog", () => {
     expect($("#staged-step").textContent).toMatch(/Delete the old secret/);
   });
 
+  it("tests the receiver with the new secret at a URL prefilled from the webhooks", async () => {
+    let now = status("deployed");
+    staged(() => now);
+    on("staged_test_receiver", () => {
+      now = status("tested");
+      return { origin: "https://example.com", scheme: "wispPlace", status: 204, accepted: true, elapsedMs: 12, deliveryId: "wkt_1" };
+    });
+    openStagedDialog(fakeContext([secret("hook")]), secret("hook"));
+    await flush();
+    expect(($("#staged-test-url") as HTMLInputElement).value).toBe("https://example.com/a");
+    $("#staged-test").click();
+    await flush(6);
+    expect(calls("staged_test_receiver")).toEqual([{ account: aliceRef, oldId: "hook", url: "https://example.com/a" }]);
+    expect($("#staged-step").textContent).toMatch(/Switch webhooks/);
+  });
+
   it("never offers delete while a webhook still names the old secret, and shows a failed switch", async () => {
     staged(() =>
       status("switching", {}, { webhooks: [{ id: "a", url: "https://example.com/a", switched: true }, { id: "b", url: "https://example.com/b", switched: false }], lastFailure: "The PDS refused the write." }),

@@ -2,6 +2,7 @@
 //! work and the saved progress are in `wispkey_app::staged`.
 
 use tauri::State;
+use wispkey_app::receiver::ReceiverTestResult;
 use wispkey_app::staged::{StagedFinish, StagedStatus};
 use wispkey_app::views::IssuedSecret;
 use wispkey_app::{App, IpcError};
@@ -53,6 +54,18 @@ pub fn staged_deployed(
     old_id: String,
 ) -> Result<StagedRotation, IpcError> {
     Ok(app.staged_deployed(&account, &old_id)?)
+}
+
+/// Step 3: ONE marked test delivery signed with the new secret to the URL the user confirmed.
+#[tauri::command]
+pub async fn staged_test_receiver(
+    app: State<'_, App>,
+    account: AccountRef,
+    old_id: String,
+    url: String,
+) -> Result<ReceiverTestResult, IpcError> {
+    let (result, _) = app.staged_test_receiver(&account, &old_id, &url).await?;
+    Ok(result)
 }
 
 /// The user confirms they tested the receiver with the new secret themselves.

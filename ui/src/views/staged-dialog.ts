@@ -130,12 +130,24 @@ export function openStagedDialog(context: ScreenContext, row: SecretRow): Modal 
           button("I added it to my receiver", { id: "staged-deployed", class: "primary" }, () => void step(() => call("staged_deployed", { account, oldId }))),
         );
         break;
-      case "deployed":
+      case "deployed": {
+        const url = h("input", { id: "staged-test-url", type: "url", autocomplete: "off", spellcheck: "false" });
+        url.value = status.onOld[0]?.url ?? "";
+        const check = rotation.receiverCheck;
         parts.push(
-          h("p", {}, `Send your receiver a delivery signed with ${newName} and check that it accepts it.`),
-          button("My receiver accepted the new secret", { id: "staged-tested", class: "primary" }, () => void step(() => call("staged_vouch_tested", { account, oldId }))),
+          h("p", {}, `Send your receiver one test delivery signed with ${newName}. It must accept it before any webhook is switched.`),
+          check && check.outcome === "refused" ? h("p", { id: "staged-test-refused", class: "warning-box", role: "alert" }, `The receiver answered HTTP ${check.status ?? "?"}: it does not accept ${newName} yet.`) : "",
+          h("div", { class: "field" }, h("label", { for: "staged-test-url" }, "Receiver URL"), url),
+          button("Send one test delivery", { id: "staged-test", class: "primary" }, () =>
+            void step(async () => {
+              const result = await call("staged_test_receiver", { account, oldId, url: url.value });
+              announce(`The receiver answered HTTP ${result.status} in ${result.elapsedMs} ms.`);
+            }),
+          ),
+          button("I tested it myself: it accepted the new secret", { id: "staged-tested" }, () => void step(() => call("staged_vouch_tested", { account, oldId }))),
         );
         break;
+      }
       case "tested": {
         const boxes = status.onOld.map((hook, index) => {
           const box = h("input", { type: "checkbox", id: `staged-hook-${index}`, checked: true, "data-webhook": hook.id });

@@ -63,6 +63,7 @@ export const wisp: ProviderDescriptor = {
     },
   },
   secondFactor: null,
+  stagedRotation: true,
   deliverySignature: "wispPlace",
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
@@ -86,6 +87,7 @@ export const rotateOnly: ProviderDescriptor = {
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
+  stagedRotation: false,
   deliverySignature: "phalaCloud",
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",

@@ -11,6 +11,7 @@ mod keyring;
 mod phala;
 mod receiver;
 mod slate;
+mod rotating_receiver;
 mod stack;
 mod wisp;
 
@@ -19,6 +20,7 @@ pub use keyring::PrivateKeyring;
 pub use phala::{PhalaControl, PhalaWorkspace, PrivatePhala};
 pub use receiver::{Received, Receiver, ReceiverScheme};
 pub use slate::{PrivateSlate, SlateControl, SlateDemo, SlateUser};
+pub use rotating_receiver::{Delivery, RotatingReceiver};
 pub use stack::{Stack, TestAccount};
 pub use wisp::PrivateWisp;
 

@@ -19,7 +19,7 @@ const OVERSCAN = 8;
 /** Viewport height assumed before layout (or where there is none, as in unit tests). */
 const FALLBACK_VIEWPORT = 720;
 
-export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "delete" | "test-receiver" | "max-age";
+export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "staged" | "delete" | "test-receiver" | "max-age";
 
 export interface SecretListOptions {
   onAction(action: RowAction, row: SecretRow): void;
@@ -33,6 +33,8 @@ export interface SecretListOptions {
    * shows its id under the name. Absent or null when the id is the name.
    */
   idLabel?: string | null;
+  /** The provider offers a staged rotation (its descriptor says so) and this sign-in may create. */
+  stagedRotation?: boolean;
   /** The provider says how it signs deliveries: stored rows offer "Test receiver…". */
   signsDeliveries?: boolean;
 }
@@ -350,6 +352,7 @@ export class SecretList {
       }
     }
     if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${which}`));
+    if (this.options.stagedRotation) actions.push(rowButton("staged", "Staged rotate…", `Rotate ${which} without downtime`));
     if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${which}`, "danger"));
     actions.push(rowButton("max-age", "Max age…", `Set the maximum age of ${which}`));
     // Every provider: keep a secret rotated in the provider's own dashboard.

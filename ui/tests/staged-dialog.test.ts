@@ -69,7 +69,7 @@ describe("staged rotation dialog", () => {
     staged(() => now);
     on("staged_start", ({ newName }) => {
       now = status("created");
-      return { id: newName, name: newName, issuedAt: "2026-01-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null };
+      return { id: newName, name: newName, issuedAt: "2026-01-01T00:00:00Z", token: "wsk_new", stored: true, storeError: null, also: [] };
     });
     openStagedDialog(fakeContext([secret("hook")]), secret("hook"));
     await flush();

@@ -10,8 +10,8 @@ mod display;
 mod keyring;
 mod phala;
 mod receiver;
-mod slate;
 mod rotating_receiver;
+mod slate;
 mod stack;
 mod wisp;
 
@@ -19,8 +19,8 @@ pub use display::PrivateDisplay;
 pub use keyring::PrivateKeyring;
 pub use phala::{PhalaControl, PhalaWorkspace, PrivatePhala};
 pub use receiver::{Received, Receiver, ReceiverScheme};
-pub use slate::{PrivateSlate, SlateControl, SlateDemo, SlateUser};
 pub use rotating_receiver::{Delivery, RotatingReceiver};
+pub use slate::{PrivateSlate, SlateControl, SlateDemo, SlateUser};
 pub use stack::{Stack, TestAccount};
 pub use wisp::PrivateWisp;
 

@@ -22,8 +22,8 @@ use wispkey_core::provider::{
     SignOutOutcome,
 };
 use wispkey_core::reminders::Reminders;
-use wispkey_core::test_hooks::TestHook;
 use wispkey_core::staged::StagedStore;
+use wispkey_core::test_hooks::TestHook;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
 use wispkey_core::{AccountRef, AccountView, Operation, SecretString};

@@ -1,7 +1,9 @@
 //! Staged rotation, driven for the window and the CLI alike (the state machine and its file are
 //! `wispkey_core::staged`). Every function here is one confirmed act of the user; each saves the
 //! state before and after it talks to the provider, so a crash or a failure leaves a state the
-//! next start resumes from, with every webhook on the old or the new secret.
+//! next start resumes from, with every webhook on the old or the new secret. Each step that
+//! reads and saves the progress holds the store's lock throughout (the window and the CLI may
+//! both be open), so two processes never advance the same rotation from the same state.
 
 use chrono::Utc;
 use serde::Serialize;
@@ -105,6 +107,7 @@ impl App {
         new_name: &str,
     ) -> Result<(Issued, StagedRotation)> {
         self.staged_provider(account).await?;
+        let _step = self.staged_store().lock().await?;
         let old_name = self.secret_name(account, old_id).await?;
         if let Some(existing) = self.staged_store().get(account, old_id)? {
             // A start that never got its answer may be started again if nothing was created.
@@ -154,6 +157,7 @@ impl App {
     /// (crash, lost answer) is settled here from the list.
     pub async fn staged_status(&self, account: &AccountRef, old_id: &str) -> Result<StagedStatus> {
         let provider = self.staged_provider(account).await?;
+        let _step = self.staged_store().lock().await?;
         let mut rotation = self.staged_get(account, old_id)?;
         if rotation.step == StagedStep::Creating {
             let rows = self.list_secrets(account).await?;
@@ -182,7 +186,12 @@ impl App {
     }
 
     /// Step 2: the user confirms the receiver accepts the new secret beside the old one.
-    pub fn staged_deployed(&self, account: &AccountRef, old_id: &str) -> Result<StagedRotation> {
+    pub async fn staged_deployed(
+        &self,
+        account: &AccountRef,
+        old_id: &str,
+    ) -> Result<StagedRotation> {
+        let _step = self.staged_store().lock().await?;
         let mut rotation = self.staged_get(account, old_id)?;
         rotation.deployed(Utc::now())?;
         self.staged_store().put(&rotation)?;
@@ -191,7 +200,18 @@ impl App {
 
     /// Step 3: records how the receiver answered a test delivery signed with the new secret
     /// (or that the user vouches for it).
-    pub fn staged_tested(
+    pub async fn staged_tested(
+        &self,
+        account: &AccountRef,
+        old_id: &str,
+        check: ReceiverCheck,
+    ) -> Result<StagedRotation> {
+        let _step = self.staged_store().lock().await?;
+        self.record_tested(account, old_id, check)
+    }
+
+    /// Saves the receiver's answer; the caller holds the step's lock.
+    fn record_tested(
         &self,
         account: &AccountRef,
         old_id: &str,
@@ -212,6 +232,7 @@ impl App {
         old_id: &str,
         url: &str,
     ) -> Result<(ReceiverTestResult, StagedRotation)> {
+        let _step = self.staged_store().lock().await?;
         let rotation = self.staged_get(account, old_id)?;
         if matches!(rotation.step, StagedStep::Creating | StagedStep::Created) {
             return Err(Error::StagedStepNotReady {
@@ -229,7 +250,7 @@ impl App {
             status: Some(result.status),
             at: Utc::now(),
         };
-        let rotation = self.staged_tested(account, old_id, check)?;
+        let rotation = self.record_tested(account, old_id, check)?;
         Ok((result, rotation))
     }
 
@@ -247,6 +268,7 @@ impl App {
         mut on_switched: impl FnMut(&StagedWebhook),
     ) -> Result<StagedRotation> {
         let provider = self.staged_provider(account).await?;
+        let _step = self.staged_store().lock().await?;
         let mut rotation = self.staged_get(account, old_id)?;
         let current = provider.webhooks().await?;
         if rotation.step == StagedStep::Tested {
@@ -323,6 +345,7 @@ impl App {
         delete_old_confirmed: Option<&str>,
     ) -> Result<StagedFinish> {
         let provider = self.staged_provider(account).await?;
+        let _step = self.staged_store().lock().await?;
         let mut rotation = self.staged_get(account, old_id)?;
         let Some(confirm_name) = delete_old_confirmed else {
             if rotation.step != StagedStep::Switched {
@@ -384,7 +407,12 @@ impl App {
 
     /// Stops tracking the rotation. Nothing is deleted or written: both secrets stay, and each
     /// webhook keeps the secret it names now (the returned state says which).
-    pub fn staged_cancel(&self, account: &AccountRef, old_id: &str) -> Result<StagedRotation> {
+    pub async fn staged_cancel(
+        &self,
+        account: &AccountRef,
+        old_id: &str,
+    ) -> Result<StagedRotation> {
+        let _step = self.staged_store().lock().await?;
         let rotation = self.staged_get(account, old_id)?;
         self.staged_store().remove(account, old_id)?;
         Ok(rotation)

@@ -65,7 +65,7 @@ pub async fn run(app: &App, account: &AccountRef, step: StageStep, json: bool) -
             Ok(exit::OK)
         }
         StageStep::Deployed { old } => {
-            let rotation = app.staged_deployed(account, &old)?;
+            let rotation = app.staged_deployed(account, &old).await?;
             eprintln!(
                 "Noted: your receiver accepts \"{}\". Next: test it with `wispkey stage test {old} --url URL`.",
                 rotation.new_name
@@ -89,7 +89,10 @@ pub async fn run(app: &App, account: &AccountRef, step: StageStep, json: bool) -
                     );
                     rotation
                 }
-                (None, true) => app.staged_tested(account, &old, ReceiverCheck::vouched())?,
+                (None, true) => {
+                    app.staged_tested(account, &old, ReceiverCheck::vouched())
+                        .await?
+                }
                 (None, false) => {
                     return Err(Failure::new(
                         ErrorCode::InvalidRequest,
@@ -150,7 +153,7 @@ pub async fn run(app: &App, account: &AccountRef, step: StageStep, json: bool) -
             Ok(exit::OK)
         }
         StageStep::Cancel { old } => {
-            let rotation = app.staged_cancel(account, &old)?;
+            let rotation = app.staged_cancel(account, &old).await?;
             let switched = rotation.webhooks.iter().filter(|w| w.switched).count();
             eprintln!(
                 "Stopped tracking the staged rotation of \"{}\". Nothing was deleted: \"{}\" and \"{}\" both still exist; {switched} webhook(s) already use \"{}\".",

@@ -68,8 +68,7 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
                     sign_in_with_credentials(app, &provider, &fields, given).await?
                 }
                 None => {
-                    let request =
-                        sign_in_request(app, &provider, identity, full_access, webhooks)?;
+                    let request = sign_in_request(app, &provider, identity, full_access, webhooks)?;
                     app.sign_in(&provider, request, browser().as_ref()).await?
                 }
             };

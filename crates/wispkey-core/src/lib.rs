@@ -33,8 +33,8 @@ pub mod provider;
 pub mod reminders;
 pub mod secret;
 pub mod signature;
-pub mod test_hooks;
 pub mod staged;
+pub mod test_hooks;
 pub mod tokens;
 pub mod vault;
 

@@ -48,12 +48,12 @@ pub async fn staged_status(
 }
 
 #[tauri::command]
-pub fn staged_deployed(
+pub async fn staged_deployed(
     app: State<'_, App>,
     account: AccountRef,
     old_id: String,
 ) -> Result<StagedRotation, IpcError> {
-    Ok(app.staged_deployed(&account, &old_id)?)
+    Ok(app.staged_deployed(&account, &old_id).await?)
 }
 
 /// Step 3: ONE marked test delivery signed with the new secret to the URL the user confirmed.
@@ -70,12 +70,13 @@ pub async fn staged_test_receiver(
 
 /// The user confirms they tested the receiver with the new secret themselves.
 #[tauri::command]
-pub fn staged_vouch_tested(
+pub async fn staged_vouch_tested(
     app: State<'_, App>,
     account: AccountRef,
     old_id: String,
 ) -> Result<StagedRotation, IpcError> {
-    Ok(app.staged_tested(&account, &old_id, ReceiverCheck::vouched())?)
+    let tested = app.staged_tested(&account, &old_id, ReceiverCheck::vouched());
+    Ok(tested.await?)
 }
 
 /// `chosen`: the webhook ids ticked (first call only); `one`: stop after one webhook.
@@ -110,10 +111,10 @@ pub async fn staged_finish(
 }
 
 #[tauri::command]
-pub fn staged_cancel(
+pub async fn staged_cancel(
     app: State<'_, App>,
     account: AccountRef,
     old_id: String,
 ) -> Result<StagedRotation, IpcError> {
-    Ok(app.staged_cancel(&account, &old_id)?)
+    Ok(app.staged_cancel(&account, &old_id).await?)
 }

@@ -2,15 +2,25 @@
 //! shared by the window and the CLI. It holds ids, names, webhook addresses and steps — never a
 //! token. Written whole and atomically (temporary file, then rename) after every change, so a
 //! crash leaves the previous state, never half of one.
+//!
+//! The window and the CLI may both advance rotations: each step holds [`StagedStore::lock`]
+//! from reading the file to its last save, so no step works from a state another process has
+//! moved on from, and no save overwrites another's.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::account::AccountRef;
 use crate::error::{Error, Result};
+use crate::process_lock::ProcessLock;
 
 use super::state::StagedRotation;
 
 pub const FILE_NAME: &str = "staged-rotations.json";
+
+/// How long a step waits for another process's step (a switch of several webhooks takes a few
+/// requests) before saying so.
+const LOCK_PATIENCE: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone)]
 pub struct StagedStore {
@@ -36,6 +46,25 @@ impl StagedStore {
             .as_deref()
             .ok_or_else(|| Error::StagedStateUnavailable {
                 detail: "the platform reported no config folder".into(),
+            })
+    }
+
+    /// The lock for one step, shared by every Wispkey process using this config folder (in its
+    /// `locks` folder, beside the file it guards). Held until dropped.
+    pub async fn lock(&self) -> Result<ProcessLock> {
+        let path = self.path()?;
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("locks"), |dir| dir.join("locks"));
+        ProcessLock::acquire(&dir, FILE_NAME, LOCK_PATIENCE)
+            .await
+            .map_err(|error| match error {
+                Error::AccountBusy => Error::StagedStepNotReady {
+                    reason: "Another Wispkey window or command is working on a staged rotation \
+                             right now. Let it finish, then try again."
+                        .into(),
+                },
+                other => other,
             })
     }
 
@@ -175,6 +204,25 @@ mod tests {
         let error = store.all().unwrap_err();
         assert_eq!(error.code(), ErrorCode::StagedStateUnavailable);
         assert!(store.put(&rotation("did:a", "hook")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_step_waits_for_another_holder_and_says_so_when_it_does_not_let_go() {
+        let dir = scratch("lock");
+        let store = StagedStore::new(Some(&dir));
+        let held = store.lock().await.unwrap();
+        // The same folder from another store (another process: the lock is per open file).
+        let other = StagedStore::new(Some(&dir));
+        let waited = tokio::time::timeout(Duration::from_millis(300), other.lock()).await;
+        assert!(
+            waited.is_err(),
+            "a second step got the lock while the first held it"
+        );
+        drop(held);
+        let second = other.lock().await.unwrap();
+        assert!(dir.join("locks").is_dir());
+        drop(second);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -43,12 +43,11 @@ async fn the_window_walks_a_staged_rotation_step_by_step() -> TestResult {
         .send_keys(&account.handle)
         .await?;
     app.click("#signin-button").await?;
-    app.wait_longer_for("[data-secret=\"hook\"] [data-action=\"staged\"]", LONG)
+    app.wait_longer_for("[data-secret=\"hook\"] [data-action=\"more\"]", LONG)
         .await?;
 
     // 1. The new secret, with a derived name; the copy-once dialog shows its token.
-    app.click("[data-secret=\"hook\"] [data-action=\"staged\"]")
-        .await?;
+    app.row_action("[data-secret=\"hook\"]", "staged").await?;
     app.wait_for_text("#staged-new-name", |_| true).await?;
     app.screenshot("staged-1-start").await?;
     app.click("#staged-start").await?;
@@ -83,8 +82,7 @@ async fn the_window_walks_a_staged_rotation_step_by_step() -> TestResult {
     app.click("#reauthorize-full-access").await?;
     app.wait_longer_for("#capability-notice[hidden]", LONG)
         .await?;
-    app.click("[data-secret=\"hook\"] [data-action=\"staged\"]")
-        .await?;
+    app.row_action("[data-secret=\"hook\"]", "staged").await?;
     app.wait_for("#staged-progress").await?;
     app.click("#staged-switch").await?;
     app.wait_longer_for("#staged-confirm-old", LONG).await?;

@@ -3,7 +3,7 @@ import type { StagedRotation, StagedStatus, StagedStep, Webhook } from "../src/b
 import { SecretList } from "../src/views/secret-list";
 import { openStagedDialog } from "../src/views/staged-dialog";
 import { fakeContext } from "./context";
-import { $, aliceRef, calls, flush, installFakeIpc, on, rotateOnly, secret, type, wisp } from "./ipc";
+import { $, aliceRef, calls, flush, installFakeIpc, on, rotateOnly, rowActions, secret, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -180,7 +180,7 @@ describe("where staged rotation is offered", () => {
     const list = new SecretList({ onAction: () => {}, ageWarningDays: 90, operations: ["list", "create", "rotate", "delete"], stagedRotation });
     document.body.append(list.element);
     list.setRows([secret("hook")]);
-    return [...list.element.querySelectorAll<HTMLElement>("[data-action]")].map((button) => button.dataset.action);
+    return rowActions("hook");
   };
 
   it("rows offer it only when the provider's descriptor does", () => {

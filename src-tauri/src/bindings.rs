@@ -12,6 +12,7 @@ use std::path::Path;
 use ts_rs::{Config, TS};
 use wispkey_app::receiver::ReceiverTestResult;
 use wispkey_app::settings::CustomSetting;
+use wispkey_app::staged::{StagedFinish, StagedStatus};
 use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
@@ -24,10 +25,13 @@ use wispkey_core::journal::InFlight;
 use wispkey_core::preferences::Preferences;
 use wispkey_core::provider::{
     CredentialFields, Dependent, Fact, NameReasons, NameRule, ProviderDescriptor, ProviderWords,
-    SecondFactor, SecretIdentity, SignInMethod, SignOutOutcome,
+    SecondFactor, SecretIdentity, SignInMethod, SignOutOutcome, Webhook,
 };
 use wispkey_core::signature::{
     SchemeChoice, SignatureFailure, SignatureHint, SignatureReport, SignatureScheme,
+};
+use wispkey_core::staged::{
+    ReceiverCheck, ReceiverOutcome, StagedRotation, StagedStep, StagedWebhook,
 };
 use wispkey_core::{AccountRef, AccountView, ErrorCode, Operation};
 
@@ -67,6 +71,14 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         DeleteOutcome,
         Dependent,
         InFlight,
+        Webhook,
+        StagedStep,
+        ReceiverOutcome,
+        ReceiverCheck,
+        StagedWebhook,
+        StagedRotation,
+        StagedStatus,
+        StagedFinish,
         SignatureScheme,
         SchemeChoice,
         SignatureFailure,

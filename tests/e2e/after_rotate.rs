@@ -67,7 +67,7 @@ async fn test_the_receiver_check_a_signature_and_read_the_history_in_the_window(
     app.screenshot("after-rotate-overdue").await?;
 
     // Keep the webhook's current secret (as after rotating it in Phala's dashboard).
-    app.click(&format!("{row} [data-action=\"store\"]")).await?;
+    app.row_action(&row, "store").await?;
     app.wait_for("#store-dialog[open] #store-secret")
         .await?
         .send_keys(&hook_secret)
@@ -76,8 +76,7 @@ async fn test_the_receiver_check_a_signature_and_read_the_history_in_the_window(
     app.wait_for(&format!("{row} .badge-stored")).await?;
 
     // Test the receiver: the webhook's own URL is offered; one click, one delivery.
-    app.click(&format!("{row} [data-action=\"test-receiver\"]"))
-        .await?;
+    app.row_action(&row, "test-receiver").await?;
     app.wait_for("#receiver-dialog[open] #receiver-send:enabled")
         .await?;
     let url = app

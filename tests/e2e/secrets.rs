@@ -421,7 +421,7 @@ async fn create_copy_rotate_restart_and_delete() -> TestResult {
     );
 
     // Delete, with the local copy.
-    app.click("[data-secret=\"deploy-hook\"] [data-action=\"delete\"]")
+    app.row_action("[data-secret=\"deploy-hook\"]", "delete")
         .await?;
     app.wait_for("#delete-dialog[open] #delete-confirm-name")
         .await?

@@ -21,6 +21,9 @@ pub use wispkey_test_support::{
     PhalaWorkspace, PrivateDisplay, PrivateKeyring, PrivatePhala, PrivateWisp, Stack, TestAccount,
 };
 
+/// The open "More…" menu of a secret's row (one at a time, at the end of the page).
+pub const ROW_MENU: &str = "#row-menu:not([hidden])";
+
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Every process below `root`, from /proc (parent ids in each `stat`).
@@ -104,10 +107,21 @@ impl App {
         profile: &Profile,
         env: &[(String, String)],
     ) -> TestResult<App> {
+        // The window's size in tauri.conf.json, so a grab of the display is the window.
+        App::launch_on_screen(binary, profile, env, "1024x720x24").await
+    }
+
+    /// As [`App::launch_binary`], on a display of another size (`WIDTHxHEIGHTxDEPTH`); size the
+    /// window to it with `client.set_window_size` so a grab of the display is the window.
+    pub async fn launch_on_screen(
+        binary: &Path,
+        profile: &Profile,
+        env: &[(String, String)],
+        screen: &str,
+    ) -> TestResult<App> {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        // The window's size in tauri.conf.json, so a grab of the display is the window.
-        let display = PrivateDisplay::start("1024x720x24")?;
+        let display = PrivateDisplay::start(screen)?;
         let mut env = [profile.env(), env.to_vec()].concat();
         env.push(("DISPLAY".into(), display.name().to_owned()));
         let driver = TauriDriver::start(&env, &profile.log_path()).await?;
@@ -183,6 +197,49 @@ impl App {
     pub async fn click(&self, css: &str) -> TestResult {
         self.wait_for(css).await?.click().await?;
         Ok(())
+    }
+
+    /// Chooses one of a row's actions as a user would: its button on the row (Copy token,
+    /// Rotate), or else "More…" and then the item in the menu that opens. `row` selects the row.
+    pub async fn row_action(&self, row: &str, action: &str) -> TestResult {
+        let on_row = format!("{row} [data-action=\"{action}\"]");
+        if self.is_present(&on_row).await {
+            return self.click(&on_row).await;
+        }
+        self.click(&format!("{row} [data-action=\"more\"]")).await?;
+        self.click(&format!("{ROW_MENU} [data-action=\"{action}\"]"))
+            .await
+    }
+
+    /// Every action a row offers: its buttons, then the items of its "More…" menu (opened to
+    /// read them and closed again with Escape).
+    pub async fn row_actions(&self, row: &str) -> TestResult<Vec<String>> {
+        let mut actions = Vec::new();
+        for button in self
+            .client
+            .find_all(Locator::Css(&format!("{row} [data-action]")))
+            .await?
+        {
+            actions.extend(button.attr("data-action").await?);
+        }
+        if actions.iter().any(|action| action == "more") {
+            self.click(&format!("{row} [data-action=\"more\"]")).await?;
+            self.wait_for(ROW_MENU).await?;
+            for item in self
+                .client
+                .find_all(Locator::Css(&format!("{ROW_MENU} [role=\"menuitem\"]")))
+                .await?
+            {
+                actions.extend(item.attr("data-action").await?);
+            }
+            self.wait_for(&format!("{ROW_MENU} [role=\"menuitem\"]:focus"))
+                .await?
+                .send_keys("\u{E00C}")
+                .await?;
+            self.wait_until_gone(ROW_MENU).await?;
+        }
+        actions.retain(|action| action != "more");
+        Ok(actions)
     }
 
     /// Saves a PNG of the window under the artifacts folder and returns its path.

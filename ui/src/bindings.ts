@@ -1,7 +1,7 @@
 // Generated from the Rust types and command signatures by src-tauri/src/bindings.rs.
 // Do not edit by hand.
 
-export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid" | "operation_not_recorded" | "stored_copy_may_be_stale" | "invalid_delivery" | "receiver_url_refused" | "receiver_unreachable" | "history_failed" | "signing_unknown" | "session_not_saved" | "insecure_endpoint";
+export type ErrorCode = "keychain_missing" | "keychain_locked" | "keychain_denied" | "keychain_not_found" | "keychain_verify_failed" | "keychain_failed" | "pds_unreachable" | "response_lost" | "internal" | "invalid_secret_name" | "invalid_request" | "secret_already_exists" | "secret_not_found" | "authentication_required" | "encryption_unavailable" | "service_failed" | "service_unreachable" | "permission_missing" | "rate_limited" | "timed_out" | "unexpected_response" | "outcome_unknown" | "invalid_settings" | "handle_not_found" | "consent_denied" | "sign_in_timed_out" | "sign_in_cancelled" | "state_mismatch" | "scope_not_granted" | "account_mismatch" | "sign_in_failed" | "session_expired" | "browser_unavailable" | "issued_token_gone" | "clipboard_unavailable" | "unsupported" | "unknown_provider" | "second_factor_required" | "second_factor_invalid" | "rotated_without_secret" | "account_busy" | "server_address_invalid" | "operation_not_recorded" | "stored_copy_may_be_stale" | "staged_step_not_ready" | "staged_rotation_missing" | "staged_state_unavailable" | "secret_still_in_use" | "webhook_changed" | "invalid_delivery" | "receiver_url_refused" | "receiver_unreachable" | "history_failed" | "signing_unknown" | "session_not_saved" | "insecure_endpoint";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
@@ -159,7 +159,13 @@ nameRule: NameRule | null,
  * How to ask for the second factor when the server refuses an operation without one
  * (`second_factor_required`); `None` when the provider never asks.
  */
-secondFactor: SecondFactor | null, words: ProviderWords, 
+secondFactor: SecondFactor | null, 
+/**
+ * Whether the provider's webhooks name a secret that can be changed without rotating it,
+ * so a rotation can be staged (new secret beside the old, switch, then delete). The window
+ * and the CLI offer staged rotation only where this is true.
+ */
+stagedRotation: boolean, words: ProviderWords, 
 /**
  * How the provider signs its webhook deliveries: what the receiver test signs with and
  * what the signature tester preselects. `None` when the provider does not document it
@@ -174,7 +180,11 @@ export type KeychainStatus = {
  */
 store: string, };
 
-export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, } | { "kind": "apiKey", key: string, } | { "kind": "credentials", server: string, email: string, password: string, code: string | null, } | { "kind": "serverToken", server: string, token: string, };
+export type SignInInput = { "kind": "oauth", identity: string, fullAccess: boolean, 
+/**
+ * Also ask to edit webhook records (a staged rotation's switch step). Absent: false.
+ */
+editWebhooks?: boolean | null, } | { "kind": "apiKey", key: string, } | { "kind": "credentials", server: string, email: string, password: string, code: string | null, } | { "kind": "serverToken", server: string, token: string, };
 
 export type SignOutOutcome = { 
 /**
@@ -276,6 +286,87 @@ startedAt: string,
  * RFC 3339: the secret's last-rotated time as listed before the request (rotate).
  */
 lastRotatedBefore: string | null, };
+
+export type Webhook = { 
+/**
+ * The provider's id for the webhook (wisp.place: the record's at:// URI).
+ */
+id: string, url: string, enabled: boolean, 
+/**
+ * The secret it names; `None` when it carries its own inline secret.
+ */
+secretId: string | null, };
+
+export type StagedStep = "creating" | "created" | "deployed" | "tested" | "switching" | "switched";
+
+export type ReceiverOutcome = "accepted" | "refused" | "skipped";
+
+export type ReceiverCheck = { outcome: ReceiverOutcome, 
+/**
+ * Where the test delivery went (none when skipped).
+ */
+url: string | null, 
+/**
+ * The receiver's HTTP status, when it answered.
+ */
+status: number | null, at: string, };
+
+export type StagedWebhook = { 
+/**
+ * The provider's id for it (wisp.place: the record's at:// URI).
+ */
+id: string, url: string, 
+/**
+ * True once it was written and re-read naming the new secret.
+ */
+switched: boolean, };
+
+export type StagedRotation = { account: AccountRef, oldId: string, oldName: string, 
+/**
+ * The new secret's id (set from the provider's answer; until then the name asked for).
+ */
+newId: string, newName: string, step: StagedStep, receiverCheck: ReceiverCheck | null, 
+/**
+ * The chosen webhooks (empty until the switch is confirmed).
+ */
+webhooks: Array<StagedWebhook>, 
+/**
+ * Webhooks dropped from the switch because they were deleted or pointed at a third secret
+ * elsewhere (their addresses, to tell the user).
+ */
+setAside: Array<string>, 
+/**
+ * The last step's failure, as shown to the user, until a step succeeds.
+ */
+lastFailure: string | null, startedAt: string, updatedAt: string, };
+
+export type StagedStatus = { rotation: StagedRotation, 
+/**
+ * The next act, in words.
+ */
+nextStep: string, 
+/**
+ * Every webhook that names the old secret now (chosen or not).
+ */
+onOld: Array<Webhook>, 
+/**
+ * Every webhook that names the new secret now.
+ */
+onNew: Array<Webhook>, 
+/**
+ * This machine's keychain holds the new secret's token (to paste into the receiver).
+ */
+newTokenStored: boolean, 
+/**
+ * The switch is verified and no webhook names the old secret: delete may be offered.
+ */
+canDeleteOld: boolean, };
+
+export type StagedFinish = { oldDeleted: boolean, 
+/**
+ * The old secret's stored copy was removed from this machine's keychain too.
+ */
+oldLocalCopyRemoved: boolean, };
 
 export type SignatureScheme = "wispPlace" | "phalaCloud" | "standardWebhooks";
 
@@ -422,6 +513,16 @@ export type Commands = {
   sign_out: { args: { account: AccountRef }; returns: SignOutOutcome };
   signature_schemes: { args: Record<string, never>; returns: Array<SchemeChoice> };
   snooze_reminders: { args: { days: number }; returns: null };
+  staged_cancel: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
+  staged_deployed: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
+  staged_finish: { args: { account: AccountRef; oldId: string; deleteOldConfirmName: string | null }; returns: StagedFinish };
+  staged_rotations: { args: { account: AccountRef }; returns: Array<StagedRotation> };
+  staged_start: { args: { account: AccountRef; oldId: string; newName: string }; returns: IssuedSecret };
+  staged_status: { args: { account: AccountRef; oldId: string }; returns: StagedStatus };
+  staged_suggested_name: { args: { account: AccountRef; oldId: string }; returns: string };
+  staged_switch: { args: { account: AccountRef; oldId: string; chosen: Array<string> | null; one: boolean }; returns: StagedRotation };
+  staged_test_receiver: { args: { account: AccountRef; oldId: string; url: string }; returns: ReceiverTestResult };
+  staged_vouch_tested: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
   test_receiver: { args: { account: AccountRef; secretId: string; url: string }; returns: ReceiverTestResult };
   unlock_keychain: { args: Record<string, never>; returns: null };

@@ -23,6 +23,7 @@ const byServer: ProviderDescriptor = {
   nameRule: null,
   deliverySignature: "standardWebhooks",
   secondFactor: { label: "Authenticator code", help: "The 6-digit code.", digits: 6 },
+  stagedRotation: false,
   words: { listIntro: "", createIntro: "", deleteConsequence: "", forgetConsequence: "", dependentsNoun: null },
 };
 

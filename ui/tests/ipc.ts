@@ -63,6 +63,7 @@ export const wisp: ProviderDescriptor = {
     },
   },
   secondFactor: null,
+  stagedRotation: true,
   deliverySignature: "wispPlace",
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
@@ -86,6 +87,7 @@ export const rotateOnly: ProviderDescriptor = {
   secretId: { label: "Token id", idIsName: false },
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
+  stagedRotation: false,
   deliverySignature: "phalaCloud",
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
@@ -144,4 +146,23 @@ export function press(target: Element, key: string, init: KeyboardEventInit = {}
 export function submit(formChild: string) {
   const form = $(formChild).closest("form");
   form?.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+}
+
+/** A row's action: its button on the row, or else the item of its "More…" menu (opened for it). */
+export function rowAction(id: string, action: string): HTMLElement {
+  const onRow = document.querySelector<HTMLElement>(`[data-secret-id="${id}"] [data-action="${action}"]`);
+  if (onRow) return onRow;
+  if (!document.querySelector(`[data-menu-for="${id}"]`)) $(`[data-secret-id="${id}"] [data-action="more"]`).click();
+  return $(`[data-menu-for="${id}"] [data-action="${action}"]`);
+}
+
+/** Every action a row offers: its buttons, then its "More…" menu's items (the menu is closed again). */
+export function rowActions(id: string): string[] {
+  const buttons = [...document.querySelectorAll<HTMLElement>(`[data-secret-id="${id}"] [data-action]`)];
+  const more = buttons.find((button) => button.dataset.action === "more");
+  if (!more) return buttons.map((button) => button.dataset.action ?? "");
+  more.click();
+  const items = [...document.querySelectorAll<HTMLElement>(`[data-menu-for="${id}"] [role="menuitem"]`)];
+  press(items[0] ?? more, "Escape");
+  return [...buttons, ...items].map((button) => button.dataset.action ?? "").filter((action) => action !== "more");
 }

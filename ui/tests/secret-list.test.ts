@@ -85,7 +85,7 @@ describe("secret list", () => {
   it("a changed row is replaced, not duplicated, and keeps focus", () => {
     const { list } = mount();
     list.setRows(rows(3, () => ({ storedLocally: true })));
-    list.focusRow("hook-00001", "forget");
+    list.focusRow("hook-00001", "copy-stored");
     list.updateRow("hook-00001", { storedLocally: false });
     expect(document.querySelectorAll('[data-secret="hook-00001"]').length).toBe(1);
     expect(document.querySelector('[data-secret="hook-00001"] .badge-stored')).toBeNull();

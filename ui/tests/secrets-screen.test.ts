@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AccountView, ProviderDescriptor, SecretRow } from "../src/bindings";
 import { clipboard } from "../src/clipboard";
 import { secretsView, type SecretsActions } from "../src/views/secrets";
-import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, secret, type, wisp } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, on, press, rotateOnly, rowAction, rowActions, secret, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -100,7 +100,7 @@ describe("secrets screen", () => {
     const row = (name: string) => $(`[data-secret="${name}"]`);
     expect(row("kept").querySelector(".badge-stored")).not.toBeNull();
     expect(row("kept").querySelector('[data-action="copy-stored"]')).not.toBeNull();
-    expect(row("kept").querySelector('[data-action="forget"]')).not.toBeNull();
+    expect(rowActions("kept")).toContain("forget");
     expect(row("stale").querySelector(".badge-stored")).toBeNull();
     expect(row("stale").querySelector('[data-action="copy-stored"]')).toBeNull();
     expect(row("stale").querySelector(".badge-old")?.textContent).toBe("Overdue 200 d");
@@ -137,10 +137,10 @@ describe("secrets screen", () => {
     $('[data-secret="a"] [data-action="rotate"]').click();
     expect($("#rotate-dialog").hasAttribute("open")).toBe(true);
     press($("#rotate-dialog"), "Escape");
-    $('[data-secret="a"] [data-action="delete"]').click();
+    rowAction("a", "delete").click();
     expect($("#delete-dialog").hasAttribute("open")).toBe(true);
     press($("#delete-dialog"), "Escape");
-    $('[data-secret="a"] [data-action="forget"]').click();
+    rowAction("a", "forget").click();
     expect($("#forget-dialog").hasAttribute("open")).toBe(true);
   });
 
@@ -349,8 +349,8 @@ describe("secrets screen", () => {
     expect(document.getElementById("create-button")).toBeNull();
     const row = $('[data-secret="a"]');
     expect(row.getAttribute("data-secret-id")).toBe("7");
-    expect(row.querySelector('[data-action="rotate"]')).not.toBeNull();
-    expect(row.querySelector('[data-action="delete"]')).toBeNull();
+    expect(rowActions("7")).toContain("rotate");
+    expect(rowActions("7")).not.toContain("delete");
     // Nothing is missing from the grant of what the provider offers: no re-authorize offer.
     expect($("#capability-notice").hidden).toBe(true);
   });
@@ -367,8 +367,8 @@ describe("secrets screen", () => {
     mount([secret("a")], rotateOnlyGrant);
     await flush();
     expect(document.getElementById("create-button")).toBeNull();
-    expect(document.querySelector('[data-secret="a"] [data-action="delete"]')).toBeNull();
-    expect(document.querySelector('[data-secret="a"] [data-action="rotate"]')).not.toBeNull();
+    expect(rowActions("a")).not.toContain("delete");
+    expect(rowActions("a")).toContain("rotate");
     expect($("#capability-notice").textContent).toContain("does not let Wispkey create and delete signing secrets");
   });
 
@@ -396,10 +396,10 @@ describe("secrets screen", () => {
     on("store_pasted_secret", () => null);
     mount([secret("a")]);
     await flush();
-    const store = $('[data-secret="a"] [data-action="store"]');
+    const store = rowAction("a", "store");
     expect(store.textContent).toBe("Store secret…");
     expect(store.getAttribute("aria-label")).toBe("Store a secret rotated elsewhere for a");
-    expect(store.classList.contains("row-action")).toBe(true);
+    expect(store.getAttribute("role")).toBe("menuitem");
     store.click();
     expect($("#store-dialog").hasAttribute("open")).toBe(true);
     type("#store-secret", "whsec_pasted");

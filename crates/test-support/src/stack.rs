@@ -225,6 +225,48 @@ impl Stack {
         Ok(())
     }
 
+    /// Writes `record` at `collection`/`rkey` in `account`'s repo (create or replace), as
+    /// another client of the same user would.
+    pub async fn put_record(
+        &self,
+        account: &TestAccount,
+        collection: &str,
+        rkey: &str,
+        record: Value,
+    ) -> Result {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/xrpc/com.atproto.repo.putRecord",
+                self.pds_url()?
+            ))
+            .bearer_auth(self.access_token(account).await?)
+            .json(&serde_json::json!({
+                "repo": account.did,
+                "collection": collection,
+                "rkey": rkey,
+                "record": record,
+            }))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(format!("putRecord: {}", response.text().await?).into());
+        }
+        Ok(())
+    }
+
+    /// Asks the wisp service behind `control` to deliver one event for webhook record `rkey`
+    /// of `did` now, signed with the secret the record names (`{delivered, status, secretId}`).
+    pub async fn deliver(&self, control: &str, did: &str, rkey: &str) -> Result<Value> {
+        Ok(reqwest::Client::new()
+            .post(format!("{control}/deliver"))
+            .json(&serde_json::json!({ "did": did, "rkey": rkey }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
     /// Creates secret `name` through the PDS proxy as `account`, behind any app's back, and
     /// returns the token the service issued.
     pub async fn create_secret_elsewhere(

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod cli;
 pub mod crypto;
+mod delivery;
 pub mod error;
 mod http;
 pub mod rate_limit;

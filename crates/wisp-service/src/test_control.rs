@@ -1,5 +1,6 @@
 //! `/_test/` endpoints (only with `--enable-test-control`, loopback peers
-//! only): delivery signatures, one-shot network faults, storage failure.
+//! only): delivery signatures, a real signed delivery for a webhook record, one-shot network
+//! faults, storage failure.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -77,7 +78,10 @@ pub async fn handle(
     method: &Method,
     body: Incoming,
 ) -> Result<Value, Error> {
-    if !matches!(path, "/_test/sign" | "/_test/faults" | "/_test/storage") {
+    if !matches!(
+        path,
+        "/_test/sign" | "/_test/deliver" | "/_test/faults" | "/_test/storage"
+    ) {
         return Err(Error::RouteNotFound);
     }
     if *method != Method::POST {
@@ -88,6 +92,9 @@ pub async fn handle(
         .map_err(|_| Error::invalid("invalid request body (expected a JSON object)"))?;
     match path {
         "/_test/sign" => sign(state, &input).await,
+        "/_test/deliver" => {
+            crate::delivery::deliver(state, string(&input, "did")?, string(&input, "rkey")?).await
+        }
         "/_test/faults" => arm_faults(state, &input),
         _ => storage(state, &input).await,
     }

@@ -22,6 +22,7 @@ use wispkey_core::provider::{
     SignOutOutcome,
 };
 use wispkey_core::reminders::Reminders;
+use wispkey_core::staged::StagedStore;
 use wispkey_core::test_hooks::TestHook;
 use wispkey_core::tokens::{Issued, TokenKeeper};
 use wispkey_core::vault::{self, Vault};
@@ -85,6 +86,8 @@ pub struct App {
     in_flight: Mutex<Vec<InFlight>>,
     /// The user chose to close the window while requests were still out.
     leave_in_flight: AtomicBool,
+    /// Staged rotations in progress (a file in the config folder, shared with the CLI).
+    staged: StagedStore,
     /// The local history (`history.jsonl` in the config folder); none without a config folder.
     history: Option<History>,
     /// The network settings that differ from production (shown in the window).
@@ -158,6 +161,7 @@ impl App {
             journal: Journal::new(config_dir),
             in_flight: Mutex::default(),
             leave_in_flight: AtomicBool::new(false),
+            staged: StagedStore::new(config_dir),
             history: config_dir.map(History::new),
             custom_network: Vec::new(),
             early: Early::default(),
@@ -330,6 +334,23 @@ impl App {
 
     pub(crate) fn kind(&self, account: &AccountRef) -> Result<&Arc<dyn ProviderKind>> {
         self.registry.get(&account.provider)
+    }
+
+    /// The descriptor of the account's provider.
+    pub fn descriptor_of(&self, account: &AccountRef) -> Result<ProviderDescriptor> {
+        Ok(self.kind(account)?.descriptor().clone())
+    }
+
+    pub(crate) fn staged_store(&self) -> &StagedStore {
+        &self.staged
+    }
+
+    pub(crate) async fn opened_provider(
+        &self,
+        account: &AccountRef,
+        operation: Operation,
+    ) -> Result<Arc<dyn SecretProvider>> {
+        self.provider(account, operation).await
     }
 
     /// The account's secrets API, opened once per process.

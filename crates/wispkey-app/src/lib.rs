@@ -6,6 +6,7 @@
 //! - [`app`]: [`App`], one per process.
 //! - [`logging`]: the log folder the window and the CLI share (request lines, error codes).
 //! - [`registry`]: the providers chosen at run time by an account's provider id.
+//! - [`staged`]: staged rotation (new secret, deploy, test, switch webhooks, delete old).
 //! - [`views`]: what crosses to the window and to `--json` (rows, issued tokens, errors).
 //! - [`tools`]: after the rotate — the signature tester, the receiver test, the history.
 //! - [`receiver`]: one signed, clearly marked test delivery to a URL the user confirmed.
@@ -17,6 +18,7 @@ pub mod logging;
 pub mod receiver;
 pub mod registry;
 pub mod settings;
+pub mod staged;
 pub mod tools;
 pub mod views;
 

@@ -203,7 +203,14 @@ pub struct KeychainStatus {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum SignInInput {
     #[serde(rename = "oauth", rename_all = "camelCase")]
-    OAuth { identity: String, full_access: bool },
+    OAuth {
+        identity: String,
+        full_access: bool,
+        /// Also ask to edit webhook records (a staged rotation's switch step). Absent: false.
+        #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
+        edit_webhooks: Option<bool>,
+    },
     #[serde(rename_all = "camelCase")]
     ApiKey { key: String },
     /// A server with an email and password (and the code when the server asked for one).
@@ -246,9 +253,11 @@ impl From<SignInInput> for SignInRequest {
             SignInInput::OAuth {
                 identity,
                 full_access,
+                edit_webhooks,
             } => SignInRequest::OAuth {
                 identity,
                 full_access,
+                edit_webhooks: edit_webhooks.unwrap_or(false),
             },
             SignInInput::ApiKey { mut key } => {
                 let secret = SecretString::new(key.trim());

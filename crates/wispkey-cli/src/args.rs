@@ -55,6 +55,9 @@ pub enum Command {
         /// Sign in with an API token read from standard input instead of email and password.
         #[arg(long, conflicts_with_all = ["email", "password_stdin", "code"])]
         api_token_stdin: bool,
+        /// Also ask to edit your webhook records (needed by `stage switch`).
+        #[arg(long)]
+        webhooks: bool,
     },
 
     /// Sign out of the account. Stored tokens stay in the keychain.
@@ -181,6 +184,75 @@ pub enum Command {
         #[arg(long)]
         since: Option<String>,
     },
+
+    /// Rotate without downtime (providers whose webhooks name a secret, e.g. wisp.place): a
+    /// new secret beside the old one, deploy it, test the receiver, switch the webhooks, then
+    /// delete the old secret. Each step is its own command; progress survives restarts.
+    Stage {
+        #[command(subcommand)]
+        step: StageStep,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StageStep {
+    /// The staged rotations in progress for the account.
+    List,
+    /// Step 1: create the new secret (stored in the keychain and read back, like `create`).
+    Start {
+        /// The secret being replaced.
+        old: String,
+        /// The new secret's name (default: derived from the old one, e.g. hook-2).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Print the new token to stdout.
+        #[arg(long)]
+        show: bool,
+    },
+    /// Where the rotation stands, and the webhooks on the old and the new secret now.
+    Status { old: String },
+    /// Step 2: confirm the receiver now accepts the new secret beside the old one.
+    Deployed { old: String },
+    /// Step 3: test the receiver with the new secret: ONE marked test delivery signed with it
+    /// to --url (a 2xx answer counts), or --vouch that you tested it yourself.
+    Test {
+        old: String,
+        /// Where to send the test delivery (https, or http on this machine).
+        #[arg(long, conflicts_with = "vouch")]
+        url: Option<String>,
+        /// You tested the receiver with the new secret yourself and it accepted it.
+        #[arg(long)]
+        vouch: bool,
+    },
+    /// Step 4: switch webhooks to the new secret, one at a time (saved after each).
+    Switch {
+        old: String,
+        /// Only these webhooks (their ids, see `status`); default: every webhook on the old
+        /// secret. Fixed by the first switch; later runs continue it.
+        #[arg(long = "webhook", value_name = "ID")]
+        webhooks: Vec<String>,
+        /// Switch one webhook only, then stop.
+        #[arg(long)]
+        one: bool,
+        /// Confirm without a question (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Step 5: end the rotation: delete the old secret (asks for its name) or keep it.
+    Finish {
+        old: String,
+        /// Delete the old secret (only once no webhook names it).
+        #[arg(long, conflicts_with = "keep_old")]
+        delete_old: bool,
+        /// Keep the old secret and stop tracking the rotation.
+        #[arg(long)]
+        keep_old: bool,
+        /// Confirm the delete without a question by giving the old secret's name.
+        #[arg(long, value_name = "NAME")]
+        confirm: Option<String>,
+    },
+    /// Stop tracking the rotation; nothing is deleted or written.
+    Cancel { old: String },
 }
 
 #[cfg(test)]

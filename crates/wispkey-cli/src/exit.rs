@@ -43,7 +43,11 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::InvalidRequest
         | ErrorCode::SecretAlreadyExists
         | ErrorCode::InvalidSettings
-        | ErrorCode::ServerAddressInvalid => INVALID_INPUT,
+        | ErrorCode::ServerAddressInvalid
+        | ErrorCode::StagedStepNotReady
+        | ErrorCode::StagedStateUnavailable
+        | ErrorCode::SecretStillInUse
+        | ErrorCode::WebhookChanged => INVALID_INPUT,
         ErrorCode::AuthenticationRequired
         | ErrorCode::SessionExpired
         | ErrorCode::PermissionMissing
@@ -65,7 +69,9 @@ pub fn code_for(code: ErrorCode) -> u8 {
         | ErrorCode::UnexpectedResponse
         | ErrorCode::InsecureEndpoint => NETWORK,
         ErrorCode::OutcomeUnknown | ErrorCode::ResponseLost => OUTCOME_UNKNOWN,
-        ErrorCode::SecretNotFound | ErrorCode::IssuedTokenGone => NOT_FOUND,
+        ErrorCode::SecretNotFound
+        | ErrorCode::IssuedTokenGone
+        | ErrorCode::StagedRotationMissing => NOT_FOUND,
         ErrorCode::Unsupported | ErrorCode::UnknownProvider | ErrorCode::SigningUnknown => {
             UNSUPPORTED
         }
@@ -96,7 +102,9 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
    2  usage: the command line is wrong
    3  invalid input: invalid_secret_name, invalid_request (also a mistyped or missing
       confirmation), secret_already_exists, invalid_settings, server_address_invalid,
-      invalid_delivery
+      invalid_delivery; staged rotation, nothing done: staged_step_not_ready (a step out
+      of order), staged_state_unavailable (its progress file), secret_still_in_use (a
+      webhook still names the old secret), webhook_changed (edited elsewhere mid-switch)
    4  not signed in: authentication_required (also no account / unknown --account),
       session_expired, permission_missing, scope_not_granted
    5  keychain: keychain_missing, keychain_locked, keychain_denied, keychain_not_found,
@@ -108,7 +116,7 @@ Exit codes (stable; with --json the error's code is in {\"error\": {\"code\", \"
       insecure_endpoint (an address that is not https was refused; nothing was sent)
    7  OUTCOME UNKNOWN: outcome_unknown, response_lost. The request was sent and no usable
       answer came back (none, or one that could not be read); it may have happened. Never retried: check with `wispkey list`.
-   8  not found: secret_not_found, issued_token_gone
+   8  not found: secret_not_found, issued_token_gone, staged_rotation_missing
    9  unsupported: unsupported, unknown_provider, signing_unknown
   10  sign-in failed: handle_not_found, consent_denied, sign_in_timed_out,
       sign_in_cancelled, state_mismatch, account_mismatch, sign_in_failed,

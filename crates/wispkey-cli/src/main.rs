@@ -7,6 +7,7 @@
 mod args;
 mod exit;
 mod failure;
+mod stage;
 mod tools;
 mod verbs;
 

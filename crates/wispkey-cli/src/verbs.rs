@@ -54,6 +54,7 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             password_stdin,
             code,
             api_token_stdin,
+            webhooks,
         } => {
             let account = match credential_fields(app, &provider) {
                 Some(fields) => {
@@ -67,7 +68,7 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
                     sign_in_with_credentials(app, &provider, &fields, given).await?
                 }
                 None => {
-                    let request = sign_in_request(app, &provider, identity, full_access)?;
+                    let request = sign_in_request(app, &provider, identity, full_access, webhooks)?;
                     app.sign_in(&provider, request, browser().as_ref()).await?
                 }
             };
@@ -176,6 +177,10 @@ pub async fn run(app: &App, cli: Cli) -> Outcome<u8> {
             }
             Ok(exit::OK)
         }
+        Command::Stage { step } => {
+            let account = choose_account(app, chosen).await?;
+            crate::stage::run(app, &account.account, step, json).await
+        }
         Command::Forget { id } => {
             let account = choose_account(app, chosen).await?;
             app.forget_stored_token(&account.account, &id).await?;
@@ -244,6 +249,7 @@ fn sign_in_request(
     provider: &str,
     identity: Option<String>,
     full_access: bool,
+    edit_webhooks: bool,
 ) -> Outcome<SignInRequest> {
     let descriptor = app
         .providers()
@@ -267,6 +273,7 @@ fn sign_in_request(
             Ok(SignInRequest::OAuth {
                 identity,
                 full_access,
+                edit_webhooks,
             })
         }
         SignInMethod::ApiKey { key_label } => {
@@ -507,7 +514,7 @@ pub(crate) async fn choose_account(app: &App, chosen: Option<&str>) -> Outcome<A
 
 /// The name typed to confirm a rotate or delete: `--confirm`, else asked on a terminal after
 /// saying what happens. Without either, refused: never proceed silently. The app compares.
-async fn confirmation(
+pub(crate) async fn confirmation(
     app: &App,
     account: &AccountRef,
     id: &str,
@@ -558,7 +565,7 @@ async fn confirmation(
 
 /// After a create or rotate. Stored: say so; the token only with --show/--json. Not stored:
 /// print it anyway (it is the only copy), warn, and exit with the keychain's code.
-fn report_issued(
+pub(crate) fn report_issued(
     app: &App,
     account: &AccountRef,
     issued: Issued,

@@ -53,6 +53,11 @@ pub enum ErrorCode {
     ServerAddressInvalid,
     OperationNotRecorded,
     StoredCopyMayBeStale,
+    StagedStepNotReady,
+    StagedRotationMissing,
+    StagedStateUnavailable,
+    SecretStillInUse,
+    WebhookChanged,
     InvalidDelivery,
     ReceiverUrlRefused,
     ReceiverUnreachable,
@@ -63,7 +68,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 51] = [
+    pub const ALL: [ErrorCode; 56] = [
         ErrorCode::KeychainMissing,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainDenied,
@@ -108,6 +113,11 @@ impl ErrorCode {
         ErrorCode::ServerAddressInvalid,
         ErrorCode::OperationNotRecorded,
         ErrorCode::StoredCopyMayBeStale,
+        ErrorCode::StagedStepNotReady,
+        ErrorCode::StagedRotationMissing,
+        ErrorCode::StagedStateUnavailable,
+        ErrorCode::SecretStillInUse,
+        ErrorCode::WebhookChanged,
         ErrorCode::InvalidDelivery,
         ErrorCode::ReceiverUrlRefused,
         ErrorCode::ReceiverUnreachable,
@@ -163,6 +173,11 @@ impl ErrorCode {
             ErrorCode::ServerAddressInvalid => "server_address_invalid",
             ErrorCode::OperationNotRecorded => "operation_not_recorded",
             ErrorCode::StoredCopyMayBeStale => "stored_copy_may_be_stale",
+            ErrorCode::StagedStepNotReady => "staged_step_not_ready",
+            ErrorCode::StagedRotationMissing => "staged_rotation_missing",
+            ErrorCode::StagedStateUnavailable => "staged_state_unavailable",
+            ErrorCode::SecretStillInUse => "secret_still_in_use",
+            ErrorCode::WebhookChanged => "webhook_changed",
             ErrorCode::InvalidDelivery => "invalid_delivery",
             ErrorCode::ReceiverUrlRefused => "receiver_url_refused",
             ErrorCode::ReceiverUnreachable => "receiver_unreachable",
@@ -493,6 +508,49 @@ pub enum Error {
     )]
     StoredCopyMayBeStale { name: String, reason: String },
 
+    /// A staged-rotation step asked for out of order; the reason is a sentence saying what to
+    /// do first.
+    #[error("{reason}")]
+    StagedStepNotReady { reason: String },
+
+    #[error(
+        "No staged rotation of \"{name}\" is in progress. Start one first (it may have been \
+         finished or cancelled in another Wispkey window or command)."
+    )]
+    StagedRotationMissing { name: String },
+
+    #[error(
+        "Wispkey could not read or save the staged rotation's progress file. Check that its \
+         config folder is writable, then try again."
+    )]
+    StagedStateUnavailable { detail: String },
+
+    /// Never delete a secret a webhook still signs with.
+    #[error(
+        "\"{name}\" was not deleted: {} still use it ({}). Switch them to the new secret first.",
+        webhooks_noun(webhooks.len()),
+        webhooks.join(", ")
+    )]
+    SecretStillInUse { name: String, webhooks: Vec<String> },
+
+    #[error(
+        "The webhook to {url} was changed elsewhere while Wispkey was switching it, so it was \
+         left as it is. Check the staged rotation's status, then switch again."
+    )]
+    WebhookChanged { url: String },
+
+    #[error(
+        "{provider} does not offer a staged rotation (its webhooks cannot be switched from one secret to another)."
+    )]
+    StagedRotationUnsupported { provider: String },
+
+    /// The session may manage secrets but not edit the webhook records that name them.
+    #[error(
+        "Your account did not grant Wispkey permission to edit your webhook records. Sign in \
+         again and approve editing webhooks, then continue the switch."
+    )]
+    WebhookScopeNotGranted { detail: String },
+
     /// A pasted delivery the signature tester cannot read; the reason says what to fix.
     #[error("The delivery could not be read: {reason}.")]
     InvalidDelivery { reason: String },
@@ -553,6 +611,14 @@ pub enum Reply {
     WithoutToken,
 }
 
+fn webhooks_noun(count: usize) -> String {
+    if count == 1 {
+        "1 webhook".to_owned()
+    } else {
+        format!("{count} webhooks")
+    }
+}
+
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -608,6 +674,13 @@ impl Error {
             Error::KeychainItemTooLarge { .. } => ErrorCode::KeychainFailed,
             Error::NotRecorded { .. } => ErrorCode::OperationNotRecorded,
             Error::StoredCopyMayBeStale { .. } => ErrorCode::StoredCopyMayBeStale,
+            Error::StagedStepNotReady { .. } => ErrorCode::StagedStepNotReady,
+            Error::StagedRotationMissing { .. } => ErrorCode::StagedRotationMissing,
+            Error::StagedStateUnavailable { .. } => ErrorCode::StagedStateUnavailable,
+            Error::SecretStillInUse { .. } => ErrorCode::SecretStillInUse,
+            Error::WebhookChanged { .. } => ErrorCode::WebhookChanged,
+            Error::StagedRotationUnsupported { .. } => ErrorCode::Unsupported,
+            Error::WebhookScopeNotGranted { .. } => ErrorCode::ScopeNotGranted,
             Error::InvalidDelivery { .. } => ErrorCode::InvalidDelivery,
             Error::ReceiverUrlRefused { .. } => ErrorCode::ReceiverUrlRefused,
             Error::ReceiverUnreachable { .. } => ErrorCode::ReceiverUnreachable,
@@ -828,6 +901,26 @@ mod tests {
             Error::StoredCopyMayBeStale {
                 name: "n".into(),
                 reason: "it was rotated after this copy was saved.".into(),
+            },
+            Error::StagedStepNotReady {
+                reason: "Deploy the new secret first.".into(),
+            },
+            Error::StagedRotationMissing { name: "n".into() },
+            Error::StagedStateUnavailable {
+                detail: String::new(),
+            },
+            Error::SecretStillInUse {
+                name: "n".into(),
+                webhooks: vec!["https://a.example".into()],
+            },
+            Error::WebhookChanged {
+                url: "https://a.example".into(),
+            },
+            Error::StagedRotationUnsupported {
+                provider: "Phala Cloud".into(),
+            },
+            Error::WebhookScopeNotGranted {
+                detail: String::new(),
             },
             Error::InvalidDelivery {
                 reason: "it has no blank line between headers and body".into(),

@@ -12,6 +12,7 @@
 //! - [`test_hooks`]: what only a build for tests reads (absent from the shipped build).
 //! - [`journal`]: notes of requests in flight, so one cut short by the process ending is told.
 //! - [`net`]: the rules every HTTP client follows (https only, bounded answers, request log).
+//! - [`staged`]: staged rotation (new secret beside the old, switch webhooks, then delete).
 //! - [`preferences`]: clipboard clear delay and age warning, saved by the app.
 //! - [`reminders`]: maximum ages per secret, overdue secrets, the snoozable start-up reminder.
 //! - [`history`]: the local, hash-chained log of what was done (never a value).
@@ -32,6 +33,7 @@ pub mod provider;
 pub mod reminders;
 pub mod secret;
 pub mod signature;
+pub mod staged;
 pub mod test_hooks;
 pub mod tokens;
 pub mod vault;

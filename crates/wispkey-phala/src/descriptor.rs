@@ -29,6 +29,8 @@ pub fn descriptor() -> ProviderDescriptor {
             help: "The 6-digit code from your authenticator app.".to_owned(),
             digits: 6,
         }),
+        // A Phala webhook's secret is its own: there is no second secret to switch it to.
+        staged_rotation: false,
         words: ProviderWords {
             list_intro: "Each webhook of your Phala Cloud workspace signs its deliveries with \
                          a secret, so your receiver can check that a request really came from \

@@ -39,6 +39,8 @@ pub fn descriptor(default_server: &str) -> ProviderDescriptor {
             help: "The 6-digit code from your authenticator app.".to_owned(),
             digits: 6,
         }),
+        // A token's webhook secret is its own: there is no second secret to switch it to.
+        staged_rotation: false,
         words: ProviderWords {
             list_intro: "Each Slate API token can send webhooks, signed with its own webhook \
                          secret so your receiver can check that a delivery really came from \

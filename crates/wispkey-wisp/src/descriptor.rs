@@ -45,6 +45,8 @@ pub fn descriptor() -> ProviderDescriptor {
             },
         }),
         second_factor: None,
+        // Webhooks are records in the user's repo naming a secret: switchable one by one.
+        staged_rotation: true,
         words: ProviderWords {
             list_intro: "A signing secret lets your webhook receiver check that a request \
                          really came from wisp.place."

@@ -91,6 +91,7 @@ impl ProviderKind for WispKind {
             let SignInRequest::OAuth {
                 identity,
                 full_access,
+                edit_webhooks,
             } = request
             else {
                 return Err(Error::InvalidRequest {
@@ -101,6 +102,8 @@ impl ProviderKind for WispKind {
                 cancel: context.cancel,
                 scope: if full_access {
                     ScopeRequest::FullAccess
+                } else if edit_webhooks {
+                    ScopeRequest::GranularWithWebhooks
                 } else {
                     ScopeRequest::Granular
                 },

@@ -14,6 +14,7 @@ pub mod descriptor;
 pub mod kind;
 pub mod name;
 pub mod signature;
+pub mod switch;
 pub mod webhooks;
 mod wire;
 
@@ -22,7 +23,9 @@ use zeroize::Zeroize;
 use wispkey_atproto::http::HttpClient;
 use wispkey_atproto::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::error::{Error, Result};
-use wispkey_core::provider::{BoxFuture, Dependent, IssuedToken, SecretProvider, SecretSummary};
+use wispkey_core::provider::{
+    BoxFuture, Dependent, IssuedToken, SecretProvider, SecretSummary, Webhook,
+};
 use wispkey_core::{Operation, SecretString};
 
 pub use answer::interpret;
@@ -86,6 +89,14 @@ impl<T: XrpcTransport> WispProvider<T> {
             pds: pds.into(),
         });
         self
+    }
+
+    fn records(&self) -> Result<&Records> {
+        self.records
+            .as_ref()
+            .ok_or_else(|| Error::StagedRotationUnsupported {
+                provider: descriptor::descriptor().label,
+            })
     }
 
     pub fn transport(&self) -> &T {
@@ -177,6 +188,25 @@ impl<T: XrpcTransport> SecretProvider for WispProvider<T> {
                     enabled: found.enabled,
                 })
                 .collect())
+        })
+    }
+
+    fn webhooks(&self) -> BoxFuture<'_, Result<Vec<Webhook>>> {
+        Box::pin(async move {
+            let records = self.records()?;
+            webhooks::all_webhooks(&records.http, &records.pds, self.transport.did()).await
+        })
+    }
+
+    fn switch_webhook<'a>(
+        &'a self,
+        id: &'a str,
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let records = self.records()?;
+            switch::switch_webhook(&self.transport, &records.http, &records.pds, id, from, to).await
         })
     }
 }

@@ -10,5 +10,6 @@ pub mod network;
 pub mod preferences;
 pub mod requests;
 pub mod secrets;
+pub mod staged;
 pub mod tools;
 pub mod window;

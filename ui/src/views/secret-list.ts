@@ -7,10 +7,14 @@
 // Keyboard (ARIA grid pattern, roving tabindex): Tab enters at the current row and then visits its
 // buttons; ↑/↓, Page Up/Down, Home/End move between rows; →/← move between a row and its buttons;
 // Enter on a row moves into its buttons; ↑ on the first row goes back to the filter.
+//
+// A row shows its primary actions (Copy token, Rotate) as buttons; the rest are behind its
+// "More…" button (see row-menu.ts), so the actions fit the fixed row at any window width.
 
 import type { Operation, SecretRow } from "../bindings";
 import { h } from "../dom";
 import { ageInDays, exactTime, relativeTime } from "../time";
+import { type MenuItem, RowMenu } from "./row-menu";
 
 /** Keep in step with `.secret-row { height }` in styles.css. */
 export const ROW_HEIGHT = 44;
@@ -19,7 +23,9 @@ const OVERSCAN = 8;
 /** Viewport height assumed before layout (or where there is none, as in unit tests). */
 const FALLBACK_VIEWPORT = 720;
 
-export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "delete" | "test-receiver" | "max-age";
+export type RowAction = "copy-stored" | "forget" | "store" | "rotate" | "staged" | "delete" | "test-receiver" | "max-age";
+/** A row's buttons: its primary actions and the "More…" button that opens the rest. */
+type RowButton = RowAction | "more";
 
 export interface SecretListOptions {
   onAction(action: RowAction, row: SecretRow): void;
@@ -33,6 +39,8 @@ export interface SecretListOptions {
    * shows its id under the name. Absent or null when the id is the name.
    */
   idLabel?: string | null;
+  /** The provider offers a staged rotation (its descriptor says so) and this sign-in may create. */
+  stagedRotation?: boolean;
   /** The provider says how it signs deliveries: stored rows offer "Test receiver…". */
   signsDeliveries?: boolean;
 }
@@ -74,6 +82,8 @@ export class SecretList {
   // after DOM writes forces a synchronous layout, which was most of the cost of a filter keystroke.
   private viewportHeight = FALLBACK_VIEWPORT;
   private scrollTop = 0;
+  /** The one "More…" menu of the list (one open at a time). */
+  private readonly menu = RowMenu.shared();
 
   constructor(options: SecretListOptions) {
     this.options = options;
@@ -102,6 +112,8 @@ export class SecretList {
       "scroll",
       () => {
         this.scrollTop = this.viewport.scrollTop;
+        // The menu is placed by its button; once the list moves it would point at another row.
+        this.menu.close(false);
         this.schedule();
       },
       { passive: true },
@@ -310,6 +322,9 @@ export class SecretList {
       const button = focusedAction ? element?.querySelector<HTMLElement>(`button[data-action="${focusedAction}"]`) : null;
       (button ?? element)?.focus({ preventScroll: true });
     }
+    // A row rebuilt or scrolled out took the menu's button with it.
+    const trigger = this.menu.openFor;
+    if (trigger && !trigger.isConnected) this.menu.close(false);
   }
 
   private match(query: string, within: number[] | null): number[] {
@@ -339,21 +354,12 @@ export class SecretList {
     // Where names repeat, the buttons' names say which one.
     const which = idLine ? `${name} (${idLine.charAt(0).toLowerCase()}${idLine.slice(1)})` : name;
     const actions: HTMLElement[] = [];
-    if (row.storedLocally) {
-      actions.push(
-        rowButton("copy-stored", "Copy token", `Copy the stored token for ${which}`),
-        rowButton("forget", "Forget", `Forget the local copy of ${which}`),
-      );
-      // Only where the provider says how it signs deliveries.
-      if (this.options.signsDeliveries) {
-        actions.push(rowButton("test-receiver", "Test receiver…", `Send one test delivery for ${which}`));
-      }
-    }
+    if (row.storedLocally) actions.push(rowButton("copy-stored", "Copy token", `Copy the stored token for ${which}`));
     if (operations.includes("rotate")) actions.push(rowButton("rotate", "Rotate", `Rotate ${which}`));
-    if (operations.includes("delete")) actions.push(rowButton("delete", "Delete", `Delete ${which}`, "danger"));
-    actions.push(rowButton("max-age", "Max age…", `Set the maximum age of ${which}`));
-    // Every provider: keep a secret rotated in the provider's own dashboard.
-    actions.push(rowButton("store", "Store secret…", `Store a secret rotated elsewhere for ${which}`));
+    const more = rowButton("more", "More…", `More actions for ${which}`);
+    more.setAttribute("aria-haspopup", "menu");
+    more.setAttribute("aria-expanded", "false");
+    actions.push(more);
     // The provider's other facts (status, webhook…) share the second line, each labelled.
     const facts = factsLine(row);
     const second = [idLine, facts].filter(Boolean).join(" · ");
@@ -414,6 +420,37 @@ export class SecretList {
     return element;
   }
 
+  /** What a row's "More…" menu offers, in order. */
+  private menuItems(row: SecretRow): MenuItem[] {
+    const { operations, idLabel } = this.options;
+    const idLine = idLabel ? `${idLabel} ${row.id}` : null;
+    const which = idLine ? `${row.name} (${idLine.charAt(0).toLowerCase()}${idLine.slice(1)})` : row.name;
+    const items: MenuItem[] = [];
+    const item = (action: RowAction, label: string, description: string, kind?: string) =>
+      items.push(kind ? { action, label, description, kind } : { action, label, description });
+    if (row.storedLocally) {
+      item("forget", "Forget", `Forget the local copy of ${which}`);
+      // Only where the provider says how it signs deliveries.
+      if (this.options.signsDeliveries) item("test-receiver", "Test receiver…", `Send one test delivery for ${which}`);
+    }
+    if (this.options.stagedRotation) item("staged", "Staged rotate…", `Rotate ${which} without downtime`);
+    item("max-age", "Max age…", `Set the maximum age of ${which}`);
+    // Every provider: keep a secret rotated in the provider's own dashboard.
+    item("store", "Store secret…", `Store a secret rotated elsewhere for ${which}`);
+    if (operations.includes("delete")) item("delete", "Delete", `Delete ${which}`, "danger");
+    return items;
+  }
+
+  private toggleMenu(button: HTMLElement, row: SecretRow): void {
+    if (this.menu.openFor === button) {
+      this.menu.close(true);
+      return;
+    }
+    this.menu.open(button, `More actions for ${row.name}`, row.id, this.menuItems(row), (action) =>
+      this.options.onAction(action as RowAction, row),
+    );
+  }
+
   private activeRow(): SecretRow | undefined {
     return this.rows[this.visible[this.active] ?? -1];
   }
@@ -442,7 +479,9 @@ export class SecretList {
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");
     const rowElement = target?.closest<HTMLElement>("[data-secret]");
     const row = rowElement ? rowData.get(rowElement) : undefined;
-    if (target && row) this.options.onAction(target.dataset.action as RowAction, row);
+    if (!target || !row) return;
+    if (target.dataset.action === "more") this.toggleMenu(target, row);
+    else this.options.onAction(target.dataset.action as RowAction, row);
   }
 
   private onFocusin(event: FocusEvent): void {
@@ -514,7 +553,11 @@ export class SecretList {
     else if (top + ROW_HEIGHT > this.scrollTop + this.viewportHeight) this.scrollTo(top + ROW_HEIGHT - this.viewportHeight);
     this.render();
     const rowElement = this.rendered.get(this.rows[this.visible[target] ?? -1]?.id ?? "")?.element;
-    const button = action ? rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) : null;
+    // An action from the menu: its "More…" button.
+    const button = action
+      ? (rowElement?.querySelector<HTMLElement>(`button[data-action="${action}"]`) ??
+        rowElement?.querySelector<HTMLElement>('button[data-action="more"]'))
+      : null;
     (button ?? rowElement)?.focus({ preventScroll: true });
   }
 }
@@ -524,7 +567,7 @@ export function factsLine(row: SecretRow): string {
   return row.facts.map((fact) => `${fact.label}: ${fact.value}`).join(" · ");
 }
 
-function rowButton(action: RowAction, label: string, description: string, kind?: string): HTMLButtonElement {
+function rowButton(action: RowButton, label: string, description: string, kind?: string): HTMLButtonElement {
   return h(
     "button",
     { type: "button", class: `row-action${kind ? ` ${kind}` : ""}`, "data-action": action, "aria-label": description, title: description, tabindex: "-1" },

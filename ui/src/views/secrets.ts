@@ -18,6 +18,7 @@ import { openDeleteDialog } from "./delete-dialog";
 import { openForgetDialog } from "./forget-dialog";
 import { openRotateDialog } from "./rotate-dialog";
 import { openStaleCopyDialog } from "./stale-copy-dialog";
+import { openStagedDialog } from "./staged-dialog";
 import { openStoreDialog } from "./store-dialog";
 import { openUnknownDialog } from "./unknown-dialog";
 import { openHistoryDialog } from "./history-dialog";
@@ -63,6 +64,8 @@ export function secretsView(
     onLeaveTop: () => filter.focus(),
     operations,
     idLabel: provider.secretId.idIsName ? null : provider.secretId.label,
+    // Only where the provider's descriptor offers it, and the sign-in may create the new secret.
+    stagedRotation: provider.stagedRotation && operations.includes("create") && operations.includes("delete"),
     signsDeliveries: provider.deliverySignature !== null,
   });
   const filter = h("input", {
@@ -243,6 +246,9 @@ export function secretsView(
     switch (action) {
       case "rotate":
         openRotateDialog(context, row);
+        break;
+      case "staged":
+        openStagedDialog(context, row);
         break;
       case "delete":
         openDeleteDialog(context, row);

@@ -64,6 +64,28 @@ impl DidResolver {
         Ok(key)
     }
 
+    /// The DID's PDS (`#atproto_pds` service endpoint), for reading its records.
+    pub async fn pds_endpoint(&self, did: &str) -> Option<String> {
+        let doc = self.fetch_document(did).await?;
+        doc.get("service")?
+            .as_array()?
+            .iter()
+            .find(|service| {
+                service
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| id == "#atproto_pds" || id.ends_with("#atproto_pds"))
+            })?
+            .get("serviceEndpoint")?
+            .as_str()
+            .map(|endpoint| endpoint.trim_end_matches('/').to_owned())
+    }
+
+    /// The HTTP client (no proxy, short timeout) other reads of the service reuse.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     fn document_url(&self, did: &str) -> Option<String> {
         if did.starts_with("did:plc:") {
             return Some(format!("{}/{did}", self.plc_url));

@@ -24,6 +24,11 @@ impl Verifier {
         })
     }
 
+    /// Resolves DIDs (also to their PDS, for the delivery test control).
+    pub fn resolver(&self) -> &DidResolver {
+        &self.resolver
+    }
+
     /// The caller DID if an `Authorization` header was sent and is valid,
     /// `None` if none was sent (the handler then answers "authentication
     /// required", after input validation, as the real server does).

@@ -35,7 +35,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::loopback::{CALLBACK_PATH, redirect_uri};
-use super::scopes::{FULL_ACCESS_SCOPE, GRANULAR_SCOPE};
+use super::scopes::{FULL_ACCESS_SCOPE, GRANULAR_SCOPE, GRANULAR_WITH_WEBHOOKS_SCOPE};
 use wispkey_core::error::{Error, Result};
 
 /// Configured once per app build.
@@ -151,8 +151,13 @@ pub fn loopback_client_id(port: u16, scope: &str) -> String {
 
 /// The client-metadata document to publish at `client_id` for [`ClientConfig::Hosted`].
 pub fn hosted_client_metadata(client_id: &str, client_name: &str) -> serde_json::Value {
+    // Every scope Wispkey may ask for: a server refuses a request for one the client's
+    // metadata does not list (the webhook records' scope is asked for by a staged rotation).
     let mut scopes: Vec<&str> = FULL_ACCESS_SCOPE.split(' ').collect();
-    for scope in GRANULAR_SCOPE.split(' ') {
+    for scope in GRANULAR_SCOPE
+        .split(' ')
+        .chain(GRANULAR_WITH_WEBHOOKS_SCOPE.split(' '))
+    {
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
@@ -201,6 +206,7 @@ mod tests {
             "atproto",
             "transition:generic",
             "rpc:place.wisp.v2.secret.rotate?aud=*",
+            "repo:place.wisp.v2.wh",
         ] {
             assert!(
                 scope.split(' ').any(|s| s == needed),

@@ -34,7 +34,10 @@ pub use client::{
 pub use client_id::{ClientConfig, hosted_client_metadata, loopback_client_id};
 pub use loopback::CALLBACK_PATH;
 pub use resolve::{DEFAULT_PLC_DIRECTORY, HandleResolverConfig, IdentityConfig};
-pub use scopes::{FULL_ACCESS_SCOPE, GRANULAR_SCOPE, GrantedScope, ScopeRequest, nsid};
+pub use scopes::{
+    FULL_ACCESS_SCOPE, GRANULAR_SCOPE, GRANULAR_WITH_WEBHOOKS_SCOPE, GrantedScope, ScopeRequest,
+    WEBHOOK_COLLECTION, nsid,
+};
 pub use session::OAuthTransport;
 pub use session_store::{ACCOUNT_INDEX_ITEM, SESSION_ITEM_PREFIX, session_item};
 pub use tokio_util::sync::CancellationToken;

@@ -25,6 +25,9 @@ pub enum ScopeRequest {
     /// Exactly the four secret methods, for any service (`aud=*`). The default.
     #[default]
     Granular,
+    /// The granular request plus editing the account's webhook records
+    /// (`repo:place.wisp.v2.wh`), asked for only when a staged rotation needs to switch them.
+    GranularWithWebhooks,
     /// `atproto transition:generic`: the broad legacy scope, offered when a server does not grant
     /// the granular ones.
     FullAccess,
@@ -40,12 +43,21 @@ pub const GRANULAR_SCOPE: &str = "atproto rpc:place.wisp.v2.secret.create?aud=* 
 rpc:place.wisp.v2.secret.delete?aud=* rpc:place.wisp.v2.secret.list?aud=* \
 rpc:place.wisp.v2.secret.rotate?aud=*";
 
+/// The collection whose records are wisp.place webhooks.
+pub const WEBHOOK_COLLECTION: &str = "place.wisp.v2.wh";
+
+/// [`GRANULAR_SCOPE`] and the right to write webhook records (same fixed order rule).
+pub const GRANULAR_WITH_WEBHOOKS_SCOPE: &str = "atproto rpc:place.wisp.v2.secret.create?aud=* \
+rpc:place.wisp.v2.secret.delete?aud=* rpc:place.wisp.v2.secret.list?aud=* \
+rpc:place.wisp.v2.secret.rotate?aud=* repo:place.wisp.v2.wh";
+
 pub const FULL_ACCESS_SCOPE: &str = "atproto transition:generic";
 
 impl ScopeRequest {
     pub fn scope_string(&self) -> String {
         match self {
             ScopeRequest::Granular => GRANULAR_SCOPE.to_owned(),
+            ScopeRequest::GranularWithWebhooks => GRANULAR_WITH_WEBHOOKS_SCOPE.to_owned(),
             ScopeRequest::FullAccess => FULL_ACCESS_SCOPE.to_owned(),
             ScopeRequest::Exact(scope) => scope.split_whitespace().collect::<Vec<_>>().join(" "),
         }
@@ -74,6 +86,19 @@ impl<'a> GrantedScope<'a> {
         self.raw.split_whitespace().any(|scope| {
             scope == "transition:generic"
                 || parse_rpc(scope).is_some_and(|rpc| rpc.allows(nsid, service_aud))
+        })
+    }
+
+    /// Whether records of `collection` may be updated in the user's repo (`putRecord`):
+    /// `transition:generic`, or a `repo:` scope naming the collection (or `*`) whose actions, if
+    /// listed, include `update`.
+    pub fn allows_record_update(&self, collection: &str) -> bool {
+        self.raw.split_whitespace().any(|scope| {
+            scope == "transition:generic"
+                || scope
+                    .strip_prefix("repo:")
+                    .or_else(|| scope.strip_prefix("repo?collection="))
+                    .is_some_and(|rest| repo_allows_update(rest, collection))
         })
     }
 
@@ -130,6 +155,20 @@ fn parse_rpc(scope: &str) -> Option<RpcScope> {
     }
     // The permission spec makes `aud` mandatory for rpc scopes; one without it grants nothing.
     Some(RpcScope { methods, aud: aud? })
+}
+
+/// `<collection>[?action=…&action=…]` (the part after `repo:`).
+fn repo_allows_update(rest: &str, collection: &str) -> bool {
+    let (named, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let named = percent_decode(named);
+    if named != "*" && named != collection {
+        return false;
+    }
+    let actions: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == "action")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    actions.is_empty() || actions.iter().any(|action| action == "update")
 }
 
 fn percent_decode(value: &str) -> String {
@@ -227,6 +266,31 @@ mod tests {
     fn an_rpc_scope_without_audience_grants_nothing() {
         let granted = GrantedScope::new("atproto rpc:place.wisp.v2.secret.list");
         assert!(granted.capabilities(WISP).is_empty());
+    }
+
+    #[test]
+    fn editing_webhook_records_needs_a_repo_scope_or_full_access() {
+        let webhooks = "place.wisp.v2.wh";
+        assert!(!GrantedScope::new(GRANULAR_SCOPE).allows_record_update(webhooks));
+        assert!(GrantedScope::new(GRANULAR_WITH_WEBHOOKS_SCOPE).allows_record_update(webhooks));
+        assert!(GrantedScope::new(FULL_ACCESS_SCOPE).allows_record_update(webhooks));
+        assert!(GrantedScope::new("atproto repo:*").allows_record_update(webhooks));
+        assert!(
+            GrantedScope::new("atproto repo:place.wisp.v2.wh?action=update")
+                .allows_record_update(webhooks)
+        );
+        assert!(
+            !GrantedScope::new("atproto repo:place.wisp.v2.wh?action=create")
+                .allows_record_update(webhooks)
+        );
+        assert!(
+            !GrantedScope::new("atproto repo:app.bsky.feed.post").allows_record_update(webhooks)
+        );
+        // The wider request still grants every secret operation.
+        assert_eq!(
+            GrantedScope::new(GRANULAR_WITH_WEBHOOKS_SCOPE).capabilities(WISP),
+            Operation::ALL.to_vec()
+        );
     }
 
     #[test]

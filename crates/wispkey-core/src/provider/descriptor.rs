@@ -24,6 +24,10 @@ pub struct ProviderDescriptor {
     /// How to ask for the second factor when the server refuses an operation without one
     /// (`second_factor_required`); `None` when the provider never asks.
     pub second_factor: Option<SecondFactor>,
+    /// Whether the provider's webhooks name a secret that can be changed without rotating it,
+    /// so a rotation can be staged (new secret beside the old, switch, then delete). The window
+    /// and the CLI offer staged rotation only where this is true.
+    pub staged_rotation: bool,
     pub words: ProviderWords,
     /// How the provider signs its webhook deliveries: what the receiver test signs with and
     /// what the signature tester preselects. `None` when the provider does not document it

@@ -92,6 +92,20 @@ pub struct Dependent {
     pub enabled: bool,
 }
 
+/// A webhook that signs its deliveries with one of the account's secrets by naming it (wisp.place:
+/// a `place.wisp.v2.wh` record whose `secretId` is a secret's name). Never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    /// The provider's id for the webhook (wisp.place: the record's at:// URI).
+    pub id: String,
+    pub url: String,
+    pub enabled: bool,
+    /// The secret it names; `None` when it carries its own inline secret.
+    pub secret_id: Option<String>,
+}
+
 /// One signed-in account's secrets at one service.
 ///
 /// Create, rotate and delete are sent once: an unanswered request returns
@@ -115,6 +129,33 @@ pub trait SecretProvider: Send + Sync {
 
     /// What uses the secret (shown in rotate and delete confirmations). Empty when unknown.
     fn dependents<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Vec<Dependent>>>;
+
+    /// Every webhook of the account that names a secret, read fresh (staged rotation). Only
+    /// providers whose descriptor says [`ProviderDescriptor::staged_rotation`] implement it.
+    fn webhooks(&self) -> BoxFuture<'_, Result<Vec<Webhook>>> {
+        Box::pin(async move {
+            Err(crate::error::Error::StagedRotationUnsupported {
+                provider: String::new(),
+            })
+        })
+    }
+
+    /// Makes webhook `id` name secret `to` instead of `from`, touching nothing else in it, and
+    /// only if it still names `from` (else `Error::WebhookChanged`). Already naming `to` is
+    /// success (a write that landed before a crash).
+    fn switch_webhook<'a>(
+        &'a self,
+        id: &'a str,
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        let _ = (id, from, to);
+        Box::pin(async move {
+            Err(crate::error::Error::StagedRotationUnsupported {
+                provider: String::new(),
+            })
+        })
+    }
 
     /// Where deliveries signed with this secret go, as far as the provider knows: the receiver
     /// test's suggested URLs (the user still confirms one). By default the dependents' URLs,
@@ -143,6 +184,8 @@ pub enum SignInRequest {
         identity: String,
         /// Ask for broad access instead of the narrow default.
         full_access: bool,
+        /// Also ask to edit the account's webhook records (staged rotation's switch step).
+        edit_webhooks: bool,
     },
     /// A key pasted by the user; the provider checks it (by listing) before keeping it.
     ApiKey { key: SecretString },

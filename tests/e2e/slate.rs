@@ -27,6 +27,8 @@ use wispkey_test_support::{PrivateSlate, SlateControl, unique_name};
 const HOOK_URL: &str = "https://hooks.example/slate-e2e";
 /// A name the demo account already uses twice: only the id tells the three apart.
 const NAME: &str = "Reporting";
+/// WebDriver's Enter key.
+const ENTER: &str = "\u{E007}";
 const BODY: &str = r#"{"type":"order.filled","data":{"order":"e2e"}}"#;
 
 /// The code an authenticator app shows now for a base32 TOTP seed (RFC 6238: SHA-1, 6 digits,
@@ -128,6 +130,15 @@ async fn logged(control: &SlateControl, operation: &str, field: &str) -> TestRes
         .collect())
 }
 
+/// Clicks `css`; when the click fails, saves what the window showed as `shot` and names `css`.
+async fn click(app: &App, css: &str, shot: &str) -> TestResult {
+    if let Err(error) = app.click(css).await {
+        app.screenshot(shot).await?;
+        return Err(format!("clicking {css} failed ({error}); see {shot}.png").into());
+    }
+    Ok(())
+}
+
 /// Checks `condition` every 100 ms for up to 10 s; whether it came true.
 async fn eventually(mut condition: impl AsyncFnMut() -> TestResult<bool>) -> TestResult<bool> {
     for _ in 0..100 {
@@ -149,7 +160,12 @@ async fn sign_in_with_code(
     password: &str,
     seed: &str,
 ) -> TestResult<String> {
-    app.click("label[for=\"provider-slate\"]").await?;
+    click(
+        app,
+        "label[for=\"provider-slate\"]",
+        &format!("{shot}-failed"),
+    )
+    .await?;
     let address = app.wait_for("#server").await?.prop("value").await?;
     assert_eq!(
         address.as_deref(),
@@ -157,8 +173,12 @@ async fn sign_in_with_code(
         "the address field starts with the slateApiUrl setting"
     );
     app.wait_for("#email").await?.send_keys(email).await?;
-    app.wait_for("#password").await?.send_keys(password).await?;
-    app.click("#signin-button").await?;
+    // Enter submits, as from the keyboard. (With the custom-network line showing, WebKit's
+    // WebDriver reports the Sign in button's click as intercepted by that line.)
+    app.wait_for("#password")
+        .await?
+        .send_keys(&format!("{password}{ENTER}"))
+        .await?;
     let field = app
         .wait_longer_for(
             "#signin-code-field:not([hidden]) #signin-code:enabled",
@@ -169,9 +189,8 @@ async fn sign_in_with_code(
     let code = authenticator_code(seed);
     // Typed as an authenticator app shows it ("123 456"): the form keeps the digits.
     field
-        .send_keys(&format!("{} {}", &code[..3], &code[3..]))
+        .send_keys(&format!("{} {}{ENTER}", &code[..3], &code[3..]))
         .await?;
-    app.click("#signin-button").await?;
     Ok(code)
 }
 
@@ -447,8 +466,8 @@ async fn a_wisp_and_a_slate_account_side_by_side_in_one_window() -> TestResult {
         .await?;
 
     // Then Slate, from the account menu: the demo staff user with its authenticator code.
-    app.click("#account-menu-button").await?;
-    app.click("#add-account").await?;
+    click(&app, "#account-menu-button", "accounts-menu-failed").await?;
+    click(&app, "#add-account", "accounts-add-failed").await?;
     let code = sign_in_with_code(
         "accounts-add-slate-code-asked",
         &app,

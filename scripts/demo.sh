@@ -23,14 +23,16 @@ step "Starting the local stack"
 # Reads one field of stack.json (python3 is on every machine this runs on).
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$stack_dir/stack.json" "$1"; }
 
-export WISPKEY_PLC_URL WISPKEY_HANDLE_RESOLVER_PDS WISPKEY_WISP_SERVICE_DID WISPKEY_PHALA_URL
+export WISPKEY_PLC_URL WISPKEY_HANDLE_RESOLVER_PDS WISPKEY_WISP_SERVICE_DID WISPKEY_PHALA_URL WISPKEY_SLATE_URL
 WISPKEY_PLC_URL=$(field 'd["plcUrl"]')
 WISPKEY_HANDLE_RESOLVER_PDS=$(field 'd["pdsUrl"]')
 WISPKEY_WISP_SERVICE_DID=$(field 'd["wispServiceDid"]')
 WISPKEY_PHALA_URL=$(field 'd["phalaUrl"]')
 phala_control=$(field 'd["phalaTestControl"]')
 phala_workspace=$(field 'd["phalaDemo"]["workspaceId"]')
-slate_url=$(field 'd["slateUrl"]')
+# "Add account -> Slate" starts with the local service's address filled in.
+WISPKEY_SLATE_URL=$(field 'd["slateUrl"]')
+slate_url=$WISPKEY_SLATE_URL
 slate_control=$(field 'd["slateTestControl"]')
 slate_user=$(field 'd["slateDemo"]["userId"]')
 
@@ -47,7 +49,7 @@ Phala Cloud demo workspace (Add account -> Phala Cloud, paste the API key):
   API key          $(field 'd["phalaDemo"]["apiKey"]')
   2FA (TOTP) seed  $(field 'd["phalaDemo"]["totpSecret"]')   (add it to an authenticator app, or
                    get a current code with: curl -s $phala_control/totp/$phala_workspace)
-Slate demo staff user (Add account -> Slate, base URL $slate_url):
+Slate demo staff user (Add account -> Slate; the address $slate_url is filled in):
   Email            $(field 'd["slateDemo"]["email"]')
   Password         $(field 'd["slateDemo"]["password"]')
   2FA (TOTP) seed  $(field 'd["slateDemo"]["totpSecret"]')   (add it to an authenticator app, or

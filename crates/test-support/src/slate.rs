@@ -268,6 +268,20 @@ impl PrivateSlate {
         })
     }
 
+    /// A private instance seeded with the demo staff users (`--seed-demo`), as the offline
+    /// demo's stack has them, and how to sign in as them. The seed file (passwords and TOTP
+    /// seeds) is read and removed at once.
+    pub fn start_demo() -> Result<(PrivateSlate, SlateDemo)> {
+        let dir = crate::scratch_dir("wispkey-private-slate-demo")?;
+        let file = dir.join("demo.json");
+        let started = PrivateSlate::start(&["--seed-demo", &file.display().to_string()]);
+        let text = std::fs::read_to_string(&file);
+        let _ = std::fs::remove_dir_all(&dir);
+        let slate = started?;
+        let demo = SlateDemo::from_json(&serde_json::from_str(&text?)?, "the demo seed file")?;
+        Ok((slate, demo))
+    }
+
     /// The test control of this instance.
     pub fn control(&self) -> SlateControl {
         SlateControl {

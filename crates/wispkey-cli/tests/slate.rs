@@ -1,7 +1,8 @@
 //! `wispkey` with a Slate account: email and password with the TOTP code given on the command
-//! line, list, rotate (the new webhook secret verified by the service's signed delivery), and two
-//! `wispkey list` processes started together just after the access token expired — the service's
-//! log shows that no refresh token was presented twice. Against a private slate-service and the
+//! line, list, rotate (the new webhook secret verified by the service's signed delivery), copy
+//! (the X clipboard read with `xclip`, cleared by the countdown), a later run still signed in
+//! after the access token expired, and two `wispkey list` processes started together just after
+//! the access token expired — the service's log shows that no refresh token was presented twice. Against a private slate-service and the
 //! real Secret Service of `scripts/desktop-session.sh`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -9,11 +10,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use wispkey_core::SecretString;
-use wispkey_test_support::{PrivateSlate, SlateUser, scratch_dir, unique_name};
+use wispkey_test_support::{PrivateDisplay, PrivateSlate, SlateUser, scratch_dir, unique_name};
 
 #[derive(Debug)]
 struct Run {
@@ -78,6 +80,60 @@ impl SlateCli {
         SlateCli::finish(self.spawn(args, stdin))
     }
 
+    /// `wispkey copy <id>` on an X display of its own with a 3-second countdown: waits until
+    /// `expected` is on that display's clipboard (read with `xclip`), then for the run to clear
+    /// it and exit, and checks the clipboard no longer holds it.
+    async fn copy_to_a_private_clipboard(&self, id: &str, expected: &str) -> Run {
+        let preferences = self.config_home.join("place.wisp.wispkey");
+        std::fs::create_dir_all(&preferences).unwrap();
+        std::fs::write(
+            preferences.join("preferences.json"),
+            r#"{"clipboardClearSeconds": 3}"#,
+        )
+        .unwrap();
+        let display = PrivateDisplay::start("640x480x24").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wispkey"))
+            .args(["copy", id])
+            .env("WISPKEY_SLATE_URL", &self.slate.url)
+            .env("WISPKEY_KEYCHAIN_SERVICE", &self.keychain)
+            .env("XDG_CONFIG_HOME", &self.config_home)
+            .env("DISPLAY", display.name())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let mut seen = false;
+        while started.elapsed() < Duration::from_secs(30) {
+            if display.clipboard_text().unwrap().as_deref() == Some(expected) {
+                seen = true;
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if !seen {
+            let _ = child.kill();
+            panic!(
+                "the secret never reached the clipboard: {:?}",
+                SlateCli::finish(child)
+            );
+        }
+        let run = SlateCli::finish(child);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(started.elapsed() >= Duration::from_secs(3));
+        let after = display.clipboard_text().unwrap().unwrap_or_default();
+        assert!(
+            !after.contains(expected),
+            "the clipboard still holds the secret"
+        );
+        run
+    }
+
     async fn login(&self) -> Run {
         let code = self.slate.current_code(&self.user).await.unwrap();
         self.run(
@@ -114,7 +170,7 @@ fn verifies(secret: &str, delivery: &Value) -> bool {
 }
 
 #[tokio::test]
-async fn login_with_a_code_then_list_and_rotate_a_webhook_secret() {
+async fn login_with_a_code_then_list_rotate_copy_and_a_later_run_is_still_signed_in() {
     let cli = SlateCli::new("rotate").await;
     let token = cli
         .slate
@@ -157,6 +213,37 @@ async fn login_with_a_code_then_list_and_rotate_a_webhook_secret() {
         "the secret stays off stderr"
     );
 
+    // Copy: the stored secret on the X clipboard (read with xclip), cleared by the countdown.
+    let copy = cli.copy_to_a_private_clipboard(&id, secret).await;
+    assert!(copy.stderr.contains("clears in 3 s"), "{copy:?}");
+    assert!(copy.stderr.contains("cleared"), "{copy:?}");
+    assert_eq!(copy.stdout, "");
+
+    // A later run, after the access token expired: still signed in (the refresh token from the
+    // keychain, spent once), the rotated token's secret still stored.
+    cli.slate
+        .control()
+        .expire_access_tokens(Some(&cli.user))
+        .await
+        .unwrap();
+    let later = cli.run(&["list", "--json"], "");
+    assert_eq!(later.code, 0, "{later:?}");
+    let rows: Value = serde_json::from_str(&later.stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["storedLocally"], true, "{row}");
+    let log = cli.slate.control().log().await.unwrap();
+    assert!(
+        log.iter()
+            .any(|entry| entry["operation"] == "refresh" && entry["status"] == 200),
+        "the later run did not renew the session"
+    );
+    assert_eq!(cli.slate.control().refresh_reuses().await.unwrap(), 0);
+
     // No Slate value is in the clear in the CLI's folders (settings, preferences, locks) or
     // on stderr: the password, the TOTP seed, the session's tokens, both webhook secrets, the
     // API token.
@@ -175,7 +262,7 @@ async fn login_with_a_code_then_list_and_rotate_a_webhook_secret() {
     let mut leaks = Vec::new();
     scan(&cli.config_home, &values, &mut leaks);
     assert!(leaks.is_empty(), "Slate values in the clear in {leaks:?}");
-    for run in [&login, &list, &rotate] {
+    for run in [&login, &list, &rotate, &copy, &later] {
         for value in &values {
             assert!(
                 !run.stderr.contains(value.as_str()),

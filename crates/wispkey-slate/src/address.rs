@@ -58,6 +58,9 @@ pub fn checked_base_url(text: &str) -> Result<Url> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

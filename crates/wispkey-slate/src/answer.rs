@@ -198,6 +198,9 @@ pub fn clean(text: &str) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::HeaderMap;

@@ -99,6 +99,9 @@ pub fn parse_pair(body: &[u8]) -> Result<WirePair, String> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

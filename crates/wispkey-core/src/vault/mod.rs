@@ -5,6 +5,7 @@
 //! call runs on its own thread with a deadline: a keychain that does not answer becomes
 //! [`Error::KeychainLocked`], never a frozen window.
 
+mod account_list;
 mod chunked;
 mod classify;
 mod deadline;

@@ -224,3 +224,20 @@ fn the_window_may_call_every_command_and_nothing_else() {
     let commands: BTreeSet<String> = commands().into_iter().map(|c| c.name).collect();
     assert_eq!(granted, commands, "capabilities/main.json vs src/commands");
 }
+
+/// The reminder's desktop notification is sent from Rust (src/reminder_notification.rs): the
+/// window itself may not send notifications, or anything else of the plugin's.
+#[test]
+fn the_window_may_not_send_notifications() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+    let capability: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plugin_permissions: Vec<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|permission| permission.as_str())
+        .filter(|permission| permission.starts_with("notification:"))
+        .collect();
+    assert!(plugin_permissions.is_empty(), "{plugin_permissions:?}");
+}

@@ -4,6 +4,7 @@
 mod close_guard;
 mod commands;
 mod early_start;
+mod reminder_notification;
 mod single_instance;
 
 pub fn run() -> tauri::Result<()> {
@@ -24,11 +25,13 @@ pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
         // First, so a second launch hands over and exits before anything else starts.
         .plugin(single_instance::plugin(&identifier))
+        .plugin(reminder_notification::plugin())
         .setup(|app| {
             use tauri::Manager;
             let config_dir = app.path().app_config_dir().ok();
             app.manage(wispkey_app::App::load(config_dir.as_deref())?);
             early_start::spawn(app.handle());
+            reminder_notification::register(app.handle())?;
             Ok(())
         })
         .on_window_event(close_guard::on_window_event)

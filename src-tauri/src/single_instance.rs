@@ -47,7 +47,7 @@ fn dbus_id(identifier: &str, config_dir: Option<&Path>, keychain: &str) -> Strin
     )
 }
 
-fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
+pub(crate) fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
     // Best effort: a window that cannot be raised is still the running instance, and the
     // second launch must exit either way.
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {

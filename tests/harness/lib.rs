@@ -3,6 +3,7 @@
 //! `scripts/desktop-session.sh`, which the test command wraps around the whole run.
 
 mod driver;
+mod notifications;
 mod paths;
 mod profile;
 mod stack;
@@ -14,6 +15,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
+pub use notifications::{NotificationServer, Notified};
 pub use paths::{app_binary, artifacts_dir, cli_binary, shipped_deb, shipped_rpm};
 pub use profile::Profile;
 pub use stack::{app_env, with_env};
@@ -259,20 +261,34 @@ impl App {
     /// desktop session would). Only the app process under this test's own tauri-driver is hit.
     /// Returns how many processes were killed.
     pub fn kill_app(&self) -> TestResult<usize> {
-        let binary = std::fs::canonicalize(app_binary()?)?;
         let mut killed = 0;
-        for pid in descendants(self._driver.pid())? {
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
-            if exe == binary {
-                let status = std::process::Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status()?;
-                if status.success() {
-                    killed += 1;
-                }
+        for pid in self.app_pids()? {
+            let status = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()?;
+            if status.success() {
+                killed += 1;
             }
         }
         Ok(killed)
+    }
+
+    /// The app's process id (the one under this test's own tauri-driver).
+    pub fn pid(&self) -> TestResult<u32> {
+        self.app_pids()?
+            .first()
+            .copied()
+            .ok_or_else(|| "the app is not running".into())
+    }
+
+    fn app_pids(&self) -> TestResult<Vec<u32>> {
+        let binary = std::fs::canonicalize(app_binary()?)?;
+        Ok(descendants(self._driver.pid())?
+            .into_iter()
+            .filter(|pid| {
+                std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default() == binary
+            })
+            .collect())
     }
 
     /// The app's own X display: its clipboard, its pixels.

@@ -7,6 +7,7 @@ import { showCustomNetwork } from "./network-line";
 import { descriptorFor, sameAccount } from "./providers";
 import { announce } from "./status";
 import { keychainBanner } from "./views/keychain-banner";
+import { reminderSnoozedElsewhere } from "./views/reminder-banner";
 import { secretsView } from "./views/secrets";
 import { signInView } from "./views/signin";
 
@@ -149,6 +150,8 @@ async function start() {
   listen<ClipboardCleared>("clipboard-cleared", (event) => clipboard().cleared(event.payload)).catch(() => {});
   // Rust refused a window close because a token is not stored anywhere (see close-guard.ts).
   listen("close-blocked", () => closeBlocked()).catch(() => {});
+  // Snoozed from the desktop notification: the banner in the window goes as well.
+  listen<number>("reminders-snoozed", (event) => reminderSnoozedElsewhere(event.payload)).catch(() => {});
   void showCustomNetwork();
   try {
     // Apart from restore_accounts, so a failed restore still leaves a way to sign in.

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { HistoryEntry, SignatureReport } from "../src/bindings";
 import { openHistoryDialog } from "../src/views/history-dialog";
 import { openReceiverDialog } from "../src/views/receiver-dialog";
-import { checkOverdue, reminderBanner } from "../src/views/reminder-banner";
+import { checkOverdue, reminderBanner, reminderSnoozedElsewhere } from "../src/views/reminder-banner";
 import { openTesterDialog } from "../src/views/tester-dialog";
 import { fakeContext } from "./context";
 import { $, aliceRef, calls, flush, installFakeIpc, on, secret, submit, type } from "./ipc";
@@ -145,6 +145,18 @@ describe("reminder", () => {
     await flush();
     expect(calls("snooze_reminders")).toEqual([{ days: 7 }]);
     expect(banner.hidden).toBe(true);
+  });
+
+  it("goes when the reminder is snoozed from the desktop notification, without asking Rust again", async () => {
+    on("overdue_summary", () => ({ overdue: 2, uncheckedAccounts: 0, notification: "2 signing secrets are overdue for rotation." }));
+    const banner = reminderBanner();
+    document.body.append(banner);
+    checkOverdue(banner);
+    await flush();
+    expect(banner.hidden).toBe(false);
+    reminderSnoozedElsewhere(1);
+    expect(banner.hidden).toBe(true);
+    expect(calls("snooze_reminders")).toEqual([]);
   });
 
   it("stays hidden when nothing is overdue or the reminder is snoozed", async () => {

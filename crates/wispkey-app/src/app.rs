@@ -46,16 +46,6 @@ pub fn default_config_dir() -> Option<PathBuf> {
 
 type SecretKey = (AccountRef, String);
 
-/// The folder for locks every Wispkey process of this user shares (single-use credentials):
-/// the config folder's `locks/`, else one in the temporary folder named after the keychain
-/// namespace (the same for every process that uses that namespace).
-pub fn lock_dir(config_dir: Option<&Path>, vault: &Vault) -> PathBuf {
-    match config_dir {
-        Some(dir) => dir.join("locks"),
-        None => std::env::temp_dir().join(format!("wispkey-locks-{}", vault.service())),
-    }
-}
-
 /// What the last list said about one secret.
 #[derive(Debug, Clone)]
 struct Listed {
@@ -139,7 +129,8 @@ impl App {
             .with(SlateKind::new(
                 vault.clone(),
                 &settings.slate_api_url,
-                &lock_dir(config_dir, &vault),
+                // The one lock folder every provider and process uses (see there why).
+                &wispkey_core::process_lock::default_dir(),
             ));
         let mut app = App::new(vault, registry, config_dir);
         app.custom_network = settings.custom();

@@ -13,12 +13,12 @@
 //! untouched so [`classify`] can find them again.
 
 use std::error::Error as StdError;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atrium_xrpc::http::{Request, Response};
 
 use wispkey_core::error::{Error, Result};
-use wispkey_core::net::{self, body::BodyError, log};
+use wispkey_core::net::{self, log};
 
 /// Why a request produced no HTTP answer.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -81,8 +81,9 @@ impl HttpClient {
         &self,
         request: Request<Vec<u8>>,
     ) -> std::result::Result<Response<Vec<u8>>, SendError> {
-        let request = reqwest::Request::try_from(request)
-            .map_err(|e| SendError::NotSent(format!("invalid request: {e}")))?;
+        let request = reqwest::Request::try_from(request).map_err(|e| {
+            SendError::NotSent(format!("invalid request: {}", net::exchange::error_text(e)))
+        })?;
         let method = request.method().as_str().to_owned();
         let url = request.url().clone();
         if let Err(refusal) = net::checked_endpoint(&url) {
@@ -92,57 +93,25 @@ impl HttpClient {
                 other => SendError::NotSent(other.to_string()),
             });
         }
-        let started = Instant::now();
-        let response = match self.client.execute(request).await {
-            Ok(response) => response,
-            Err(error) => {
-                let error = classify_reqwest(error);
-                let why = match &error {
-                    SendError::NotSent(_) => "not sent",
-                    _ => "answer lost",
-                };
-                log::request(&method, &url, log::Ended::Failed(why), started.elapsed());
-                return Err(error);
-            }
-        };
-        let status = response.status();
-        let mut builder = Response::builder().status(status);
-        for (name, value) in response.headers() {
+        let mut answer = net::exchange(&self.client, request).await?;
+        let mut builder = Response::builder().status(answer.status);
+        for (name, value) in &answer.headers {
             builder = builder.header(name, value);
         }
-        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
-        log::request(
-            &method,
-            &url,
-            log::Ended::Answered(status.as_u16()),
-            started.elapsed(),
-        );
-        let body = body.map_err(|error| {
-            log::body_failed(&method, &url, &error.to_string());
-            match error {
-                BodyError::TooLarge { limit } => SendError::TooLarge {
-                    host: url.host_str().unwrap_or_default().to_owned(),
-                    limit,
-                },
-                BodyError::Interrupted(detail) => {
-                    SendError::Lost(format!("reading the answer failed: {detail}"))
-                }
-            }
-        })?;
         builder
-            .body(body)
+            .body(std::mem::take(&mut answer.body))
             .map_err(|e| SendError::Lost(format!("malformed answer: {e}")))
     }
 }
 
-fn classify_reqwest(error: reqwest::Error) -> SendError {
-    // `is_connect` covers DNS, refused connections, connect timeouts and TLS handshakes: the
-    // request bytes were never written. Anything later is treated as possibly delivered, which
-    // is the safe reading for a rotate.
-    if error.is_connect() || error.is_builder() {
-        SendError::NotSent(error.to_string())
-    } else {
-        SendError::Lost(error.to_string())
+/// The shared client's errors (`net::exchange`), as this crate's.
+impl From<net::SendError> for SendError {
+    fn from(error: net::SendError) -> Self {
+        match error {
+            net::SendError::NotSent(detail) => SendError::NotSent(detail),
+            net::SendError::Lost(detail) => SendError::Lost(detail),
+            net::SendError::TooLarge { host, limit } => SendError::TooLarge { host, limit },
+        }
     }
 }
 

@@ -48,11 +48,16 @@ impl SlateCli {
     }
 
     fn spawn(&self, args: &[&str], stdin: &str) -> Child {
+        self.spawn_in(&self.config_home, args, stdin)
+    }
+
+    /// Runs with another config folder than the login's (same keychain).
+    fn spawn_in(&self, config_home: &std::path::Path, args: &[&str], stdin: &str) -> Child {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wispkey"))
             .args(args)
             .env("WISPKEY_SLATE_URL", &self.slate.url)
             .env("WISPKEY_KEYCHAIN_SERVICE", &self.keychain)
-            .env("XDG_CONFIG_HOME", &self.config_home)
+            .env("XDG_CONFIG_HOME", config_home)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -368,5 +373,39 @@ async fn two_processes_listing_just_after_expiry_never_present_a_refresh_token_t
         "a refresh token was presented twice"
     );
     assert_eq!(presented.len(), 3, "one renewal per expiry");
+    assert_eq!(cli.slate.control().refresh_reuses().await.unwrap(), 0);
+}
+
+/// The lock guards a keychain item, so two processes on one keychain meet at it whatever config
+/// folder each was started with (a second profile, a CLI run with another `XDG_CONFIG_HOME`).
+#[tokio::test]
+async fn processes_with_different_config_folders_on_one_keychain_renew_once() {
+    let cli = SlateCli::new("two-configs").await;
+    let other_config = scratch_dir("wispkey-cli-slate-two-configs-other").unwrap();
+    cli.slate
+        .add_token(&cli.user, json!({"name": "CI deploy"}))
+        .await
+        .unwrap();
+    assert_eq!(cli.login().await.code, 0);
+    for round in 0..3 {
+        cli.slate
+            .control()
+            .expire_access_tokens(Some(&cli.user))
+            .await
+            .unwrap();
+        let first = cli.spawn(&["list"], "");
+        let second = cli.spawn_in(&other_config, &["list"], "");
+        for run in [SlateCli::finish(first), SlateCli::finish(second)] {
+            assert_eq!(run.code, 0, "round {round}: {run:?}");
+            assert!(run.stdout.contains("CI deploy"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&other_config);
+    let log = cli.slate.control().log().await.unwrap();
+    let renewals = log
+        .iter()
+        .filter(|entry| entry["operation"] == "refresh")
+        .count();
+    assert_eq!(renewals, 3, "one renewal per expiry");
     assert_eq!(cli.slate.control().refresh_reuses().await.unwrap(), 0);
 }

@@ -12,9 +12,15 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// The folder for locks shared by every Wispkey process of this user, whatever config folder
-/// each was started with (lock names carry the keychain namespace): the per-user runtime folder
-/// (`$XDG_RUNTIME_DIR`, emptied at logout), else the cache folder, else the temporary folder.
+/// THE folder for locks across processes: every provider's refresh lock (OAuth, Slate) is
+/// taken here, by the window and the CLI alike.
+///
+/// A lock guards a keychain item, and the keychain is the user's, not a config folder's: two
+/// processes started with different config folders (a test profile, a CLI run with other
+/// `XDG_CONFIG_HOME`) still share the keychain, so they must share the lock. Lock names carry
+/// the keychain namespace, which tells apart what the keychain tells apart. The per-user runtime
+/// folder (`$XDG_RUNTIME_DIR`) is emptied at logout, which suits locks (no process holds one
+/// then); without it, the cache folder, else the temporary folder.
 pub fn default_dir() -> PathBuf {
     match dirs::runtime_dir().or_else(dirs::cache_dir) {
         Some(dir) => dir.join("place.wisp.wispkey").join("locks"),

@@ -4,14 +4,13 @@
 //! happened, and is never retried). Requests follow `wispkey_core::net`: https (or http to
 //! this machine) only, answers read up to `net::MAX_ANSWER_BYTES`, one log line each.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
-use zeroize::Zeroize;
 
 use wispkey_core::error::{Error, Result};
-use wispkey_core::net::{self, body::BodyError, log};
+use wispkey_core::net;
 use wispkey_core::secret::SecretString;
 
 use crate::undocumented::{API_VERSION, TWO_FACTOR_HEADER, VERSION_HEADER};
@@ -24,44 +23,8 @@ const API_KEY_HEADER: &str = "x-api-key";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a request produced no HTTP answer.
-#[derive(Debug)]
-pub enum SendError {
-    /// The request never left this machine (DNS, refused connection, TLS handshake).
-    NotSent(String),
-    /// The request may have reached the server, but no complete answer came back.
-    Lost(String),
-    /// An answer came, larger than `limit` bytes: reading stopped there.
-    TooLarge { host: String, limit: usize },
-}
-
-/// An HTTP answer. The body may hold a secret: whoever reads one zeroizes it (see `Drop`).
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Drop for Answer {
-    fn drop(&mut self) {
-        self.body.zeroize();
-    }
-}
-
-impl std::fmt::Debug for Answer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Answer")
-            .field("status", &self.status)
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Answer {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-}
+// The request, its answer and its errors are the shared ones (`wispkey_core::net::exchange`).
+pub use wispkey_core::net::{Answer, SendError};
 
 /// Cheap to clone: the connection pool is shared.
 #[derive(Clone, Debug)]
@@ -116,60 +79,16 @@ impl PhalaHttp {
         if let Some(code) = second_factor {
             headers.insert(HeaderName::from_static(TWO_FACTOR_HEADER), sensitive(code)?);
         }
-        let method_name = method.as_str().to_owned();
         // The base passed this rule when the client was made; a joined path cannot change the
         // host, but every request is checked all the same (one rule, no exceptions).
         net::checked_endpoint(&url).map_err(|error| SendError::NotSent(error.to_string()))?;
-        let started = Instant::now();
-        let response = match self
+        let request = self
             .client
-            .request(method, url.clone())
+            .request(method, url)
             .headers(headers)
-            .send()
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => {
-                let error = classify(error);
-                let why = match &error {
-                    SendError::NotSent(_) => "not sent",
-                    _ => "answer lost",
-                };
-                log::request(
-                    &method_name,
-                    &url,
-                    log::Ended::Failed(why),
-                    started.elapsed(),
-                );
-                return Err(error);
-            }
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
-        log::request(
-            &method_name,
-            &url,
-            log::Ended::Answered(status),
-            started.elapsed(),
-        );
-        let body = body.map_err(|error| {
-            log::body_failed(&method_name, &url, &error.to_string());
-            match error {
-                BodyError::TooLarge { limit } => SendError::TooLarge {
-                    host: url.host_str().unwrap_or_default().to_owned(),
-                    limit,
-                },
-                BodyError::Interrupted(detail) => {
-                    SendError::Lost(format!("reading the answer failed: {detail}"))
-                }
-            }
-        })?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+            .build()
+            .map_err(|error| SendError::NotSent(net::exchange::error_text(error)))?;
+        net::exchange(&self.client, request).await
     }
 }
 
@@ -180,18 +99,6 @@ fn sensitive(value: &SecretString) -> std::result::Result<HeaderValue, SendError
     })?;
     header.set_sensitive(true);
     Ok(header)
-}
-
-fn classify(error: reqwest::Error) -> SendError {
-    // `is_connect` covers DNS, refused connections, connect timeouts and TLS handshakes: the
-    // request bytes were never written. Anything later is treated as possibly delivered, the
-    // safe reading for a rotate. reqwest's messages name the URL (a webhook id at most), never
-    // a header.
-    if error.is_connect() || error.is_builder() {
-        SendError::NotSent(error.to_string())
-    } else {
-        SendError::Lost(error.to_string())
-    }
 }
 
 /// Only https, except plain http to this machine (the local Phala-compatible service): the

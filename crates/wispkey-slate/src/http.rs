@@ -10,7 +10,7 @@ use reqwest::{Method, Url};
 use zeroize::Zeroize;
 
 use wispkey_core::error::{Error, Result};
-use wispkey_core::net::{self, body::BodyError, log};
+use wispkey_core::net;
 use wispkey_core::secret::SecretString;
 
 use crate::address::checked_base_url;
@@ -18,44 +18,8 @@ use crate::address::checked_base_url;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a request produced no HTTP answer.
-#[derive(Debug)]
-pub enum SendError {
-    /// The request never left this machine (DNS, refused connection, TLS handshake).
-    NotSent(String),
-    /// The request may have reached the server, but no complete answer came back.
-    Lost(String),
-    /// An answer came, larger than Wispkey reads (`wispkey_core::net::MAX_ANSWER_BYTES`).
-    TooLarge { host: String, limit: usize },
-}
-
-/// An HTTP answer. The body may hold a secret: it is zeroized when dropped.
-pub struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Drop for Answer {
-    fn drop(&mut self) {
-        self.body.zeroize();
-    }
-}
-
-impl std::fmt::Debug for Answer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Answer")
-            .field("status", &self.status)
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Answer {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-}
+// The request, its answer and its errors are the shared ones (`wispkey_core::net::exchange`).
+pub use wispkey_core::net::{Answer, SendError};
 
 /// A JSON body that may hold a password or a refresh token: zeroized when dropped.
 pub struct Body(pub Vec<u8>);
@@ -125,67 +89,16 @@ impl SlateHttp {
             value.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, value);
         }
-        let method_name = method.as_str().to_owned();
-        let mut request = self.client.request(method, url.clone()).headers(headers);
+        let mut request = self.client.request(method, url).headers(headers);
         if let Some(body) = body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.0.clone());
         }
-        let started = std::time::Instant::now();
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(error) => {
-                let error = classify(error);
-                let why = match &error {
-                    SendError::NotSent(_) => "not sent",
-                    _ => "answer lost",
-                };
-                log::request(
-                    &method_name,
-                    &url,
-                    log::Ended::Failed(why),
-                    started.elapsed(),
-                );
-                return Err(error);
-            }
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = net::read_limited(response, net::MAX_ANSWER_BYTES).await;
-        log::request(
-            &method_name,
-            &url,
-            log::Ended::Answered(status),
-            started.elapsed(),
-        );
-        let body = body.map_err(|error| {
-            log::body_failed(&method_name, &url, &error.to_string());
-            match error {
-                BodyError::TooLarge { limit } => SendError::TooLarge {
-                    host: url.host_str().unwrap_or_default().to_owned(),
-                    limit,
-                },
-                BodyError::Interrupted(detail) => {
-                    SendError::Lost(format!("reading the answer failed: {detail}"))
-                }
-            }
-        })?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
-    }
-}
-
-fn classify(error: reqwest::Error) -> SendError {
-    // `is_connect` covers DNS, refused connections, connect timeouts and TLS handshakes: the
-    // request was never written. Anything later may have been delivered.
-    if error.is_connect() || error.is_builder() {
-        SendError::NotSent(error.to_string())
-    } else {
-        SendError::Lost(error.to_string())
+        let request = request
+            .build()
+            .map_err(|error| SendError::NotSent(net::exchange::error_text(error)))?;
+        net::exchange(&self.client, request).await
     }
 }
 

@@ -95,30 +95,11 @@ impl SlateKind {
     }
 
     async fn read_index(&self) -> Result<Vec<IndexEntry>> {
-        match self.vault.read_async(ACCOUNTS_ITEM).await {
-            Ok(text) => {
-                serde_json::from_str(text.expose()).map_err(|error| Error::KeychainFailed {
-                    detail: format!("the {ACCOUNTS_ITEM} item could not be read: {error}"),
-                })
-            }
-            Err(Error::KeychainNotFound) => Ok(Vec::new()),
-            Err(other) => Err(other),
-        }
+        self.vault.read_account_list(ACCOUNTS_ITEM).await
     }
 
     async fn write_index(&self, entries: &[IndexEntry]) -> Result<()> {
-        if entries.is_empty() {
-            return match self.vault.delete_async(ACCOUNTS_ITEM).await {
-                Ok(()) | Err(Error::KeychainNotFound) => Ok(()),
-                Err(other) => Err(other),
-            };
-        }
-        let text = serde_json::to_string(entries).map_err(|error| Error::Internal {
-            detail: error.to_string(),
-        })?;
-        self.vault
-            .store_async(ACCOUNTS_ITEM, &SecretString::new(text))
-            .await
+        self.vault.write_account_list(ACCOUNTS_ITEM, entries).await
     }
 
     async fn remember(&self, entry: &IndexEntry) -> Result<()> {

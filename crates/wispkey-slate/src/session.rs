@@ -36,9 +36,11 @@ pub fn session_item(account_id: &str) -> String {
     format!("slate-session:{account_id}")
 }
 
-/// The lock held while an account's refresh token is being spent.
-pub fn lock_key(account_id: &str) -> String {
-    format!("slate-session-{account_id}")
+/// The lock held while an account's refresh token is being spent: named after the keychain
+/// item it guards (the keychain namespace `service` and the account), since the lock folder is
+/// shared by every profile of the user (`process_lock::default_dir`).
+pub fn lock_key(service: &str, account_id: &str) -> String {
+    format!("slate-session:{service}:{account_id}")
 }
 
 /// What the keychain item holds (JSON). Never logged; zeroized when dropped.
@@ -165,8 +167,8 @@ impl Sessions {
         account_id: &str,
         refused: Option<&SecretString>,
     ) -> Result<SecretString> {
-        let _lock =
-            ProcessLock::acquire(&self.lock_dir, &lock_key(account_id), LOCK_PATIENCE).await?;
+        let key = lock_key(self.vault.service(), account_id);
+        let _lock = ProcessLock::acquire(&self.lock_dir, &key, LOCK_PATIENCE).await?;
         // Another process may have refreshed while this one waited: its successor is stored.
         let stored = self.read(account_id).await?;
         let current = match refused {
@@ -367,6 +369,9 @@ mod tests {
         let again = Stored::from_secret(&stored.to_secret().unwrap()).unwrap();
         assert_eq!(again.refresh_token, "ref");
         assert_eq!(session_item("user-ab"), "slate-session:user-ab");
-        assert_eq!(lock_key("user-ab"), "slate-session-user-ab");
+        assert_eq!(
+            lock_key("place.wisp.wispkey", "user-ab"),
+            "slate-session:place.wisp.wispkey:user-ab"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! After the rotate: the signature tester, the receiver test, the history. The work is in
 //! `wispkey_app::tools`.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use wispkey_app::receiver::ReceiverTestResult;
 use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan, TesterSecret};
 use wispkey_app::views::take_secret;
@@ -90,9 +90,15 @@ pub fn verify_history(app: State<'_, App>) -> Result<ChainCheck, IpcError> {
 }
 
 /// At start: how many secrets are overdue and what the reminder says (nothing when snoozed).
+/// The first summary of a run is also sent as a desktop notification.
 #[tauri::command]
-pub async fn overdue_summary(app: State<'_, App>) -> Result<OverdueSummary, IpcError> {
-    Ok(app.overdue_summary().await?)
+pub async fn overdue_summary(
+    handle: AppHandle,
+    app: State<'_, App>,
+) -> Result<OverdueSummary, IpcError> {
+    let summary = app.overdue_summary().await?;
+    crate::reminder_notification::notify_at_start(&handle, &summary);
+    Ok(summary)
 }
 
 /// No start-up reminder for `days` days (remembered in `reminders.json`).

@@ -40,6 +40,14 @@ export function reminderBanner(): ReminderBanner {
   });
 }
 
+/** The user snoozed from the desktop notification (Rust saved it): the banner goes too. */
+export function reminderSnoozedElsewhere(days: number): void {
+  const banner = document.getElementById("reminder-banner");
+  if (banner === null || banner.hidden) return;
+  banner.hidden = true;
+  announce(days === 1 ? "Reminder snoozed for a day." : "Reminder snoozed for a week.");
+}
+
 /** Asks Rust once at start; failures stay quiet (the list still marks overdue rows). */
 export function checkOverdue(banner: ReminderBanner): void {
   call("overdue_summary", {})

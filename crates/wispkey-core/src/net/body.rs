@@ -50,7 +50,9 @@ pub async fn read_limited(
             Ok(None) => return Ok(body),
             Err(error) => {
                 body.zeroize();
-                return Err(BodyError::Interrupted(error.to_string()));
+                // Without the URL: reqwest's text names it whole, query included, and this
+                // text is logged (`log::body_failed`) and put in the user's sentence.
+                return Err(BodyError::Interrupted(error.without_url().to_string()));
             }
         }
     }

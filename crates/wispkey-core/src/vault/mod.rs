@@ -5,6 +5,7 @@
 //! call runs on the keychain thread (which keeps one connection) with a deadline: a keychain that
 //! does not answer becomes [`Error::KeychainLocked`], never a frozen window.
 
+mod account_list;
 mod chunked;
 mod classify;
 mod deadline;

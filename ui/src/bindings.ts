@@ -133,6 +133,14 @@ deleteConsequence: string,
  */
 forgetConsequence: string, 
 /**
+ * What the one-shot value a rotate gives is called ("token", "webhook secret").
+ */
+valueNoun: string, 
+/**
+ * The rotate dialog's warning: what stops working at once.
+ */
+rotateWarning: string, 
+/**
  * What the dependents check looks for ("webhooks"), or `None` when the provider cannot say.
  */
 dependentsNoun: string | null, };

@@ -24,7 +24,7 @@ const byServer: ProviderDescriptor = {
   deliverySignature: "standardWebhooks",
   secondFactor: { label: "Authenticator code", help: "The 6-digit code.", digits: 6 },
   stagedRotation: false,
-  words: { listIntro: "", createIntro: "", deleteConsequence: "", forgetConsequence: "", dependentsNoun: null },
+  words: { listIntro: "", createIntro: "", deleteConsequence: "", forgetConsequence: "", valueNoun: "token", rotateWarning: "", dependentsNoun: null },
 };
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -403,12 +403,15 @@ describe("dialogs render from the provider's descriptor", () => {
     on("rotate_secret", ({ secretId }) => ({ ...issued("deploy"), id: secretId }));
     openRotateDialog(keyring([numbered]), numbered);
     expect($("#rotate-dialog-title").textContent).toBe("Rotate “deploy” (token id 42)?");
+    // The warning and the value's name are the provider's: here a webhook secret dies, not a token.
+    expect($("#rotate-warning").textContent).toBe("The current webhook secret stops working immediately.");
+    expect($("#rotate-explain").textContent).toContain("paste the new webhook secret into it");
     // The user still types the name they read.
     type("#rotate-confirm-name", "deploy");
     submit("#rotate-confirm-name");
     await flush();
     expect(calls("rotate_secret")).toEqual([{ account: aliceRef, secretId: "42", confirmName: "deploy", secondFactor: null }]);
-    expect($("#token-dialog-title").textContent).toBe("New token for “deploy” (token id 42)");
+    expect($("#token-dialog-title").textContent).toBe("New webhook secret for “deploy” (token id 42)");
   });
 
   it("for wisp.place (ids are names) nothing but the name is shown", () => {

@@ -71,6 +71,8 @@ export const wisp: ProviderDescriptor = {
     deleteConsequence: "is deleted on wisp.place and its token stops working immediately.",
     forgetConsequence:
       "Its token is removed from this computer’s keychain. The secret stays on wisp.place and the token keeps working wherever you pasted it; Wispkey just cannot copy it for you any more (rotating gives you a new one).",
+    valueNoun: "token",
+    rotateWarning: "The current token stops working immediately.",
     dependentsNoun: "webhooks",
   },
 };
@@ -94,6 +96,8 @@ export const rotateOnly: ProviderDescriptor = {
     createIntro: "Keyring Cloud names tokens itself.",
     deleteConsequence: "is revoked on Keyring Cloud.",
     forgetConsequence: "Its token is removed from this computer’s keychain only.",
+    valueNoun: "webhook secret",
+    rotateWarning: "The current webhook secret stops working immediately.",
     dependentsNoun: null,
   },
 };

@@ -534,13 +534,18 @@ pub(crate) async fn confirmation(
         ));
     }
     let name = app.secret_name(account, id).await?;
-    eprintln!("{doing} \"{name}\": its current token stops working immediately.");
+    // The provider says what dies: a wisp token, a Slate or Phala webhook secret.
+    let noun = app
+        .descriptor_of(account)
+        .map(|descriptor| descriptor.words.value_noun)
+        .unwrap_or_else(|_| "token".to_owned());
+    eprintln!("{doing} \"{name}\": its current {noun} stops working immediately.");
     match app.dependents(account, id).await {
         Ok(dependents) if dependents.is_empty() => {
             eprintln!("Nothing Wispkey knows of uses it.");
         }
         Ok(dependents) => {
-            eprintln!("These use it and will fail until they get the new token:");
+            eprintln!("These use it and will fail until they get the new {noun}:");
             for dependent in dependents {
                 let state = if dependent.enabled { "" } else { " (disabled)" };
                 eprintln!("  {}{state}", dependent.url);

@@ -45,6 +45,8 @@ pub fn descriptor() -> ProviderDescriptor {
                                  you pasted it; Wispkey just cannot copy it for you any more \
                                  (rotating gives you a new one)."
                 .to_owned(),
+            value_noun: "webhook secret".to_owned(),
+            rotate_warning: "The current webhook secret stops working immediately.".to_owned(),
             dependents_noun: Some("webhooks".to_owned()),
         },
         delivery_signature: Some(wispkey_core::signature::SignatureScheme::PhalaCloud),

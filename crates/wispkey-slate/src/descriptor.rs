@@ -55,6 +55,8 @@ pub fn descriptor(default_server: &str) -> ProviderDescriptor {
                                  pasted it; Wispkey just cannot copy it for you any more \
                                  (rotating gives you a new one)."
                 .to_owned(),
+            value_noun: "webhook secret".to_owned(),
+            rotate_warning: "The current webhook secret stops working immediately.".to_owned(),
             dependents_noun: Some("webhooks".to_owned()),
         },
     }

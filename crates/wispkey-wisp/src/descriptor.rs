@@ -62,6 +62,8 @@ pub fn descriptor() -> ProviderDescriptor {
                                  wherever you pasted it; Wispkey just cannot copy it for you \
                                  any more (rotating gives you a new one)."
                 .to_owned(),
+            value_noun: "token".to_owned(),
+            rotate_warning: "The current token stops working immediately.".to_owned(),
             dependents_noun: Some("webhooks".to_owned()),
         },
         delivery_signature: Some(wispkey_core::signature::SignatureScheme::WispPlace),

@@ -26,6 +26,7 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
   const { id, name } = row;
   const shown = shownSecret(context.provider, row);
   const factor = context.provider.secondFactor;
+  const noun = context.provider.words.valueNoun;
   let busy = false;
   /** The provider asked for a second factor: the code field is shown and goes with each submit. */
   let askingCode = false;
@@ -60,13 +61,13 @@ export function openRotateDialog(context: ScreenContext, row: SecretRow): Modal 
   const form = h(
     "form",
     { class: "modal-form", novalidate: true },
-    h("p", { id: "rotate-warning", class: "danger-line" }, h("strong", {}, "The current token stops working immediately.")),
+    h("p", { id: "rotate-warning", class: "danger-line" }, h("strong", {}, context.provider.words.rotateWarning)),
     h(
       "p",
       { id: "rotate-explain" },
       "Anything that verifies webhooks signed with ",
       shown,
-      " will reject them until you paste the new token into it. The new token is saved in this computer’s keychain and then shown once.",
+      ` will reject them until you paste the new ${noun} into it. The new ${noun} is saved in this computer’s keychain and then shown once.`,
     ),
     dependents,
     field.label,

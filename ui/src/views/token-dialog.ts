@@ -91,7 +91,7 @@ export function openTokenDialog(context: ScreenContext, issued: IssuedSecret, ho
 
   const modal = openModal({
     id: "token-dialog",
-    title: how === "created" ? `New secret ${shown}` : `New token for ${shown}`,
+    title: how === "created" ? `New secret ${shown}` : `New ${context.provider.words.valueNoun} for ${shown}`,
     describedBy: "token-once",
     content: [
       h("label", { for: "token-value" }, extras.length ? "Signing secret" : "Token"),

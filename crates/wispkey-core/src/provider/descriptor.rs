@@ -149,6 +149,10 @@ pub struct ProviderWords {
     pub delete_consequence: String,
     /// The forget dialog's explanation.
     pub forget_consequence: String,
+    /// What the one-shot value a rotate gives is called ("token", "webhook secret").
+    pub value_noun: String,
+    /// The rotate dialog's warning: what stops working at once.
+    pub rotate_warning: String,
     /// What the dependents check looks for ("webhooks"), or `None` when the provider cannot say.
     pub dependents_noun: Option<String>,
 }

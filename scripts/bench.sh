@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Wispkey's benchmarks beside their references (issue #6): builds what it compares (the app and an
 # empty Tauri 2 window, both release and both as .deb through the Tauri bundler, the app also
-# with its test hooks for the timed runs; the rotate
-# reference; KeePassXC from Debian), then measures inside a private desktop session (Xvfb, D-Bus,
-# unlocked gnome-keyring, local stack) and prints one table. JSON lands in artifacts/bench/.
+# with its test hooks for the timed runs; the rotate and call references; the Node OAuth client;
+# KeePassXC from Debian), then measures inside a private desktop session (Xvfb, D-Bus, unlocked
+# gnome-keyring, local stack) and prints one table, every row with its reference, ratio or
+# difference, goal and whether the goal is met (printed, never asserted). JSON lands in
+# artifacts/bench/.
 #
 #   scripts/bench.sh              everything
 #   BENCH_RUNS=3 scripts/bench.sh fewer starts per app (default 5)
@@ -41,9 +43,24 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   # that point it at the local stack and a private keychain); sizes are the shipped build's.
   "$repo_root/scripts/build.sh" test-hooks
   "$repo_root/scripts/build.sh" shipped
-  step "Release build: the rotate reference; debug build: the local wisp service"
+  step "Release build: the rotate and call references; debug build: the local services"
   cargo build --release --locked -p wispkey-bench-rotate-ref
-  cargo build --locked -p wisp-service
+  cargo build --release --locked -p wispkey-bench-call-ref
+  for service in wisp-service phala-service slate-service; do
+    cargo build --locked -p "$service"
+  done
+fi
+
+# The OAuth sign-in reference: the AT Protocol's Node OAuth client, from the npm registry. Without
+# it the row prints "reference unavailable" and everything else is still measured.
+node_ref="$repo_root/bench/oauth-node-ref"
+if [ "$(cat "$node_ref/node_modules/.wispkey-lock-hash" 2>/dev/null)" != "$(sha256sum "$node_ref/package-lock.json" | cut -d' ' -f1)" ]; then
+  step "Installing the Node OAuth client reference (bench/oauth-node-ref)"
+  if (cd "$node_ref" && npm install --no-audit --no-fund); then
+    sha256sum "$node_ref/package-lock.json" | cut -d' ' -f1 >"$node_ref/node_modules/.wispkey-lock-hash"
+  else
+    echo "bench: @atproto/oauth-client-node could not be installed; its row will say so." >&2
+  fi
 fi
 for d in "$CARGO_TARGET_DIR"/release/bundle/deb/Wispkey_*.deb; do [ -f "$d" ] && deb[app]=$d; done
 for d in "$CARGO_TARGET_DIR"/release/bundle/deb/wispkey-bench-empty-window_*.deb; do [ -f "$d" ] && deb[empty]=$d; done

@@ -74,11 +74,8 @@ impl Receiver {
                     }
                     let Ok(stream) = stream else { continue };
                     let key = secret.lock().map(|s| s.clone()).unwrap_or_default();
-                    if let Ok(request) = serve(stream, scheme, &key)
-                        && let Ok(mut all) = received.lock()
-                    {
-                        all.push(request);
-                    }
+                    // Errors are a client that went away mid-request: nothing to record.
+                    let _ = serve(stream, scheme, &key, &received);
                 }
             })
         };
@@ -124,7 +121,14 @@ impl Drop for Receiver {
     }
 }
 
-fn serve(stream: TcpStream, scheme: ReceiverScheme, secret: &str) -> Result<Received> {
+/// Reads one delivery, records it, then answers: recorded first, so a test that has its answer
+/// always finds the delivery in `received()`.
+fn serve(
+    stream: TcpStream,
+    scheme: ReceiverScheme,
+    secret: &str,
+    received_all: &Mutex<Vec<Received>>,
+) -> Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -162,13 +166,16 @@ fn serve(stream: TcpStream, scheme: ReceiverScheme, secret: &str) -> Result<Rece
     } else {
         "401 Unauthorized"
     };
+    if let Ok(mut all) = received_all.lock() {
+        all.push(received);
+    }
     let mut stream = stream;
     write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )?;
     stream.flush()?;
-    Ok(received)
+    Ok(())
 }
 
 fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {

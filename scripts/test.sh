@@ -65,8 +65,21 @@ cargo nextest run --workspace --locked --no-run
 
 timed_step "Rust unit, integration and end-to-end tests (private desktop session)"
 export WISPKEY_ARTIFACTS="${WISPKEY_ARTIFACTS:-$repo_root/artifacts}"
+mkdir -p "$WISPKEY_ARTIFACTS"
+# The whole log is kept; on failure its panics are repeated last, because a CI log shows only
+# its beginning and end, and a backtrace alone would fill that end.
+test_log="$WISPKEY_ARTIFACTS/tests.log"
+set +e
 "$repo_root/scripts/desktop-session.sh" \
-  cargo nextest run --workspace --locked --no-fail-fast --failure-output final
+  cargo nextest run --workspace --locked --no-fail-fast --failure-output final 2>&1 |
+  tee "$test_log"
+tests_status=${PIPESTATUS[0]}
+set -e
+if [ "$tests_status" -ne 0 ]; then
+  printf '\nFailures in brief (the whole log: %s):\n' "$test_log"
+  awk -f "$repo_root/scripts/lib/failure-digest.awk" "$test_log" | tail -n 60
+  exit "$tests_status"
+fi
 
 trap - EXIT
 print_timings

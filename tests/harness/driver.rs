@@ -72,7 +72,8 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
+        let leader = self.child.id();
+        let group = format!("-{leader}");
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         for _ in 0..50 {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -80,7 +81,29 @@ impl Drop for TauriDriver {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        // Once the leader is reaped and its group empty, the number may already belong to
+        // another test's process group (pid_max can be 32768): signal it only while members
+        // remain, since a group's id is not reused while any member lives.
+        if group_has_members(leader) {
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        }
         let _ = self.child.wait();
     }
+}
+
+/// Whether any process still belongs to process group `group` (from `/proc/*/stat`).
+fn group_has_members(group: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|stat| {
+                // After the command name in parentheses: state, ppid, pgrp.
+                let after_name = stat.rsplit_once(')')?.1;
+                after_name.split_whitespace().nth(2)?.parse::<u32>().ok()
+            })
+            == Some(group)
+    })
 }

@@ -651,8 +651,15 @@ async fn copy(app: &App, account: &AccountRef, id: &str, even_if_out_of_date: bo
         eprintln!("Copied; the clipboard clears in {seconds} s (Ctrl-C clears now).");
         tokio::select! {
             was_ours = cleared => match was_ours {
-                Ok(true) => eprintln!("The clipboard was cleared."),
-                _ => eprintln!("The clipboard holds something else now; it was left alone."),
+                Ok(was_ours) => say_cleared(was_ours),
+                // The countdown never ran (its thread could not start): leaving now would end
+                // the copy early, so this command keeps the promised time itself.
+                Err(_) => tokio::select! {
+                    () = tokio::time::sleep(std::time::Duration::from_secs(u64::from(seconds))) => {
+                        say_cleared(app.clipboard().clear_if_ours());
+                    }
+                    () = interrupted() => say_cleared(app.clipboard().clear_if_ours()),
+                },
             },
             () = interrupted() => say_cleared(app.clipboard().clear_if_ours()),
         }

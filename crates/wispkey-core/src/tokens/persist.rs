@@ -4,22 +4,32 @@
 //! read-back), and its name is in the index the list's badges come from.
 
 use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::index;
-use super::item::token_item;
+use super::item::{index_item, token_item};
 use crate::account::AccountRef;
 use crate::error::{Error, Result};
+use crate::process_lock::{self, ProcessLock};
 use crate::secret::SecretString;
 use crate::vault::Vault;
+
+/// An index write is a few keychain calls; another process holding the lock longer than this is
+/// stuck, and the store reports the account busy instead of waiting forever.
+const INDEX_LOCK_PATIENCE: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub(crate) struct Persistence {
     pub vault: Vault,
-    /// Serializes read-modify-write of the index items (one process writes them).
+    /// Serializes read-modify-write of the index items inside this process.
     index_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Where the lock that does the same across processes lives: the window and the CLI write
+    /// one account's index, and without it one's write drops the other's entries.
+    lock_dir: PathBuf,
     /// Stored copies known to be dead (rotated at the server, but the new token could not be
     /// written and the old item could not be removed either): never shown as stored or copied.
     stale: Arc<Mutex<HashSet<(AccountRef, String)>>>,
@@ -30,8 +40,25 @@ impl Persistence {
         Persistence {
             vault,
             index_lock: Arc::default(),
+            lock_dir: process_lock::default_dir(),
             stale: Arc::default(),
         }
+    }
+
+    /// Held from reading `account`'s index to writing it back: this process's lock, then the
+    /// one across processes (named after the keychain namespace and the index item).
+    async fn lock_index(
+        &self,
+        account: &AccountRef,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, ProcessLock)> {
+        let in_process = self.index_lock.lock().await;
+        let key = format!(
+            "token-index {} {}",
+            self.vault.service(),
+            index_item(account)
+        );
+        let across = ProcessLock::acquire(&self.lock_dir, &key, INDEX_LOCK_PATIENCE).await?;
+        Ok((in_process, across))
     }
 
     fn set_stale(&self, account: &AccountRef, id: &str, stale: bool) {
@@ -70,7 +97,7 @@ impl Persistence {
             .store_async(&token_item(account, id), token)
             .await?;
         self.set_stale(account, id, false);
-        let _guard = self.index_lock.lock().await;
+        let _guard = self.lock_index(account).await?;
         index::update(&self.vault, account, &[id], |index| {
             index.stored(id, issued_at);
         })
@@ -81,7 +108,7 @@ impl Persistence {
     /// marked in the index, so every process (and the next start) says so until a new token is
     /// stored. Nothing stored: nothing to mark.
     pub async fn mark_out_of_date(&self, account: &AccountRef, id: &str) -> Result<()> {
-        let _guard = self.index_lock.lock().await;
+        let _guard = self.lock_index(account).await?;
         index::update(&self.vault, account, &[id], |index| {
             if index.names.contains(id) {
                 index.out_of_date.insert(id.to_owned());
@@ -112,7 +139,7 @@ impl Persistence {
 
     /// Takes an id out of the index (its item is gone, or is being removed).
     pub async fn unlist(&self, account: &AccountRef, id: &str) -> Result<()> {
-        let _guard = self.index_lock.lock().await;
+        let _guard = self.lock_index(account).await?;
         index::update(&self.vault, account, &[id], |index| {
             index.removed(id);
         })
@@ -123,7 +150,7 @@ impl Persistence {
 impl Persistence {
     /// Adds several ids to the index in one write (their items are already stored).
     pub async fn list_all(&self, account: &AccountRef, ids: &BTreeSet<String>) -> Result<()> {
-        let _guard = self.index_lock.lock().await;
+        let _guard = self.lock_index(account).await?;
         let keys: Vec<&str> = ids.iter().map(String::as_str).collect();
         index::update(&self.vault, account, &keys, |index| {
             index.names.extend(ids.iter().cloned());

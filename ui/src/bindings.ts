@@ -173,7 +173,12 @@ secondFactor: SecondFactor | null,
  * so a rotation can be staged (new secret beside the old, switch, then delete). The window
  * and the CLI offer staged rotation only where this is true.
  */
-stagedRotation: boolean, words: ProviderWords, 
+stagedRotation: boolean, 
+/**
+ * Whether the provider's list says when each secret was last rotated. Where it does not,
+ * the list shows when the copy in this keychain was issued, and says where that came from.
+ */
+reportsRotationTime: boolean, words: ProviderWords, 
 /**
  * How the provider signs its webhook deliveries: what the receiver test signs with and
  * what the signature tester preselects. `None` when the provider does not document it
@@ -208,6 +213,11 @@ export type SecretRow = {
  * The provider's id: what rotate, delete and the keychain use.
  */
 id: string, name: string, createdAt: string, lastRotatedAt: string | null, 
+/**
+ * Set when the provider does not report rotations: where `last_rotated_at` comes from (or
+ * that nothing is known), as a sentence.
+ */
+lastRotatedNote: string | null, 
 /**
  * A token for this secret is in this machine's keychain.
  */

@@ -24,6 +24,7 @@ const byServer: ProviderDescriptor = {
   deliverySignature: "standardWebhooks",
   secondFactor: { label: "Authenticator code", help: "The 6-digit code.", digits: 6 },
   stagedRotation: false,
+  reportsRotationTime: false,
   words: { listIntro: "", createIntro: "", deleteConsequence: "", forgetConsequence: "", valueNoun: "token", rotateWarning: "", dependentsNoun: null },
 };
 

@@ -208,6 +208,24 @@ describe("outcome unknown", () => {
     expect(result.textContent).toContain("It was rotated");
   });
 
+  it("where the provider never reports rotations, check the list says it cannot tell", async () => {
+    const note = "Slate does not report when a secret was rotated.";
+    on("rotate_secret", lost);
+    const row = secret("deploy-hook", { lastRotatedNote: note });
+    const context = fakeContext([row], () => [row]);
+    openRotateDialog(context, row);
+    type("#rotate-confirm-name", "deploy-hook");
+    submit("#rotate-confirm-name");
+    await flush();
+    $("#unknown-check").click();
+    await flush();
+    const result = $("#unknown-result");
+    expect(result.dataset.outcome).toBe("unreported");
+    expect(result.textContent).toContain(note);
+    expect(result.textContent).toContain("cannot tell whether this rotate happened");
+    expect(result.textContent).not.toContain("It was not rotated");
+  });
+
   it("check the list reports a rotation that did not happen", async () => {
     await lostRotation(before);
     $("#unknown-check").click();

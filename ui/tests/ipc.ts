@@ -64,6 +64,7 @@ export const wisp: ProviderDescriptor = {
   },
   secondFactor: null,
   stagedRotation: true,
+  reportsRotationTime: true,
   deliverySignature: "wispPlace",
   words: {
     listIntro: "A signing secret lets your webhook receiver check that a request really came from wisp.place.",
@@ -90,6 +91,7 @@ export const rotateOnly: ProviderDescriptor = {
   nameRule: null,
   secondFactor: { label: "Two-factor code", help: "The 6-digit code from your authenticator app.", digits: 6 },
   stagedRotation: false,
+  reportsRotationTime: true,
   deliverySignature: "phalaCloud",
   words: {
     listIntro: "Keyring Cloud tokens sign your deliveries.",
@@ -126,7 +128,7 @@ export const aliceRef = { provider: "wisp", id: "did:plc:alice" };
 
 /** A row whose id is its name, as wisp.place's are. */
 export function secret(name: string, extra: Partial<SecretRow> = {}): SecretRow {
-  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false, ...extra };
+  return { id: name, name, createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false, ...extra };
 }
 
 export function $(selector: string): HTMLElement {

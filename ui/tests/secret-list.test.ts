@@ -12,7 +12,7 @@ function rows(count: number, overrides: (i: number) => Partial<SecretRow> = () =
     createdAt: created,
     lastRotatedAt: null,
     storedLocally: false,
-    facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false,
+    facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false,
     ...overrides(i),
   }));
 }
@@ -28,6 +28,23 @@ const renderedRows = () => document.querySelectorAll("[data-secret]");
 
 describe("secret list", () => {
   beforeEach(() => document.body.replaceChildren());
+
+  it("says 'not reported' where the provider never reports rotations, and where a time came from", () => {
+    const note = "Slate does not report rotations: this is when the copy in this keychain was issued or pasted.";
+    const { list } = mount();
+    list.setRows([
+      ...rows(1, () => ({ id: "7", name: "unknown", lastRotatedNote: "Slate does not report when a secret was rotated." })),
+      ...rows(1, () => ({ id: "8", name: "known", lastRotatedAt: new Date().toISOString(), lastRotatedNote: note })),
+      ...rows(1, () => ({ id: "9", name: "wisp" })),
+    ]);
+    const cell = (id: string) => document.querySelector(`[data-secret-id="${id}"]`)?.querySelectorAll("[role=gridcell]")[2] as HTMLElement;
+    expect(cell("7").textContent).toBe("not reported");
+    expect(cell("7").title).toBe("Slate does not report when a secret was rotated.");
+    expect(cell("8").querySelector("time")).toBeTruthy();
+    expect(cell("8").title).toBe(note);
+    expect(cell("9").textContent).toBe("never");
+    expect(cell("9").hasAttribute("title")).toBe(false);
+  });
 
   it("renders 10,000 secrets as a bounded number of DOM rows", () => {
     const { list } = mount();
@@ -95,9 +112,9 @@ describe("secret list", () => {
   it("sorts by name regardless of case", () => {
     const { list } = mount();
     list.setRows([
-      { id: "b", name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
-      { id: "A", name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
-      { id: "a2", name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
+      { id: "b", name: "beta", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
+      { id: "A", name: "Alpha", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
+      { id: "a2", name: "alpha2", createdAt: "2024-01-01T00:00:00Z", lastRotatedAt: null, storedLocally: false, facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false },
     ]);
     expect([...renderedRows()].map((row) => row.getAttribute("data-secret"))).toEqual(["Alpha", "alpha2", "beta"]);
   });

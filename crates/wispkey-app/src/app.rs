@@ -399,15 +399,26 @@ impl App {
         let default_age = lock(&self.preferences).age_warning_days;
         let reminders = self.reminders();
         let now = chrono::Utc::now();
+        let descriptor = self.descriptor_of(account)?;
         let mut rows: Vec<SecretRow> = listed
             .into_iter()
-            .map(|summary| {
+            .map(|mut summary| {
                 let changed_at = summary.last_rotated_at.unwrap_or(summary.created_at);
                 let copy = stored.get(&summary.id);
                 let warning = copy.and_then(|copy| copy.out_of_date_reason(Some(changed_at)));
+                let rotation_note = (!descriptor.reports_rotation_time).then(|| {
+                    let (known, note) = crate::rotation_time::from_this_device(
+                        &descriptor.label,
+                        summary.created_at,
+                        copy.and_then(|copy| copy.issued_at),
+                    );
+                    summary.last_rotated_at = known;
+                    note
+                });
                 let own = reminders.max_age_override(account, &summary.id);
                 SecretRow::new(summary, copy.is_some(), own, default_age, now)
                     .with_copy_warning(warning)
+                    .with_last_rotated_note(rotation_note)
             })
             .collect();
         sort_for_list(&mut rows);

@@ -17,6 +17,7 @@ mod early;
 pub mod logging;
 pub mod receiver;
 pub mod registry;
+mod rotation_time;
 pub mod settings;
 pub mod staged;
 pub mod tools;

@@ -40,6 +40,9 @@ pub struct SecretRow {
     pub name: String,
     pub created_at: String,
     pub last_rotated_at: Option<String>,
+    /// Set when the provider does not report rotations: where `last_rotated_at` comes from (or
+    /// that nothing is known), as a sentence.
+    pub last_rotated_note: Option<String>,
     /// A token for this secret is in this machine's keychain.
     pub stored_locally: bool,
     /// What else the provider says about it, worded for reading, in its order.
@@ -77,11 +80,17 @@ impl SecretRow {
             stored_locally,
             facts: summary.facts,
             stored_copy_warning: None,
+            last_rotated_note: None,
         }
     }
 
     pub fn with_copy_warning(mut self, warning: Option<String>) -> Self {
         self.stored_copy_warning = warning;
+        self
+    }
+
+    pub fn with_last_rotated_note(mut self, note: Option<String>) -> Self {
+        self.last_rotated_note = note;
         self
     }
 }
@@ -358,6 +367,7 @@ mod tests {
             name: name.into(),
             created_at: "2024-01-15T10:30:00+00:00".into(),
             last_rotated_at: None,
+            last_rotated_note: None,
             stored_locally: false,
             facts: Vec::new(),
             stored_copy_warning: None,

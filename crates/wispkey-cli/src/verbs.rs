@@ -752,10 +752,13 @@ fn print_secrets(rows: &[SecretRow]) {
                 String::new()
             },
             when(&row.created_at),
-            row.last_rotated_at
-                .as_deref()
-                .map(when)
-                .unwrap_or_else(|| "never".to_owned()),
+            match (&row.last_rotated_at, &row.last_rotated_note) {
+                // Marked: the time comes from this keychain, not the provider (note below).
+                (Some(at), Some(_)) => format!("{} *", when(at)),
+                (Some(at), None) => when(at),
+                (None, Some(_)) => "not reported".to_owned(),
+                (None, None) => "never".to_owned(),
+            },
             match (row.stored_locally, &row.stored_copy_warning) {
                 (true, Some(_)) => "in keychain (may be out of date)".to_owned(),
                 (true, None) => "in keychain".to_owned(),
@@ -780,6 +783,13 @@ fn print_secrets(rows: &[SecretRow]) {
         ],
         lines,
     );
+    if let Some(note) = rows
+        .iter()
+        .find(|row| row.last_rotated_at.is_some())
+        .and_then(|row| row.last_rotated_note.as_deref())
+    {
+        println!("* {note}");
+    }
     // What else the provider says about each (status, webhook…), one line per secret.
     if rows.iter().any(|row| !row.facts.is_empty()) {
         println!();

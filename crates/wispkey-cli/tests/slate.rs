@@ -197,6 +197,8 @@ async fn login_with_a_code_then_list_rotate_copy_and_a_later_run_is_still_signed
     assert!(list.stdout.contains("Order router") && list.stdout.contains(&id));
     assert!(list.stdout.contains("Status: active"), "{}", list.stdout);
     assert!(list.stdout.contains("Webhooks: on"));
+    // Slate's list never says when a secret was rotated, so the list does not claim "never".
+    assert!(list.stdout.contains("not reported"), "{}", list.stdout);
 
     let rotate = cli.run(&["rotate", &id, "--confirm", "Order router", "--json"], "");
     assert_eq!(rotate.code, 0, "{rotate:?}");
@@ -241,6 +243,14 @@ async fn login_with_a_code_then_list_rotate_copy_and_a_later_run_is_still_signed
         .find(|row| row["id"] == id.as_str())
         .unwrap();
     assert_eq!(row["storedLocally"], true, "{row}");
+    // The rotation done here is what the list shows as the last one, saying where it came from.
+    assert_eq!(row["lastRotatedAt"], issued["issuedAt"], "{row}");
+    assert!(
+        row["lastRotatedNote"]
+            .as_str()
+            .is_some_and(|note| note.contains("copy in this keychain")),
+        "{row}"
+    );
     let log = cli.slate.control().log().await.unwrap();
     assert!(
         log.iter()

@@ -31,6 +31,8 @@ pub fn descriptor() -> ProviderDescriptor {
         }),
         // A Phala webhook's secret is its own: there is no second secret to switch it to.
         staged_rotation: false,
+        // Undocumented, but its answers carry the time when they have one (`undocumented.rs`).
+        reports_rotation_time: true,
         words: ProviderWords {
             list_intro: "Each webhook of your Phala Cloud workspace signs its deliveries with \
                          a secret, so your receiver can check that a request really came from \

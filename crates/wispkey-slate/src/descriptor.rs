@@ -41,6 +41,8 @@ pub fn descriptor(default_server: &str) -> ProviderDescriptor {
         }),
         // A token's webhook secret is its own: there is no second secret to switch it to.
         staged_rotation: false,
+        // A token in the list has `created_at` and `last_used_at`, nothing about its secret.
+        reports_rotation_time: false,
         words: ProviderWords {
             list_intro: "Each Slate API token can send webhooks, signed with its own webhook \
                          secret so your receiver can check that a delivery really came from \

@@ -47,6 +47,7 @@ pub fn descriptor() -> ProviderDescriptor {
         second_factor: None,
         // Webhooks are records in the user's repo naming a secret: switchable one by one.
         staged_rotation: true,
+        reports_rotation_time: true,
         words: ProviderWords {
             list_intro: "A signing secret lets your webhook receiver check that a request \
                          really came from wisp.place."

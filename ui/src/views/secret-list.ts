@@ -293,7 +293,7 @@ export class SecretList {
       const row = this.rows[this.visible[position] ?? -1];
       if (!row) continue;
       const old = this.isOld(row);
-      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.storedLocally}\u0000${row.storedCopyWarning}\u0000${old}\u0000${factsLine(row)}\u0000${row.maxAgeOverrideDays}`;
+      const key = `${this.generation}\u0000${row.name}\u0000${row.createdAt}\u0000${row.lastRotatedAt}\u0000${row.lastRotatedNote}\u0000${row.storedLocally}\u0000${row.storedCopyWarning}\u0000${old}\u0000${factsLine(row)}\u0000${row.maxAgeOverrideDays}`;
       let entry = this.rendered.get(row.id);
       this.rendered.delete(row.id);
       if (!entry || entry.key !== key) {
@@ -381,8 +381,11 @@ export class SecretList {
       h("div", { role: "gridcell", class: "cell col-created" }, timeElement(row.createdAt, this.now)),
       h(
         "div",
-        { role: "gridcell", class: "cell" },
-        row.lastRotatedAt ? timeElement(row.lastRotatedAt, this.now) : h("span", { class: "muted" }, "never"),
+        // Where the provider does not report rotations, the note says where the time came from.
+        { role: "gridcell", class: "cell", title: row.lastRotatedNote ?? undefined },
+        row.lastRotatedAt
+          ? timeElement(row.lastRotatedAt, this.now)
+          : h("span", { class: "muted" }, row.lastRotatedNote ? "not reported" : "never"),
       ),
       h(
         "div",

@@ -47,7 +47,7 @@ export function openUnknownDialog(
     { id: "unknown-rotate-again", hidden: kind === "delete" || !canRotate || (kind === "create" && id === null) },
     () => {
       const row =
-        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [], storedCopyWarning: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false };
+        found ?? (id !== null ? context.find(id) : undefined) ?? { id: id ?? name, name, createdAt: "", lastRotatedAt: outcome.before, storedLocally: false, facts: [], storedCopyWarning: null, lastRotatedNote: null, maxAgeOverrideDays: null, maxAgeDays: 90, overdue: false };
       modal.close();
       rotate?.(row);
     },
@@ -116,6 +116,13 @@ export function openUnknownDialog(
       if (!row) {
         state = "missing";
         lines.push(`${q} is no longer in the list.`);
+      } else if (row.lastRotatedNote) {
+        // The provider's list never says when a secret was rotated: no comparison can tell.
+        state = "unreported";
+        lines.push(
+          row.lastRotatedNote,
+          "So the list cannot tell whether this rotate happened. Rotate again to be sure you hold a working secret.",
+        );
       } else {
         lines.push(`Last rotated before the attempt: ${when(outcome.before)}.`, `Last rotated now: ${when(row.lastRotatedAt)}.`);
         if (row.lastRotatedAt !== outcome.before) {

@@ -28,6 +28,9 @@ pub struct ProviderDescriptor {
     /// so a rotation can be staged (new secret beside the old, switch, then delete). The window
     /// and the CLI offer staged rotation only where this is true.
     pub staged_rotation: bool,
+    /// Whether the provider's list says when each secret was last rotated. Where it does not,
+    /// the list shows when the copy in this keychain was issued, and says where that came from.
+    pub reports_rotation_time: bool,
     pub words: ProviderWords,
     /// How the provider signs its webhook deliveries: what the receiver test signs with and
     /// what the signature tester preselects. `None` when the provider does not document it

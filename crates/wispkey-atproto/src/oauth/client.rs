@@ -16,8 +16,8 @@ use super::resolve::{IdentityConfig, IdentityResolver};
 use super::scopes::{GrantedScope, ScopeRequest};
 use super::session::{LiveSession, OAuthTransport, Shared, contain, lock_account};
 use super::session_store::{
-    FlowExpectation, FlowSessionStore, IndexEntry, SessionRecord, read_index, session_item,
-    write_index,
+    ACCOUNT_INDEX_ITEM, FlowExpectation, FlowSessionStore, IndexEntry, SessionRecord, read_index,
+    session_item, write_index,
 };
 use crate::http::HttpClient;
 use wispkey_core::Operation;
@@ -188,6 +188,15 @@ impl OAuthManager {
             .unwrap_or_else(|| identity.did.clone());
         let (grant, authorize_url) =
             Grant::push(&shared.http, &auth_server, &params, &hint).await?;
+
+        // The keychain is needed once the browser comes back; its first call opens the Secret
+        // Service connection (a D-Bus handshake and a key exchange). Opened now, that happens
+        // while the user reads the consent page instead of after it. The result is not used:
+        // the index is read again, under its lock, when the account is added.
+        let vault = shared.vault.clone();
+        tokio::spawn(async move {
+            let _ = vault.read_async(ACCOUNT_INDEX_ITEM).await;
+        });
 
         wispkey_core::browser::open_sign_in_page(browser, &authorize_url)?;
 

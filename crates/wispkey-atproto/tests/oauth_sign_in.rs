@@ -398,8 +398,8 @@ async fn re_authorizing_with_full_access_works_through_the_proxy() {
 
 #[tokio::test]
 async fn a_refused_code_exchange_is_an_error_not_a_crash() {
-    // atrium-oauth 0.2.0 reaches `todo!()` when the token endpoint refuses the code; the
-    // sign-in must still end with an error (and the browser tab must be answered).
+    // The token endpoint refuses the code (atrium-oauth 0.2.0's own exchange reached `todo!()`
+    // here): the sign-in must still end with an error (and the browser tab must be answered).
     let stack = Stack::get().unwrap();
     let vault = test_vault("refused-code");
     let manager = manager(&stack, &vault);

@@ -5,20 +5,18 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atrium_oauth::{
-    AtprotoClientMetadata, AtprotoLocalhostClientMetadata, AuthMethod, AuthorizeOptions,
-    CallbackParams, GrantType, OAuthClient, OAuthClientConfig, OAuthResolverConfig,
-};
+use atrium_common::store::Store;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::client_id::{ClientConfig, ClientParams};
+use super::client_id::ClientConfig;
+use super::grant::Grant;
 use super::loopback::{LoopbackListener, Page, PendingCallback};
-use super::resolve::{DidDocResolver, HandleResolver, IdentityConfig, IdentityResolver};
+use super::resolve::{IdentityConfig, IdentityResolver};
 use super::scopes::{GrantedScope, ScopeRequest};
 use super::session::{LiveSession, OAuthTransport, Shared, contain, lock_account};
 use super::session_store::{
-    FlowExpectation, FlowSessionStore, FlowStateStore, IndexEntry, SessionRecord, read_index,
+    ACCOUNT_INDEX_ITEM, FlowExpectation, FlowSessionStore, IndexEntry, SessionRecord, read_index,
     session_item, write_index,
 };
 use crate::http::HttpClient;
@@ -89,9 +87,6 @@ pub struct SignOutOutcome {
     /// and the server-side session expires on its own.
     pub revoked_at_server: bool,
 }
-
-type AtriumClient =
-    OAuthClient<FlowStateStore, FlowSessionStore, DidDocResolver, HandleResolver, HttpClient>;
 
 /// Everything OAuth for the app. Cheap to clone; one per process.
 #[derive(Clone)]
@@ -176,7 +171,6 @@ impl OAuthManager {
             .client
             .params(listener.port(), options.scope.scope_string());
         params.validate()?;
-        let state_store = FlowStateStore::default();
         let session_store = FlowSessionStore::new(
             shared.vault.clone(),
             FlowExpectation {
@@ -187,38 +181,22 @@ impl OAuthManager {
                 required: Operation::ALL.to_vec(),
             },
         );
-        let client = self.atrium_client(&params, state_store.clone(), session_store.clone())?;
-        if client.client_metadata.client_id != params.client_id() {
-            // Refresh and restore rebuild the id from port + scope; if that ever diverged from
-            // what atrium sends, every refresh would be refused. Fail now instead.
-            return Err(Error::SignInFailed {
-                detail: "the client id Wispkey rebuilds differs from atrium's".into(),
-            });
-        }
-
-        // atrium resolves again through our resolvers (cached): pass the handle when there is
-        // one, so the consent page can prefill it as login_hint.
+        // The consent page can prefill the handle (login_hint) when there is one.
         let hint = identity
             .handle
             .clone()
             .unwrap_or_else(|| identity.did.clone());
-        // Boxed: atrium's futures are large (see `contain`).
-        let authorize_url = Box::pin(client.authorize(
-            &hint,
-            AuthorizeOptions {
-                redirect_uri: Some(params.redirect_uri()),
-                scopes: params.atrium_scopes(),
-                prompt: None,
-                state: None,
-            },
-        ))
-        .await
-        .map_err(map_authorize_error)?;
-        let Some(expected_state) = state_store.issued_state() else {
-            return Err(Error::SignInFailed {
-                detail: "no authorization state was recorded".into(),
-            });
-        };
+        let (grant, authorize_url) =
+            Grant::push(&shared.http, &auth_server, &params, &hint).await?;
+
+        // The keychain is needed once the browser comes back; its first call opens the Secret
+        // Service connection (a D-Bus handshake and a key exchange). Opened now, that happens
+        // while the user reads the consent page instead of after it. The result is not used:
+        // the index is read again, under its lock, when the account is added.
+        let vault = shared.vault.clone();
+        tokio::spawn(async move {
+            let _ = vault.read_async(ACCOUNT_INDEX_ITEM).await;
+        });
 
         wispkey_core::browser::open_sign_in_page(browser, &authorize_url)?;
 
@@ -236,10 +214,10 @@ impl OAuthManager {
 
         let outcome = self
             .finish(
-                &client,
+                &grant,
                 &session_store,
                 &callback,
-                &expected_state,
+                &identity.pds,
                 &auth_server.issuer,
             )
             .await;
@@ -265,17 +243,18 @@ impl OAuthManager {
         Ok(account)
     }
 
-    /// Checks the redirect, exchanges the code (atrium), then indexes the account.
+    /// Checks the redirect, exchanges the code, has the session store check and keep the
+    /// tokens, then indexes the account.
     async fn finish(
         &self,
-        client: &AtriumClient,
+        grant: &Grant,
         session_store: &FlowSessionStore,
         callback: &PendingCallback,
-        expected_state: &str,
+        pds: &str,
         issuer: &str,
     ) -> Result<Account> {
         let query = &callback.query;
-        if query.state.as_deref() != Some(expected_state) {
+        if query.state.as_deref() != Some(grant.state()) {
             return Err(Error::StateMismatch);
         }
         if query.iss.as_deref().is_some_and(|iss| iss != issuer) {
@@ -299,29 +278,17 @@ impl OAuthManager {
                 detail: "the redirect carried neither a code nor an error".into(),
             });
         };
-        let params = CallbackParams {
-            code: code.expose().to_owned(),
-            state: query.state.clone(),
-            iss: query.iss.clone(),
-        };
-        // atrium 0.2.0 panics (todo!) when the token endpoint refuses the code: contained here
-        // and reported as a failed sign-in.
-        let exchanged = contain(
-            async { client.callback(params).await.map_err(map_callback_error) },
-            "exchanging the authorization code",
-        )
-        .await;
-        match exchanged {
-            Ok(_) => {}
-            Err(Error::SignInFailed { detail }) if detail.contains("inside the OAuth library") => {
-                return Err(Error::SignInFailed {
-                    detail: format!(
-                        "the authorization server refused the code exchange ({detail})"
-                    ),
-                });
-            }
-            Err(other) => return Err(other),
+        // RFC 9207: the server announced `iss` on redirects (the profile check requires it), so
+        // a code without one is not trusted.
+        if query.iss.is_none() {
+            return Err(Error::SignInFailed {
+                detail: "the redirect did not name its issuer".into(),
+            });
         }
+        let session = grant.exchange(code, pds).await?;
+        let did = session.token_set.sub.clone();
+        // Checks `sub` and the granted scope, then stores; what it refuses it keeps for revoking.
+        session_store.set(did, session).await?;
         let Some(record) = session_store.take_record() else {
             return Err(Error::SignInFailed {
                 detail: "the token exchange finished without storing a session".into(),
@@ -362,56 +329,6 @@ impl OAuthManager {
         };
         // Best effort, bounded: the user is waiting for the sign-in result.
         let _ = tokio::time::timeout(Duration::from_secs(10), session.revoke()).await;
-    }
-
-    fn atrium_client(
-        &self,
-        params: &ClientParams,
-        state_store: FlowStateStore,
-        session_store: FlowSessionStore,
-    ) -> Result<AtriumClient> {
-        let shared = &self.inner.shared;
-        let resolver = OAuthResolverConfig {
-            did_resolver: DidDocResolver(Arc::clone(&shared.resolver)),
-            handle_resolver: HandleResolver(Arc::clone(&shared.resolver)),
-            authorization_server_metadata: Default::default(),
-            protected_resource_metadata: Default::default(),
-        };
-        let built = match params {
-            ClientParams::Loopback { .. } => OAuthClient::new(OAuthClientConfig {
-                client_metadata: AtprotoLocalhostClientMetadata {
-                    redirect_uris: Some(vec![params.redirect_uri()]),
-                    scopes: Some(params.atrium_scopes()),
-                },
-                keys: None,
-                state_store,
-                session_store,
-                resolver,
-                http_client: shared.http.clone(),
-            }),
-            ClientParams::Hosted { client_id, .. } => OAuthClient::new(OAuthClientConfig {
-                client_metadata: AtprotoClientMetadata {
-                    client_id: client_id.clone(),
-                    client_uri: None,
-                    // The document registers the portless loopback URI; the one sent carries
-                    // the listener's port, which the server accepts for native clients.
-                    redirect_uris: vec![params.redirect_uri()],
-                    token_endpoint_auth_method: AuthMethod::None,
-                    grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-                    scopes: params.atrium_scopes(),
-                    jwks_uri: None,
-                    token_endpoint_auth_signing_alg: None,
-                },
-                keys: None,
-                state_store,
-                session_store,
-                resolver,
-                http_client: shared.http.clone(),
-            }),
-        };
-        built.map_err(|e| Error::SignInFailed {
-            detail: format!("invalid OAuth client configuration: {e}"),
-        })
     }
 
     fn account(&self, entry: &IndexEntry) -> Account {
@@ -533,61 +450,6 @@ impl OAuthManager {
         Ok(SignOutOutcome {
             revoked_at_server: revoked,
         })
-    }
-}
-
-fn map_authorize_error(error: atrium_oauth::Error) -> Error {
-    match error {
-        atrium_oauth::Error::Identity(atrium_identity::Error::NotFound) => Error::HandleNotFound {
-            detail: "not found during authorization".into(),
-        },
-        atrium_oauth::Error::Identity(atrium_identity::Error::HttpClient(e)) => {
-            crate::http::classify(&*e)
-        }
-        other => {
-            if let Some(refusal) =
-                crate::http::find_send_error(&other).and_then(crate::http::SendError::settled_error)
-            {
-                return refusal;
-            }
-            let detail = other.to_string();
-            if detail.contains("request not sent") {
-                Error::PdsUnreachable { detail }
-            } else {
-                Error::SignInFailed {
-                    detail: format!("pushed authorization request failed: {detail}"),
-                }
-            }
-        }
-    }
-}
-
-fn map_callback_error(error: atrium_oauth::Error) -> Error {
-    match error {
-        atrium_oauth::Error::SessionStore(inner) => match inner.downcast::<Error>() {
-            Ok(ours) => *ours,
-            Err(other) => Error::SignInFailed {
-                detail: other.to_string(),
-            },
-        },
-        atrium_oauth::Error::Callback(message)
-            if message.contains("unknown authorization state") =>
-        {
-            Error::StateMismatch
-        }
-        other => {
-            if let Some(refusal) =
-                crate::http::find_send_error(&other).and_then(crate::http::SendError::settled_error)
-            {
-                return refusal;
-            }
-            let detail = other.to_string();
-            if detail.contains("request not sent") {
-                Error::PdsUnreachable { detail }
-            } else {
-                Error::SignInFailed { detail }
-            }
-        }
     }
 }
 

@@ -94,8 +94,8 @@ impl ClientParams {
         redirect_uri(self.port())
     }
 
-    /// The client id, rebuilt from the stored parameters. For loopback clients this is the same
-    /// `application/x-www-form-urlencoded` encoding atrium uses (pinned by a test against it).
+    /// The client id, rebuilt from the stored parameters (the sign-in sends this same string, so
+    /// a refresh's is identical).
     pub fn client_id(&self) -> String {
         match self {
             ClientParams::Loopback { scope, .. } => {
@@ -107,16 +107,6 @@ impl ClientParams {
             }
             ClientParams::Hosted { client_id, .. } => client_id.clone(),
         }
-    }
-
-    pub fn atrium_scopes(&self) -> Vec<atrium_oauth::Scope> {
-        self.scope()
-            .split_whitespace()
-            .map(|scope| match scope {
-                "atproto" => atrium_oauth::Scope::Known(atrium_oauth::KnownScope::Atproto),
-                other => atrium_oauth::Scope::Unknown(other.to_owned()),
-            })
-            .collect()
     }
 
     pub fn validate(&self) -> Result<()> {

@@ -2,12 +2,12 @@
 //!
 //! The flow (atproto OAuth profile): resolve the handle or DID to a DID document, its PDS and
 //! the PDS's authorization server ([`resolve`]); bind a loopback listener on 127.0.0.1
-//! ([`loopback`]); atrium-oauth sends a pushed authorization request with PKCE S256 and a fresh
-//! DPoP ES256 key; the caller's [`BrowserOpener`] shows the consent page; the redirect is checked
-//! (state, iss), atrium exchanges the code and verifies that the token's `sub` leads back to the
-//! same issuer; Wispkey then checks that `sub` is the account the user typed and that the granted
-//! scope covers list/create/rotate/delete ([`scopes`]) before anything is stored
-//! ([`session_store`]: keychain only). Afterwards [`OAuthTransport`] sends DPoP-signed XRPC
+//! ([`loopback`]); a pushed authorization request with PKCE S256 and a fresh DPoP ES256 key
+//! ([`grant`], signed by atrium-oauth's DPoP client); the caller's [`BrowserOpener`] shows the
+//! consent page; the redirect is checked (state, iss) and the code exchanged on the same DPoP
+//! client; Wispkey then checks that the token's `sub` is the account the user typed (whose PDS
+//! led to this issuer) and that the granted scope covers list/create/rotate/delete ([`scopes`])
+//! before anything is stored ([`session_store`]: keychain only). Afterwards [`OAuthTransport`] sends DPoP-signed XRPC
 //! through the PDS, refreshing one at a time per account ([`session`]).
 //!
 //! App-facing API ([`OAuthManager`]):
@@ -17,11 +17,12 @@
 //! - `transport(did)` → [`OAuthTransport`] (implements [`crate::xrpc::XrpcTransport`])
 //! - `refresh(did)`, `sign_out(did)` → [`SignOutOutcome`]
 //!
-//! Panics inside atrium (it has `todo!()` paths, e.g. a refused code exchange) are caught and
-//! become `Error::SignInFailed`.
+//! Panics inside atrium (it has `todo!()` and `unimplemented!()` paths) are caught and become
+//! `Error::SignInFailed`.
 
 mod client;
 mod client_id;
+mod grant;
 mod loopback;
 mod resolve;
 mod scopes;

@@ -1,13 +1,11 @@
 //! Identity resolution: what the user typed → DID → DID document → PDS → authorization server.
 //!
-//! Wispkey resolves everything itself, before atrium sees the input, for two reasons: errors
-//! need to be precise ("handle not found" vs "PDS unreachable"), and atrium's own resolvers cannot
-//! reach a local PDS (`http://localhost:<port>`) or `.test` handles. atrium is then given
-//! [`DidDocResolver`] and [`HandleResolver`], thin adapters over the same [`IdentityResolver`],
-//! so both see identical answers (and the second lookup is served from a short cache).
+//! Wispkey resolves everything itself rather than through atrium's resolvers, for two reasons:
+//! errors need to be precise ("handle not found" vs "PDS unreachable"), and atrium's own resolvers
+//! cannot reach a local PDS (`http://localhost:<port>`) or `.test` handles.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use atrium_api::did_doc::DidDocument;
@@ -62,6 +60,7 @@ pub struct ResolvedIdentity {
 #[derive(Debug, Clone, Deserialize)]
 pub struct AuthServerMetadata {
     pub issuer: String,
+    pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub revocation_endpoint: Option<String>,
     pub pushed_authorization_request_endpoint: Option<String>,
@@ -170,17 +169,6 @@ impl Failure {
             Failure::Unreachable(detail) => Error::PdsUnreachable { detail },
             Failure::Invalid(detail) => Error::HandleNotFound { detail },
             Failure::Settled(refusal) => settled(&refusal),
-        }
-    }
-
-    fn into_atrium(self) -> atrium_identity::Error {
-        match self {
-            Failure::NotFound(_) => atrium_identity::Error::NotFound,
-            Failure::Unreachable(detail) => {
-                atrium_identity::Error::HttpClient(Box::new(SendError::NotSent(detail)))
-            }
-            Failure::Invalid(detail) => atrium_identity::Error::DidDocument(detail),
-            Failure::Settled(refusal) => atrium_identity::Error::HttpClient(Box::new(refusal)),
         }
     }
 }
@@ -588,50 +576,6 @@ fn pds_of(document: &DidDocument) -> std::result::Result<String, Failure> {
 
 fn trim_slash(url: &str) -> &str {
     url.strip_suffix('/').unwrap_or(url)
-}
-
-/// atrium's view of DID resolution: the same resolver, the same cache.
-#[derive(Clone)]
-pub struct DidDocResolver(pub Arc<IdentityResolver>);
-
-/// atrium's view of handle resolution, with the bidirectional check atrium skips when a
-/// document has no `alsoKnownAs` at all.
-#[derive(Clone)]
-pub struct HandleResolver(pub Arc<IdentityResolver>);
-
-impl atrium_common::resolver::Resolver for DidDocResolver {
-    type Input = Did;
-    type Output = DidDocument;
-    type Error = atrium_identity::Error;
-
-    async fn resolve(&self, did: &Did) -> std::result::Result<DidDocument, atrium_identity::Error> {
-        self.0
-            .did_document(did.as_str())
-            .await
-            .map_err(Failure::into_atrium)
-    }
-}
-
-impl atrium_common::resolver::Resolver for HandleResolver {
-    type Input = Handle;
-    type Output = Did;
-    type Error = atrium_identity::Error;
-
-    async fn resolve(&self, handle: &Handle) -> std::result::Result<Did, atrium_identity::Error> {
-        let did = self
-            .0
-            .handle_to_did(handle.as_str())
-            .await
-            .map_err(Failure::into_atrium)?;
-        let document = self
-            .0
-            .did_document(&did)
-            .await
-            .map_err(Failure::into_atrium)?;
-        check_also_known_as(&document, handle.as_str()).map_err(Failure::into_atrium)?;
-        did.parse::<Did>()
-            .map_err(|e| atrium_identity::Error::Did(e.to_string()))
-    }
 }
 
 #[cfg(test)]

@@ -6,17 +6,15 @@
 //! - `oauth-accounts`: the account index (DIDs, handles, PDS URLs, granted scopes). Nothing in it
 //!   is secret; it lives in the keychain so Wispkey writes no OAuth file at all.
 //!
-//! atrium's `SessionStore` and `StateStore` are implemented per sign-in ([`FlowSessionStore`],
-//! [`FlowStateStore`]): the session store checks the token response (right account, enough scope)
-//! *before* anything is persisted, and keeps what it rejected so the caller can revoke it.
+//! atrium's `SessionStore` is implemented per sign-in ([`FlowSessionStore`]): it checks the token
+//! response (right account, enough scope) *before* anything is persisted, and keeps what it
+//! rejected so the caller can revoke it.
 
 use std::sync::{Arc, Mutex};
 
 use atrium_api::types::string::Did;
 use atrium_common::store::Store;
-use atrium_common::store::memory::MemoryStore;
 use atrium_oauth::store::session::{Session, SessionStore};
-use atrium_oauth::store::state::{InternalStateData, StateStore};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -219,49 +217,6 @@ pub(crate) async fn write_index(vault: &Vault, entries: &[IndexEntry]) -> Result
         .store_async(ACCOUNT_INDEX_ITEM, &SecretString::new(json))
         .await
 }
-
-/// The in-flight authorization state (PKCE verifier, DPoP key, issuer) of one sign-in, in memory
-/// only, plus the `state` value atrium generated, so the redirect can be checked against it.
-#[derive(Clone, Default)]
-pub(crate) struct FlowStateStore {
-    inner: MemoryStore<String, InternalStateData>,
-    issued: Arc<Mutex<Option<String>>>,
-}
-
-impl FlowStateStore {
-    pub fn issued_state(&self) -> Option<String> {
-        self.issued.lock().ok().and_then(|state| state.clone())
-    }
-}
-
-impl Store<String, InternalStateData> for FlowStateStore {
-    type Error = atrium_common::store::memory::Error;
-
-    async fn get(
-        &self,
-        key: &String,
-    ) -> std::result::Result<Option<InternalStateData>, Self::Error> {
-        self.inner.get(key).await
-    }
-    async fn set(
-        &self,
-        key: String,
-        value: InternalStateData,
-    ) -> std::result::Result<(), Self::Error> {
-        if let Ok(mut issued) = self.issued.lock() {
-            *issued = Some(key.clone());
-        }
-        self.inner.set(key, value).await
-    }
-    async fn del(&self, key: &String) -> std::result::Result<(), Self::Error> {
-        self.inner.del(key).await
-    }
-    async fn clear(&self) -> std::result::Result<(), Self::Error> {
-        self.inner.clear().await
-    }
-}
-
-impl StateStore for FlowStateStore {}
 
 /// What a sign-in expects its token response to be.
 pub(crate) struct FlowExpectation {

@@ -1,15 +1,14 @@
 import { listen } from "@tauri-apps/api/event";
-import { call, type IpcError } from "./api";
-import type { AccountView, ClipboardCleared, InFlight, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
+import { beforeChanges, call, type IpcError } from "./api";
+import type { AccountView, InFlight, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
 import { clipboard } from "./clipboard";
-import { closeBlocked } from "./close-guard";
 import { showCustomNetwork } from "./network-line";
 import { descriptorFor, sameAccount } from "./providers";
 import { announce } from "./status";
 import { keychainBanner } from "./views/keychain-banner";
-import { reminderSnoozedElsewhere } from "./views/reminder-banner";
 import { secretsView } from "./views/secrets";
 import { signInView } from "./views/signin";
+import { listenOnFirstInput, listenToWindowEvents } from "./window-events";
 
 const root = document.getElementById("app");
 
@@ -146,12 +145,10 @@ document.addEventListener("keydown", (event) => {
 });
 
 async function start() {
-  // The countdown's outcome comes from Rust; a failure to listen only loses that message.
-  listen<ClipboardCleared>("clipboard-cleared", (event) => clipboard().cleared(event.payload)).catch(() => {});
-  // Rust refused a window close because a token is not stored anywhere (see close-guard.ts).
-  listen("close-blocked", () => closeBlocked()).catch(() => {});
-  // Snoozed from the desktop notification: the banner in the window goes as well.
-  listen<number>("reminders-snoozed", (event) => reminderSnoozedElsewhere(event.payload)).catch(() => {});
+  // Rust's events (clipboard cleared, close refused, reminder snoozed) are listened to once they
+  // can matter, not now (see window-events.ts).
+  beforeChanges(listenToWindowEvents);
+  listenOnFirstInput();
   void showCustomNetwork();
   try {
     // Apart from restore_accounts, so a failed restore still leaves a way to sign in.

@@ -330,8 +330,15 @@ describe("closing the window with a token that is not stored", () => {
     expect(calls("close_window")).toEqual([]);
   });
 
+  /** Any key: a request can only be out after the user did something in the window. */
+  async function userPressesAKey() {
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Tab", bubbles: true }));
+    await flush();
+  }
+
   it("closing while a rotate is out asks, and Quit anyway closes leaving it", async () => {
     await start([account]);
+    await userPressesAKey();
     on("in_flight_requests", () => [
       {
         entry: "01",
@@ -356,6 +363,7 @@ describe("closing the window with a token that is not stored", () => {
 
   it("with no token on screen yet, says the token is still being saved", async () => {
     await start([account]);
+    await userPressesAKey();
     on("in_flight_requests", () => []);
     closeBlocked();
     await flush();
@@ -364,5 +372,50 @@ describe("closing the window with a token that is not stored", () => {
     );
     await flush();
     expect(calls("close_window")).toEqual([]);
+  });
+});
+
+describe("Rust's events for the window", () => {
+  const windowEvents = ["clipboard-cleared", "close-blocked", "reminders-snoozed"];
+
+  beforeEach(() => {
+    freshWindow();
+  });
+
+  it("are not listened to while the user only looks at the list (no script from Rust at start)", async () => {
+    await start([account]);
+    expect($("#secrets-empty, #secrets-table")).toBeTruthy();
+    expect([...listeners.keys()].filter((event) => windowEvents.includes(event))).toEqual([]);
+  });
+
+  it("are listened to when the reminder banner shows, since the notification can snooze it any time", async () => {
+    on("overdue_summary", () => ({ overdue: 2, uncheckedAccounts: 0, notification: "2 signing secrets are overdue for rotation." }));
+    await start([account]);
+    expect($("#reminder-banner").hidden).toBe(false);
+    listeners.get("reminders-snoozed")?.({ payload: 7 });
+    expect($("#reminder-banner").hidden).toBe(true);
+  });
+
+  it("are listened to from the first key or pointer press", async () => {
+    await start([account]);
+    document.dispatchEvent(new Event("pointerdown", { bubbles: true }));
+    await flush();
+    expect([...listeners.keys()].sort()).toEqual(expect.arrayContaining(windowEvents));
+  });
+
+  it("are listened to before a change is sent, even with no press (a click from assistive technology)", async () => {
+    let heardWhenSent: boolean | null = null;
+    on("create_secret", () => {
+      heardWhenSent = windowEvents.every((event) => listeners.has(event));
+      return { id: "deploy-hook", name: "deploy-hook", issuedAt: "2024-05-01T00:00:00Z", also: [], token: "wsk_new", stored: true, storeError: null };
+    });
+    on("finish_issued_token", () => null);
+    await start([account]);
+    $("#create-button").click();
+    type("#create-name", "deploy-hook");
+    submit("#create-name");
+    await flush();
+    expect(calls("create_secret")).toHaveLength(1);
+    expect(heardWhenSent).toBe(true);
   });
 });

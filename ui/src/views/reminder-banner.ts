@@ -2,7 +2,7 @@
 // 1 week, remembered by Rust in reminders.json). Rust decides whether there is anything to say
 // (nothing overdue, or snoozed: no banner).
 
-import { call } from "../api";
+import { call, needWindowEvents } from "../api";
 import type { OverdueSummary } from "../bindings";
 import { button, h } from "../dom";
 import { announce } from "../status";
@@ -34,6 +34,8 @@ export function reminderBanner(): ReminderBanner {
   }
   return Object.assign(banner, {
     show(summary: OverdueSummary) {
+      // The desktop notification says the same and can snooze it: hear that (window-events.ts).
+      if (summary.notification !== null) needWindowEvents();
       banner.hidden = summary.notification === null;
       text.textContent = summary.notification ? `${summary.notification} Sort with “Overdue first” to find them.` : "";
     },

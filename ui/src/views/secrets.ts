@@ -10,7 +10,7 @@ import { button, h, quoted } from "../dom";
 import { allows } from "../providers";
 import { confirmCuttingShort } from "../requests";
 import { announce, statusLine } from "../status";
-import { exactTime } from "../time";
+import { exactTime, grouped } from "../time";
 import { accountMenu } from "./account-menu";
 import { DEFAULT_PREFERENCES, type ScreenContext } from "./context";
 import { openCreateDialog } from "./create-dialog";
@@ -170,8 +170,8 @@ export function secretsView(
     count.textContent = !loaded
       ? ""
       : matching === total
-        ? `${total.toLocaleString("en")} ${total === 1 ? "secret" : "secrets"}`
-        : `${matching.toLocaleString("en")} of ${total.toLocaleString("en")}`;
+        ? `${grouped(total)} ${total === 1 ? "secret" : "secrets"}`
+        : `${grouped(matching)} of ${grouped(total)}`;
   }
 
   function showRows(rows: SecretRow[]) {
@@ -198,7 +198,7 @@ export function secretsView(
       if (sequence === loadSequence) {
         loadProblem.hidden = true;
         showRows(rows);
-        if (announced) announce(`List refreshed: ${rows.length.toLocaleString("en")} ${rows.length === 1 ? "secret" : "secrets"}.`);
+        if (announced) announce(`List refreshed: ${grouped(rows.length)} ${rows.length === 1 ? "secret" : "secrets"}.`);
       }
       return rows;
     } catch (failure) {
@@ -227,7 +227,7 @@ export function secretsView(
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
       if (!filter.value.trim()) announce("");
-      else announce(matching === 0 ? `No secret matches ${quoted(filter.value.trim())}.` : `${matching.toLocaleString("en")} ${matching === 1 ? "secret matches" : "secrets match"}.`);
+      else announce(matching === 0 ? `No secret matches ${quoted(filter.value.trim())}.` : `${grouped(matching)} ${matching === 1 ? "secret matches" : "secrets match"}.`);
     }, 600);
   });
   filter.addEventListener("keydown", (event) => {

@@ -150,17 +150,24 @@ async function start() {
   beforeChanges(listenToWindowEvents);
   listenOnFirstInput();
   void showCustomNetwork();
+  // All three asked at once (Rust answers them side by side), each awaited in the order the
+  // first screen needs them.
+  const providersAnswer = call("providers", {});
+  const interruptedAnswer = call("interrupted_requests", {}).catch(() => []);
+  const restoreAnswer = call("restore_accounts", {});
+  // Awaited below; this only keeps a refusal from counting as unhandled if providers fails first.
+  restoreAnswer.catch(() => undefined);
   try {
     // Apart from restore_accounts, so a failed restore still leaves a way to sign in.
-    providers = await call("providers", {});
+    providers = await providersAnswer;
   } catch (error) {
     showSignIn((error as IpcError).message);
     return;
   }
   // Before the first screen, so an account's screen can tell about its own.
-  interrupted = await call("interrupted_requests", {}).catch(() => []);
+  interrupted = await interruptedAnswer;
   try {
-    const restored = await call("restore_accounts", {});
+    const restored = await restoreAnswer;
     // An account of a provider this build does not know cannot be shown; it stays in the keychain.
     accounts = restored.filter((account) => descriptorFor(providers, account.account) !== undefined);
     const first = accounts[0];

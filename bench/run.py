@@ -13,6 +13,9 @@ process below it: WebKitWebProcess, WebKitNetworkProcess), 5 s after that mark.
 
 Prints one table (min / median / max and the ratios) and writes artifacts/bench/<stamp>.json
 and artifacts/bench/latest.json.
+
+BENCH_ONLY=cli-list measures the `wispkey list --json` row alone (after one untimed CLI sign-in)
+and writes artifacts/bench/cli-list-<stamp>.json; BENCH_LIST_RUNS sets its runs per side.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ REPO = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/wispkey/target"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 ROTATE_RUNS = int(os.environ.get("BENCH_ROTATE_RUNS", "10"))
+# `wispkey list --json` and its reference, alternating: runs per side.
+LIST_RUNS = int(os.environ.get("BENCH_LIST_RUNS", str(max(RUNS, 5))))
+# One row alone instead of the whole table (see only_cli_list); empty: everything.
+ONLY = os.environ.get("BENCH_ONLY", "")
 BIG_LIST = int(os.environ.get("BENCH_BIG_LIST", "10000"))
 SETTLE_S = 5.0
 # Timed runs need the test hooks (a private keychain, the consent automation as browser): the
@@ -822,7 +829,7 @@ def cli_list_runs(stack: Stack, env: dict[str, str] | None) -> tuple[dict, dict]
                        text=True, check=True, capture_output=True)
     if env is None:
         cli["error"] = f"{NOT_YET}: the CLI is not signed in"
-    for _ in range(max(RUNS, 5)):
+    for _ in range(LIST_RUNS):
         if env is not None and "error" not in cli:
             try:
                 elapsed, out = timed_run([str(CLI_BIN), "list", "--json"], env)
@@ -1045,10 +1052,7 @@ def table_rows(r: dict) -> list[Row]:
         ours, ours_text = cell(r.get(app_key, {}), "dialog_open_ms", "ms")
         ref, ref_text = cell(r.get(ref_key, {}), "runs_ms", "ms")
         rows.append(difference_row(label, ours, ours_text, ref, f"HTTP rotate + 1 keychain write {ref_text}", 15))
-    ours, ours_text = cell(r.get("list_cli", {}), "runs_ms", "ms")
-    ref, ref_text = cell(r.get("list_ref", {}), "runs_ms", "ms")
-    rows.append(ratio_row("wispkey list --json (process)", ours, ours_text, ref,
-                          f"1 keychain read + 1 HTTP list (process) {ref_text}", 1.5))
+    rows.extend(table_rows_list(r))
     ours, ours_text = cell(r.get("signin_cli", {}), "runs_ms", "ms")
     ref, ref_text = cell(r.get("signin_node", {}), "runs_ms", "ms")
     rows.append(ratio_row("OAuth sign-in, API consent (wispkey login)", ours, ours_text, ref,
@@ -1088,6 +1092,11 @@ def main() -> int:
             if "AlreadyExists" not in str(error):
                 raise
 
+    if ONLY == "cli-list":
+        return only_cli_list(stack, scratch, results, started)
+    if ONLY:
+        raise SystemExit(f"BENCH_ONLY={ONLY!r}: the one row that can run alone is cli-list")
+
     log("signing in once through the consent page")
     sign_in_once(stack)
 
@@ -1122,7 +1131,9 @@ def main() -> int:
     results["signin_cli"], results["signin_node"], signed_in = sign_in_runs(stack, scratch)
     results["signin_cli_pds"] = pds_requests(offset, "wispkey/")
     results["signin_node_pds"] = pds_requests(offset, "", exclude="wispkey/")
+    offset = pds_log_offset()
     results["list_cli"], results["list_ref"] = cli_list_runs(stack, signed_in)
+    results["list_cli_pds"] = pds_requests(offset, "wispkey/")
 
     for provider, rows in (("slate", slate_rows), ("phala", phala_rows)):
         log(f"{provider}: rotate in the window and directly")
@@ -1151,6 +1162,58 @@ def main() -> int:
     log(f"wrote {ARTIFACTS / (stamp + '.json')}")
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
+
+
+def only_cli_list(stack: Stack, scratch: Path, results: dict, started: float) -> int:
+    """BENCH_ONLY=cli-list: one CLI sign-in (untimed), then the list row and its reference, as
+    in the full run; prints that row, the reference's inside split and the CLI's PDS requests."""
+    log(f"CLI list alone: one sign-in, then {LIST_RUNS} lists beside its reference")
+    env = cli_env(stack, scratch / "cli-only", f"{KEYCHAIN}.cli.only")
+    signed_in: dict[str, str] | None = env
+    try:
+        timed_run([str(CLI_BIN), "login", stack.account["handle"]], env)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        log(f"the CLI could not sign in: {error}")
+        signed_in = None
+    offset = pds_log_offset()
+    results["list_cli"], results["list_ref"] = cli_list_runs(stack, signed_in)
+    results["list_cli_pds"] = pds_requests(offset, "wispkey/")
+    results["bench_seconds"] = time.time() - started
+    row = table_rows_list(results)[0]
+    header = Row("figure", "Wispkey: median (min-max)", "reference", "ratio / difference", "goal", None)
+    header.cells[-1] = "met"
+    widths = [max(len(header.cells[i]), len(row.cells[i])) for i in range(6)]
+    print()
+    for line in (header, row):
+        print("  ".join(text.ljust(widths[i]) for i, text in enumerate(line.cells)).rstrip())
+    print()
+    print_list_notes(results)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (ARTIFACTS / f"cli-list-{stamp}.json").write_text(json.dumps(results, indent=2))
+    log(f"wrote {ARTIFACTS / ('cli-list-' + stamp + '.json')}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def table_rows_list(r: dict) -> list[Row]:
+    """The `wispkey list --json` row (also part of the full table)."""
+    ours, ours_text = cell(r.get("list_cli", {}), "runs_ms", "ms")
+    ref, ref_text = cell(r.get("list_ref", {}), "runs_ms", "ms")
+    return [ratio_row("wispkey list --json (process)", ours, ours_text, ref,
+                      f"1 keychain read + 1 HTTP list (process) {ref_text}", 1.5)]
+
+
+def print_list_notes(r: dict) -> None:
+    """Below the list row: the reference's inside split and what the CLI asked of the PDS."""
+    inside = r.get("list_ref", {}).get("inside", [])
+    if inside:
+        print(f"list reference inside its process (medians): keychain read "
+              f"{statistics.median([x['read_ms'] for x in inside]):.1f} ms, HTTP list "
+              f"{statistics.median([x['http_ms'] for x in inside]):.1f} ms, total "
+              f"{statistics.median([x['total_ms'] for x in inside]):.1f} ms")
+    seen = r.get("list_cli_pds") or {}
+    text = "; ".join(f"{k} x{v['count']} ({v['median_ms']:.0f} ms)" for k, v in sorted(seen.items()))
+    print(f"PDS requests during the CLI's lists: {text or '-'}")
 
 
 def print_table(r: dict) -> None:
@@ -1207,12 +1270,7 @@ def print_table(r: dict) -> None:
         if parts.get("http_ms"):
             print(f"{provider} rotate reference parts (medians): HTTP rotate {statistics.median(parts['http_ms']):.1f} ms, "
                   f"keychain write {statistics.median(parts['write_ms']):.1f} ms")
-    inside = r.get("list_ref", {}).get("inside", [])
-    if inside:
-        print(f"list reference inside its process (medians): keychain read "
-              f"{statistics.median([x['read_ms'] for x in inside]):.1f} ms, HTTP list "
-              f"{statistics.median([x['http_ms'] for x in inside]):.1f} ms, total "
-              f"{statistics.median([x['total_ms'] for x in inside]):.1f} ms")
+    print_list_notes(r)
     node = r.get("signin_node", {})
     if node.get("runs_ms"):
         print(f"Node OAuth client: timed inside one warm process, a new client per sign-in (authorize -> "

@@ -10,6 +10,9 @@
 #   scripts/bench.sh              everything
 #   BENCH_RUNS=3 scripts/bench.sh fewer starts per app (default 5)
 #   BENCH_SKIP_BUILD=1            measure what is already built
+#   BENCH_ONLY=cli-list           only the `wispkey list --json` row (builds only the CLI with its
+#                                 test hooks, the call reference and the local services; a few
+#                                 minutes with BENCH_SKIP_BUILD=1); BENCH_LIST_RUNS=N runs per side
 #
 # Builds run one at a time (two cores); each package is built on its own, so Cargo's feature
 # unification never lets one package change another's binary.
@@ -20,7 +23,13 @@ started=$(date +%s)
 
 "$repo_root/scripts/setup.sh"
 
-if ! dpkg-query -W -f='${Status}' keepassxc 2>/dev/null | grep -q "install ok installed"; then
+only=${BENCH_ONLY:-}
+if [ -n "$only" ] && [ "$only" != cli-list ]; then
+  echo "BENCH_ONLY=$only: the one row that can run alone is cli-list" >&2
+  exit 2
+fi
+
+if [ -z "$only" ] && ! dpkg-query -W -f='${Status}' keepassxc 2>/dev/null | grep -q "install ok installed"; then
   step "Installing KeePassXC (the native reference)"
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -31,7 +40,16 @@ fi
 tauri_cli="$repo_root/ui/node_modules/.bin/tauri"
 
 declare -A deb
-if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+if [ -z "${BENCH_SKIP_BUILD:-}" ] && [ "$only" = cli-list ]; then
+  # The CLI exactly as `scripts/build.sh test-hooks` makes it, without the window.
+  step "Release build: the wispkey CLI with its test hooks, the call reference; debug: the services"
+  cargo build --release --locked -p wispkey-cli --features test-hooks
+  install -D -m 0755 "$CARGO_TARGET_DIR/release/wispkey" "$CARGO_TARGET_DIR/test-hooks/wispkey"
+  cargo build --release --locked -p wispkey-bench-call-ref
+  for service in wisp-service phala-service slate-service; do
+    cargo build --locked -p "$service"
+  done
+elif [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   step "Front end: build"
   (cd ui && npm run build)
 
@@ -54,7 +72,7 @@ fi
 # The OAuth sign-in reference: the AT Protocol's Node OAuth client, from the npm registry. Without
 # it the row prints "reference unavailable" and everything else is still measured.
 node_ref="$repo_root/bench/oauth-node-ref"
-if [ "$(cat "$node_ref/node_modules/.wispkey-lock-hash" 2>/dev/null)" != "$(sha256sum "$node_ref/package-lock.json" | cut -d' ' -f1)" ]; then
+if [ -z "$only" ] && [ "$(cat "$node_ref/node_modules/.wispkey-lock-hash" 2>/dev/null)" != "$(sha256sum "$node_ref/package-lock.json" | cut -d' ' -f1)" ]; then
   step "Installing the Node OAuth client reference (bench/oauth-node-ref)"
   if (cd "$node_ref" && npm install --no-audit --no-fund); then
     sha256sum "$node_ref/package-lock.json" | cut -d' ' -f1 >"$node_ref/node_modules/.wispkey-lock-hash"

@@ -129,13 +129,13 @@ impl ProviderKind for WispKind {
     fn open<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Box<dyn SecretProvider>>> {
         Box::pin(async move {
             let transport = self.oauth.transport(account_id).await?;
-            let accounts = self.oauth.accounts().await?;
-            let account = accounts
-                .iter()
-                .find(|account| account.did == account_id)
-                .ok_or_else(|| Error::SessionExpired {
-                    detail: format!("{account_id} is not signed in on this device"),
-                })?;
+            let account =
+                self.oauth
+                    .account_of(account_id)
+                    .await?
+                    .ok_or_else(|| Error::SessionExpired {
+                        detail: format!("{account_id} is not signed in on this device"),
+                    })?;
             let provider = WispProvider::new(transport, self.service_did.clone())
                 .with_webhook_records(self.records_http.clone(), account.pds.clone());
             Ok(Box::new(provider) as Box<dyn SecretProvider>)

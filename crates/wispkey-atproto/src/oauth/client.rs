@@ -98,6 +98,9 @@ struct Inner {
     config: OAuthConfig,
     shared: Arc<Shared>,
     live: Mutex<HashMap<String, Arc<LiveSession>>>,
+    /// The account index as this process last read or wrote it: opening an account just
+    /// restored finds it here instead of reading the keychain again.
+    listed: Mutex<Vec<IndexEntry>>,
     /// Serializes read-modify-write of the account index.
     index_lock: tokio::sync::Mutex<()>,
 }
@@ -126,6 +129,7 @@ impl OAuthManager {
                 config,
                 shared,
                 live: Mutex::default(),
+                listed: Mutex::default(),
                 index_lock: tokio::sync::Mutex::new(()),
             }),
         })
@@ -315,6 +319,7 @@ impl OAuthManager {
                 None => entries.push(entry.clone()),
             }
             write_index(vault, &entries).await?;
+            self.remember_index(&entries);
         }
         if let Ok(mut map) = self.inner.live.lock() {
             map.insert(entry.did.clone(), live);
@@ -345,7 +350,34 @@ impl OAuthManager {
     /// The accounts in the keychain's index. No network, no token read.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         let entries = read_index(&self.inner.shared.vault).await?;
+        self.remember_index(&entries);
         Ok(entries.iter().map(|entry| self.account(entry)).collect())
+    }
+
+    /// The signed-in account `did`, from the index as this process last read it (a restore
+    /// just did), else from the keychain's index now; `None` if it is not there.
+    pub async fn account_of(&self, did: &str) -> Result<Option<Account>> {
+        let known = self.inner.listed.lock().ok().and_then(|listed| {
+            listed
+                .iter()
+                .find(|entry| entry.did == did)
+                .map(|entry| self.account(entry))
+        });
+        if known.is_some() {
+            return Ok(known);
+        }
+        Ok(self
+            .accounts()
+            .await?
+            .into_iter()
+            .find(|account| account.did == did))
+    }
+
+    fn remember_index(&self, entries: &[IndexEntry]) {
+        if let Ok(mut listed) = self.inner.listed.lock() {
+            listed.clear();
+            listed.extend_from_slice(entries);
+        }
     }
 
     /// Loads every stored session (app start). No browser, no network: tokens are refreshed
@@ -382,6 +414,7 @@ impl OAuthManager {
         if kept.len() != listed {
             write_index(vault, &kept).await?;
         }
+        self.remember_index(&kept);
         Ok(accounts)
     }
 
@@ -447,6 +480,7 @@ impl OAuthManager {
         let mut entries = read_index(vault).await?;
         entries.retain(|entry| entry.did != did);
         write_index(vault, &entries).await?;
+        self.remember_index(&entries);
         Ok(SignOutOutcome {
             revoked_at_server: revoked,
         })

@@ -104,13 +104,29 @@ mod linux {
             progress: progress.clone(),
             found: RefCell::default(),
         };
-        match store.call(|service| service.get_default_collection()?.is_locked()) {
+        match store.call(default_collection_locked) {
             Ok(true) => return Err(Error::KeychainIsLocked),
             // No default collection: a write will say so; a read may still find items.
             Ok(false) | Err(Error::KeychainMissing { .. }) => {}
             Err(other) => return Err(other),
         }
         Ok(store)
+    }
+
+    /// The spec's object path for the default collection, whatever collection that is now.
+    const DEFAULT_ALIAS_PATH: &str = "/org/freedesktop/secrets/aliases/default";
+
+    /// Whether the default collection is locked. Asked at its alias path: one round trip where
+    /// `ReadAlias` then `Locked` took two, and this runs before every vault call. A provider
+    /// that does not serve alias paths gets the two calls.
+    fn default_collection_locked(service: &SecretService) -> std::result::Result<bool, Ss> {
+        let at_alias = Path::new(DEFAULT_ALIAS_PATH)
+            .ok()
+            .map(|path| Collection::new(service, path).is_locked());
+        match at_alias {
+            Some(Ok(locked)) => Ok(locked),
+            _ => service.get_default_collection()?.is_locked(),
+        }
     }
 
     pub(in crate::vault) fn error(error: dbus_secret_service::Error) -> Error {
@@ -153,28 +169,48 @@ mod linux {
             answer.map_err(error)
         }
 
+        /// The item paths answering to `item` (unlocked ones) and how many locked ones do, with
+        /// or without the keyring crate's target among the attributes.
+        fn search(&self, item: &str, with_target: bool) -> Result<(Vec<Path<'static>>, usize)> {
+            let mut attributes =
+                HashMap::from([("service", self.name.as_str()), ("username", item)]);
+            if with_target {
+                attributes.insert("target", TARGET);
+            }
+            self.call(|service| {
+                let found = service.search_items(attributes.clone())?;
+                let unlocked: Vec<Path<'static>> =
+                    found.unlocked.into_iter().map(|item| item.path).collect();
+                Ok((unlocked, found.locked.len()))
+            })
+        }
+
         /// The path of the one item named `item`: with the keyring crate's target, else
         /// (written by another client or an old keyring) without it.
+        ///
+        /// A search without the target matches both kinds, so when it finds nothing, or one
+        /// unlocked item, that is the answer in one round trip (a missing item used to cost
+        /// two, and every command reads several items that are normally missing). Anything
+        /// else (several items, a locked one) is decided by the two searches in that order.
         fn find(&self, item: &str) -> Result<Option<Path<'static>>> {
             if let Some(path) = self.found.borrow().get(item) {
                 return Ok(Some(path.clone()));
             }
-            for with_target in [true, false] {
-                let mut attributes =
-                    HashMap::from([("service", self.name.as_str()), ("username", item)]);
-                if with_target {
-                    attributes.insert("target", TARGET);
+            let (mut either, locked) = self.search(item, false)?;
+            if locked == 0 && either.len() <= 1 {
+                let path = either.pop();
+                if let Some(path) = &path {
+                    self.found
+                        .borrow_mut()
+                        .insert(item.to_owned(), path.clone());
                 }
-                let (unlocked, locked) = self.call(|service| {
-                    let found = service.search_items(attributes.clone())?;
-                    let unlocked: Vec<Path<'static>> =
-                        found.unlocked.into_iter().map(|item| item.path).collect();
-                    Ok((unlocked, found.locked.len()))
-                })?;
+                return Ok(path);
+            }
+            for with_target in [true, false] {
+                let (mut unlocked, locked) = self.search(item, with_target)?;
                 if locked > 0 {
                     return Err(Error::KeychainIsLocked);
                 }
-                let mut unlocked = unlocked;
                 match unlocked.len() {
                     0 => continue,
                     1 => {

@@ -110,6 +110,7 @@ async fn list_json_is_the_row_array_with_the_in_keychain_flag() -> TestResult {
                 "facts",
                 "id",
                 "lastRotatedAt",
+                "lastRotatedNote",
                 "maxAgeDays",
                 "maxAgeOverrideDays",
                 "name",

@@ -5,6 +5,8 @@ mod close_guard;
 mod commands;
 mod early_start;
 mod reminder_notification;
+#[cfg(target_os = "linux")]
+mod session_bus;
 mod single_instance;
 
 pub fn run() -> tauri::Result<()> {

@@ -8,8 +8,9 @@
 //! namespace, the two things that tell profiles apart. So two launches with the same profile
 //! meet, while a second profile — and each parallel end-to-end test, which runs in its own XDG
 //! folders and keychain namespace on one shared D-Bus session — is an instance of its own. On
-//! Linux the identity is the D-Bus name the plugin claims; on Windows and macOS the plugin keys
-//! by the bundle identifier alone (a user there has one profile).
+//! Linux the identity is the D-Bus name the app claims (src/session_bus/single_instance.rs); on
+//! Windows and macOS Tauri's single-instance plugin keys by the bundle identifier alone (a user
+//! there has one profile).
 
 use std::path::Path;
 
@@ -26,8 +27,12 @@ pub fn plugin<R: Runtime>(identifier: &str) -> TauriPlugin<R> {
         .value()
         .map(|value| value.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let dbus_id = dbus_id(identifier, config_dir.as_deref(), &keychain);
+    #[cfg(target_os = "linux")]
+    return crate::session_bus::single_instance::plugin(dbus_id, bring_forward);
+    #[cfg(not(target_os = "linux"))]
     tauri_plugin_single_instance::Builder::new()
-        .dbus_id(dbus_id(identifier, config_dir.as_deref(), &keychain))
+        .dbus_id(dbus_id)
         .callback(|app, _args, _cwd| bring_forward(app))
         .build()
 }

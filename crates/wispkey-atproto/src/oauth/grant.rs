@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::client_id::ClientParams;
 use super::resolve::AuthServerMetadata;
-use super::session_store::{optional_secret_serde, secret_serde};
+use super::token_wire::{OAuthErrorBody, TokenResponse, now_secs};
 use crate::http::{HttpClient, SendError, find_send_error};
 use wispkey_core::error::{Error, Result};
 use wispkey_core::secret::SecretString;
@@ -45,27 +45,6 @@ pub(crate) struct Grant {
 #[derive(Deserialize)]
 struct ParResponse {
     request_uri: String,
-}
-
-/// Token endpoint answer.
-#[derive(Deserialize)]
-struct TokenResponse {
-    #[serde(with = "secret_serde")]
-    access_token: SecretString,
-    token_type: String,
-    expires_in: Option<i64>,
-    #[serde(default, with = "optional_secret_serde")]
-    refresh_token: Option<SecretString>,
-    scope: Option<String>,
-    sub: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct OAuthErrorBody {
-    #[serde(default)]
-    error: String,
-    #[serde(default)]
-    error_description: String,
 }
 
 impl Grant {
@@ -297,10 +276,6 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
         detail: format!("the OS gave no randomness: {e}"),
     })?;
     Ok(bytes)
-}
-
-fn now_secs() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 #[cfg(test)]

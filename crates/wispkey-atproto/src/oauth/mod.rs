@@ -28,6 +28,7 @@ mod resolve;
 mod scopes;
 mod session;
 mod session_store;
+mod token_wire;
 
 pub use client::{
     Account, DEFAULT_WISP_SERVICE, OAuthConfig, OAuthManager, SignInOptions, SignOutOutcome,

@@ -20,18 +20,18 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use atrium_oauth::DpopClient;
 use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request, Response};
 use futures::FutureExt;
-use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
-use super::session_store::{SessionRecord, optional_secret_serde, secret_serde};
+use super::session_store::SessionRecord;
+use super::token_wire::{OAuthErrorBody, TokenResponse, now_secs};
 use crate::http::{HttpClient, SendError, classify, find_send_error};
 use crate::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::error::{Error, Result};
@@ -91,34 +91,6 @@ impl std::fmt::Debug for LiveSession {
             .field("did", &self.did)
             .finish_non_exhaustive()
     }
-}
-
-/// Token endpoint answer.
-#[derive(Deserialize)]
-struct TokenResponse {
-    #[serde(with = "secret_serde")]
-    access_token: SecretString,
-    token_type: String,
-    expires_in: Option<i64>,
-    #[serde(default, with = "optional_secret_serde")]
-    refresh_token: Option<SecretString>,
-    scope: Option<String>,
-    sub: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct OAuthErrorBody {
-    #[serde(default)]
-    error: String,
-    #[serde(default)]
-    error_description: String,
-}
-
-fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
 }
 
 /// Runs a future and turns a panic inside it (atrium has `todo!()`/`unimplemented!()` paths)

@@ -117,12 +117,7 @@ def one_start(binary: Path, env: dict[str, str], mark: str) -> dict:
     app = run.App(binary, env)
     try:
         at = app.mark_epoch_ms(mark)
-        split = app.js(
-            "const n = performance.getEntriesByType('navigation')[0];"
-            "const r = performance.getEntriesByName('wispkey:list-received', 'mark')[0];"
-            "return {dom: n ? performance.timeOrigin + n.domInteractive : null,"
-            " received: r ? performance.timeOrigin + r.startTime : null};"
-        ) or {}
+        split = run.start_split(app)
         wait = at / 1000 + run.SETTLE_S - time.time()
         if wait > 0:
             time.sleep(wait)

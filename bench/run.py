@@ -419,24 +419,36 @@ def start_big_wisp(stack: Stack, scratch: Path, count: int) -> tuple[subprocess.
 # ---- the figures -----------------------------------------------------------------------------
 
 
-def sign_in_once(stack: Stack) -> None:
-    """Signs the bench account in through the real consent page once; later starts restore it."""
-    env = stack.app_env(browser=str(REPO / "stack/consent-browser.sh"))
+def sign_in_in_window(env: dict[str, str], fill, ready: str, what: str, timeout: float) -> None:
+    """Starts the window; if it shows the sign-in form, `fill` fills it and it is submitted; then
+    waits for `ready`. Up to three tries: a WebDriver connection sometimes fails under load."""
     for attempt in range(3):
         app = App(APP_BIN, env)
         try:
             app.find("#signin-form, #secrets-table, #secrets-empty")
             if app.js("return !!document.querySelector('#signin-form');"):
-                app.type("#handle", stack.account["handle"])
+                fill(app)
                 app.click("#signin-button")
-            app.find("#secrets-table, #secrets-empty", timeout=90)
+            app.find(ready, timeout=timeout)
             return
         except WebDriverError as error:
             if attempt == 2:
                 raise
-            log(f"sign-in attempt failed, again: {error}")
+            log(f"{what} attempt failed, again: {error}")
         finally:
             app.close()
+
+
+def sign_in_once(stack: Stack) -> None:
+    """Signs the bench account in through the real consent page once; later starts restore it."""
+    env = stack.app_env(browser=str(REPO / "stack/consent-browser.sh"))
+    sign_in_in_window(
+        env,
+        lambda app: app.type("#handle", stack.account["handle"]),
+        "#secrets-table, #secrets-empty",
+        "sign-in",
+        timeout=90,
+    )
 
 
 def with_retries(what: str, measure, *args) -> dict:
@@ -453,20 +465,24 @@ def with_retries(what: str, measure, *args) -> dict:
     raise AssertionError("unreachable")
 
 
+def start_split(app: App) -> dict:
+    """Where a start's time went, as epoch ms: the document's first DOM (as the empty window's
+    mark) and, for Wispkey, when the list arrived over IPC (before it was rendered)."""
+    return app.js(
+        "const n = performance.getEntriesByType('navigation')[0];"
+        "const r = performance.getEntriesByName('wispkey:list-received', 'mark')[0];"
+        "return {dom: n ? performance.timeOrigin + n.domInteractive : null,"
+        " received: r ? performance.timeOrigin + r.startTime : null};"
+    ) or {}
+
+
 def launch_and_settle(binary: Path, env: dict[str, str], mark: str) -> dict:
     """One start: time to `mark`, then PSS of the process tree SETTLE_S after it."""
     app = App(binary, env)
     try:
         at = app.mark_epoch_ms(mark)
         start_ms = at - app.requested_ms
-        # Where the time went: the document's first DOM (as the empty window's mark) and, for
-        # Wispkey, when the list arrived over IPC (before it was rendered).
-        split = app.js(
-            "const n = performance.getEntriesByType('navigation')[0];"
-            "const r = performance.getEntriesByName('wispkey:list-received', 'mark')[0];"
-            "return {dom: n ? performance.timeOrigin + n.domInteractive : null,"
-            " received: r ? performance.timeOrigin + r.startTime : null};"
-        ) or {}
+        split = start_split(app)
         phases = {key: value - app.requested_ms for key, value in split.items() if value}
         wait = at / 1000 + SETTLE_S - time.time()
         if wait > 0:
@@ -867,22 +883,12 @@ def provider_env(stack: Stack, home: Path, keychain: str) -> dict[str, str]:
 
 def add_account_in_window(env: dict[str, str], provider: str, fill, row: str) -> None:
     """Signs the window in to `provider` (fill types the credentials) and waits for `row`."""
-    for attempt in range(3):
-        app = App(APP_BIN, env)
-        try:
-            app.find("#signin-form, #secrets-table, #secrets-empty")
-            if app.js("return !!document.querySelector('#signin-form');"):
-                app.click(f'label[for="provider-{provider}"]')
-                fill(app)
-                app.click("#signin-button")
-            app.find(row, timeout=60)
-            return
-        except WebDriverError as error:
-            if attempt == 2:
-                raise
-            log(f"{provider} sign-in attempt failed, again: {error}")
-        finally:
-            app.close()
+
+    def choose_and_fill(app: App) -> None:
+        app.click(f'label[for="provider-{provider}"]')
+        fill(app)
+
+    sign_in_in_window(env, choose_and_fill, row, f"{provider} sign-in", timeout=60)
 
 
 def slate_rows(stack: Stack, scratch: Path) -> tuple[dict, dict]:

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use atrium_oauth::DpopClient;
 use atrium_oauth::store::session::Session;
 use atrium_xrpc::HttpClient as _;
-use atrium_xrpc::http::{Method, Request, Response};
+use atrium_xrpc::http::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::client_id::ClientParams;
 use super::resolve::AuthServerMetadata;
-use super::token_wire::{OAuthErrorBody, TokenResponse, now_secs};
+use super::token_wire::{OAuthErrorBody, TokenResponse, form_post, now_secs};
 use crate::http::{HttpClient, SendError, find_send_error};
 use wispkey_core::error::{Error, Result};
 use wispkey_core::secret::SecretString;
@@ -208,13 +208,7 @@ async fn post_form(
     url: &str,
     body: Vec<u8>,
 ) -> std::result::Result<Response<Vec<u8>>, Box<dyn std::error::Error + Send + Sync + 'static>> {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(body)?;
-    dpop.send_http(request).await
+    dpop.send_http(form_post(url, body)?).await
 }
 
 /// A failed request as the sign-in reports it: nothing sent is an unreachable server (safe to

@@ -31,7 +31,7 @@ use tokio::sync::Mutex;
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
 use super::session_store::SessionRecord;
-use super::token_wire::{OAuthErrorBody, TokenResponse, now_secs};
+use super::token_wire::{OAuthErrorBody, TokenResponse, form_post, now_secs};
 use crate::http::{HttpClient, SendError, classify, find_send_error};
 use crate::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::error::{Error, Result};
@@ -353,15 +353,11 @@ impl LiveSession {
     }
 
     async fn post_form(&self, url: &str, form: &SecretString) -> Result<Response<Vec<u8>>> {
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri(url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(form.expose().as_bytes().to_vec())
-            .map_err(|e| Error::PdsUnreachable {
+        let request = form_post(url, form.expose().as_bytes().to_vec()).map_err(|e| {
+            Error::PdsUnreachable {
                 detail: format!("bad URL {url}: {e}"),
-            })?;
+            }
+        })?;
         self.auth_server
             .send_http(request)
             .await

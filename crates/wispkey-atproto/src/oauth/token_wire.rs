@@ -1,6 +1,7 @@
 //! What the authorization server's token endpoint answers, for the code exchange
 //! ([`super::grant`]) and the refresh ([`super::session`]) alike.
 
+use atrium_xrpc::http::{Method, Request};
 use serde::Deserialize;
 
 use super::session_store::{optional_secret_serde, secret_serde};
@@ -34,4 +35,17 @@ pub(super) fn now_secs() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or_default()
+}
+
+/// A form POST to a token, PAR or revocation endpoint, asking for JSON back.
+pub(super) fn form_post(
+    url: &str,
+    body: Vec<u8>,
+) -> std::result::Result<Request<Vec<u8>>, atrium_xrpc::http::Error> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body)
 }

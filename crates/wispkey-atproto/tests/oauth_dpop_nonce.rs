@@ -12,7 +12,6 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oauth_support::*;
-use wispkey_atproto::oauth::SignInOptions;
 
 /// A request the PDS logged: path, status, the nonce its DPoP proof carried, and the one the
 /// answer handed out.
@@ -68,22 +67,7 @@ async fn the_code_exchange_is_sent_once_carrying_the_nonce_the_pushed_request_wa
     let browser =
         consent_browser(&alice, Consent::Authorize, &log).env("WISPKEY_CONSENT_MODE", "api");
 
-    let account = manager
-        .sign_in(
-            "alice.test",
-            &browser,
-            SignInOptions {
-                timeout: Some(Duration::from_secs(60)),
-                ..SignInOptions::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "{e:?}; consent log:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            )
-        });
+    let account = sign_in_expecting_success(&manager, "alice.test", &browser, &log).await;
     let record = stored_session(&vault, &account.did).await;
     let key: serde_json::Value = serde_json::from_str(&field(&record, "dpop_key")).unwrap();
     let x = key["x"].as_str().unwrap().to_owned();

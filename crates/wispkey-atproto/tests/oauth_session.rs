@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use oauth_support::*;
-use wispkey_atproto::oauth::{Account, OAuthManager, SignInOptions, session_item};
+use wispkey_atproto::oauth::{Account, OAuthManager, session_item};
 use wispkey_atproto::xrpc::XrpcTransport;
 use wispkey_core::Error;
 use wispkey_core::vault::Vault;
@@ -17,22 +17,8 @@ use wispkey_core::vault::Vault;
 async fn sign_in(manager: &OAuthManager, stack: &Stack, handle: &str, label: &str) -> Account {
     let account = stack.account(handle).unwrap();
     let log = scratch(label).join("consent.log");
-    manager
-        .sign_in(
-            handle,
-            &consent_browser(&account, Consent::Authorize, &log),
-            SignInOptions {
-                timeout: Some(Duration::from_secs(60)),
-                ..SignInOptions::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "{e:?}; consent log:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            )
-        })
+    let browser = consent_browser(&account, Consent::Authorize, &log);
+    sign_in_expecting_success(manager, handle, &browser, &log).await
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@ use atrium_xrpc::HttpClient as _;
 use atrium_xrpc::http::{Method, Request};
 use wispkey_atproto::http::HttpClient;
 use wispkey_atproto::oauth::{
-    HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, session_item,
+    Account, HandleResolverConfig, IdentityConfig, OAuthConfig, OAuthManager, SignInOptions,
+    session_item,
 };
 use wispkey_atproto::xrpc::{HttpMethod, XrpcRequest, XrpcResponse, XrpcTransport};
 use wispkey_core::browser::CommandBrowser;
@@ -89,6 +90,32 @@ pub fn consent_browser(account: &TestAccount, consent: Consent, log: &Path) -> C
             },
         )
         .env("WISPKEY_CONSENT_LOG", log)
+}
+
+/// Signs `handle` in through `browser` (a [`consent_browser`] writing to `log`) and expects it
+/// to work; a failure shows the consent page's log.
+pub async fn sign_in_expecting_success(
+    manager: &OAuthManager,
+    handle: &str,
+    browser: &CommandBrowser,
+    log: &Path,
+) -> Account {
+    manager
+        .sign_in(
+            handle,
+            browser,
+            SignInOptions {
+                timeout: Some(Duration::from_secs(60)),
+                ..SignInOptions::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "{e:?}; consent log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )
+        })
 }
 
 /// A per-test scratch folder (consent logs): inside the private desktop session's folder when

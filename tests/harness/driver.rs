@@ -43,7 +43,10 @@ impl TauriDriver {
             format!("could not start tauri-driver ({error}); scripts/setup.sh installs it")
         })?;
         let driver = TauriDriver { child, port };
-        driver.wait_until_listening().await?;
+        // tauri-driver listens at once but starts WebKitWebDriver beside it, and a request it
+        // cannot forward yet is answered by closing the connection: wait for both.
+        wait_until_listening("tauri-driver", port).await?;
+        wait_until_listening("WebKitWebDriver", native_port).await?;
         Ok(driver)
     }
 
@@ -56,18 +59,20 @@ impl TauriDriver {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    async fn wait_until_listening(&self) -> TestResult {
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// Waits (up to 15 s, for a loaded machine) until something listens on `port`.
+async fn wait_until_listening(what: &str, port: u16) -> TestResult {
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
         }
-        Err("tauri-driver did not start listening within 5 s".into())
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    Err(format!("{what} did not start listening on port {port} within 15 s").into())
 }
 
 impl Drop for TauriDriver {

@@ -58,7 +58,6 @@ impl TauriDriver {
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
-
 }
 
 /// Waits (up to 15 s, for a loaded machine) until something listens on `port`.

@@ -24,6 +24,7 @@ mod client;
 mod client_id;
 mod grant;
 mod loopback;
+mod nonce_cache;
 mod resolve;
 mod scopes;
 mod session;

@@ -28,6 +28,7 @@ use atrium_xrpc::http::{Method, Request, Response};
 use futures::FutureExt;
 use tokio::sync::Mutex;
 
+use super::nonce_cache::{self, NonceSeeding};
 use super::resolve::IdentityResolver;
 use super::scopes::GrantedScope;
 use super::session_store::SessionRecord;
@@ -80,7 +81,8 @@ pub(crate) struct LiveSession {
     unsaved: AtomicBool,
     /// Separate clients because DPoP nonces are tracked per server and the auth-server client
     /// retries on a 400 `use_dpop_nonce`, the resource client on a 401.
-    resource: DpopClient<HttpClient>,
+    /// Its nonces are remembered across processes (see [`nonce_cache`]).
+    resource: DpopClient<NonceSeeding>,
     auth_server: DpopClient<HttpClient>,
     shared: Arc<Shared>,
 }
@@ -133,8 +135,10 @@ impl LiveSession {
     pub fn new(record: SessionRecord, shared: Arc<Shared>) -> Result<LiveSession> {
         let key = record.dpop_key()?;
         let http = Arc::new(shared.http.clone());
+        let seeding =
+            NonceSeeding::new(shared.http.clone(), nonce_cache::file_in(&shared.lock_dir));
         let resource =
-            DpopClient::new(key.clone(), Arc::clone(&http), false, &None).map_err(|e| {
+            DpopClient::new(key.clone(), Arc::new(seeding), false, &None).map_err(|e| {
                 Error::SessionExpired {
                     detail: format!("the stored DPoP key cannot sign: {e}"),
                 }
@@ -444,13 +448,20 @@ impl LiveSession {
         let http_request = builder.body(body).map_err(|e| Error::PdsUnreachable {
             detail: format!("could not build the request: {e}"),
         })?;
-        let response = self.resource.send_http(http_request).await.map_err(|e| {
-            match find_send_error(&*e) {
-                Some(SendError::Lost(detail)) => Error::ResponseLost {
-                    detail: detail.clone(),
-                },
-                _ => classify(&*e),
+        let response = self.resource.send_http(http_request.clone()).await;
+        // A remembered nonce the server no longer takes: its refusal handed out the fresh one,
+        // which this one resend carries (the server did nothing with the refused request).
+        let response = match response {
+            Ok(response) if is_use_dpop_nonce(&response) => {
+                self.resource.send_http(http_request).await
             }
+            other => other,
+        };
+        let response = response.map_err(|e| match find_send_error(&*e) {
+            Some(SendError::Lost(detail)) => Error::ResponseLost {
+                detail: detail.clone(),
+            },
+            _ => classify(&*e),
         })?;
         Ok(to_xrpc_response(response))
     }
@@ -482,6 +493,17 @@ fn expiring(material: &SessionRecord) -> bool {
     material
         .expires_at
         .is_some_and(|at| at.saturating_sub(REFRESH_MARGIN_SECS) <= now_secs())
+}
+
+fn is_use_dpop_nonce(response: &Response<Vec<u8>>) -> bool {
+    response.status() == 401
+        && response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value.starts_with("DPoP") && value.contains("error=\"use_dpop_nonce\"")
+            })
 }
 
 fn is_invalid_token(response: &XrpcResponse) -> bool {

@@ -93,6 +93,8 @@ impl atrium_xrpc::HttpClient for NonceSeeding {
         request: Request<Vec<u8>>,
     ) -> std::result::Result<Response<Vec<u8>>, Box<dyn StdError + Send + Sync + 'static>> {
         let authority = request.uri().authority().map(|a| a.as_str().to_owned());
+        // Also when the proof carries an older nonce, not only none: atrium does not keep the
+        // nonce its own retry's answer hands out, so this is what brings its store up to date.
         if let Some(authority) = &authority
             && let Some(latest) = self.latest_for(authority)
             && proof_nonce(&request).as_deref() != Some(latest.as_str())

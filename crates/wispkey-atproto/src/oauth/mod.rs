@@ -22,6 +22,7 @@
 
 mod client;
 mod client_id;
+pub mod dns;
 mod grant;
 mod loopback;
 mod nonce_cache;

@@ -136,7 +136,6 @@ struct Cached<T> {
 pub struct IdentityResolver {
     config: IdentityConfig,
     http: HttpClient,
-    dns: tokio::sync::OnceCell<std::result::Result<hickory_resolver::TokioResolver, String>>,
     // A short cache so atrium's second pass over the same identity costs nothing, and a refresh
     // right after sign-in does not re-fetch the same documents.
     handles: Mutex<HashMap<String, Cached<String>>>,
@@ -207,7 +206,6 @@ impl IdentityResolver {
         IdentityResolver {
             config,
             http,
-            dns: tokio::sync::OnceCell::new(),
             handles: Mutex::default(),
             documents: Mutex::default(),
             auth_servers: Mutex::default(),
@@ -379,31 +377,7 @@ impl IdentityResolver {
     }
 
     async fn handle_via_dns(&self, handle: &str) -> std::result::Result<Option<String>, String> {
-        let resolver = self
-            .dns
-            .get_or_init(|| async {
-                hickory_resolver::TokioResolver::builder_tokio()
-                    .map(|builder| builder.build())
-                    .map_err(|e| e.to_string())
-            })
-            .await
-            .as_ref()
-            .map_err(Clone::clone)?;
-        let lookup = match resolver.txt_lookup(format!("_atproto.{handle}.")).await {
-            Ok(lookup) => lookup,
-            Err(e) if e.is_no_records_found() || e.is_nx_domain() => return Ok(None),
-            Err(e) => return Err(e.to_string()),
-        };
-        let records: Vec<String> = lookup
-            .iter()
-            .map(|txt| {
-                txt.txt_data()
-                    .iter()
-                    .map(|part| String::from_utf8_lossy(part).into_owned())
-                    .collect::<String>()
-            })
-            .collect();
-        Ok(did_from_txt_records(&records))
+        super::dns::atproto_did(&super::dns::DnsConfig::system(), handle).await
     }
 
     async fn handle_via_well_known(&self, handle: &str) -> std::result::Result<String, Failure> {
@@ -494,7 +468,7 @@ pub fn normalize_input(input: &str) -> Result<String> {
 }
 
 /// `did=<did>` TXT records; several different DIDs mean the handle is ambiguous: none.
-fn did_from_txt_records(records: &[String]) -> Option<String> {
+pub(super) fn did_from_txt_records(records: &[String]) -> Option<String> {
     let mut dids: Vec<&str> = records
         .iter()
         .filter_map(|record| record.strip_prefix("did="))

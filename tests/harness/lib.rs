@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use driver::TauriDriver;
@@ -123,26 +124,52 @@ impl App {
     ) -> TestResult<App> {
         // Already installed by an earlier launch in this process: that is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let display = PrivateDisplay::start(screen)?;
-        let mut env = [profile.env(), env.to_vec()].concat();
-        env.push(("DISPLAY".into(), display.name().to_owned()));
-        let driver = TauriDriver::start(&env, &profile.log_path()).await?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
             "tauri:options".into(),
             serde_json::json!({ "application": binary }),
         );
-        let client = ClientBuilder::rustls()?
-            .capabilities(capabilities)
-            .connect(&driver.url())
-            .await?;
-        Ok(App {
-            client,
-            _driver: driver,
-            display,
-            _own_profile: None,
-        })
+        let mut attempt = 1;
+        loop {
+            let display = PrivateDisplay::start(screen)?;
+            let mut env = [profile.env(), env.to_vec()].concat();
+            env.push(("DISPLAY".into(), display.name().to_owned()));
+            let driver = TauriDriver::start(&env, &profile.log_path()).await?;
+            let error = match ClientBuilder::rustls()?
+                .capabilities(capabilities.clone())
+                .connect(&driver.url())
+                .await
+            {
+                Ok(client) => {
+                    return Ok(App {
+                        client,
+                        _driver: driver,
+                        display,
+                        _own_profile: None,
+                    });
+                }
+                Err(error) => error,
+            };
+            // A CI log keeps only the test's output: say what tauri-driver, WebKit and the app
+            // printed.
+            let report = format!(
+                "no WebDriver session ({error}); the end of {}:\n{}",
+                profile.log_path().display(),
+                last_lines(&profile.log_path(), 40)
+            );
+            // The connection closed with no answer at all (seen twice in CI under load, cause
+            // not found): stop everything this attempt started and try once more, saying so.
+            // An answer, even an error, is the app's or WebKit's word and is not retried.
+            if attempt == 1 && matches!(error, NewSessionError::FailedC(_)) {
+                eprintln!("{report}\nStarting tauri-driver, WebKitWebDriver and the app again.");
+                drop(driver);
+                drop(display);
+                attempt += 1;
+                continue;
+            }
+            return Err(report.into());
+        }
     }
 
     /// Waits (up to 15 s) for an element to be present and returns it.
@@ -299,5 +326,17 @@ impl App {
     pub async fn close(self) -> TestResult {
         self.client.close().await?;
         Ok(())
+    }
+}
+
+/// The last `count` lines of a log, or why it could not be read.
+fn last_lines(path: &Path, count: usize) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let lines: Vec<&str> = text.lines().collect();
+            lines[lines.len().saturating_sub(count)..].join("\n")
+        }
+        Err(error) => format!("(unreadable: {error})"),
     }
 }

@@ -48,6 +48,16 @@ fn answer(query: &Query, id: u16, flags: u16, records: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// A TXT record for the question's name (a compression pointer to it), in these strings.
+/// An answer naming a DID other than [`DID`], which a lookup must never return.
+fn forged(query: &Query, id: u16) -> Vec<u8> {
+    answer(
+        query,
+        id,
+        NO_ERROR,
+        &[txt(&["did=did:plc:forgedforgedforgedforged"])],
+    )
+}
+
 fn txt(strings: &[&str]) -> Vec<u8> {
     let mut data = Vec::new();
     for string in strings {
@@ -195,12 +205,7 @@ async fn a_truncated_udp_answer_is_asked_again_over_tcp() {
 #[tokio::test]
 async fn an_answer_with_another_id_is_ignored_until_the_right_one_arrives() {
     let (server, _task) = udp_server(|query| {
-        let forged = answer(
-            query,
-            query.id.wrapping_add(1),
-            NO_ERROR,
-            &[txt(&["did=did:plc:forgedforgedforgedforged"])],
-        );
+        let forged = forged(query, query.id.wrapping_add(1));
         let real = answer(query, query.id, NO_ERROR, &[txt(&[&format!("did={DID}")])]);
         vec![Reply::FromServer(forged), Reply::FromServer(real)]
     })
@@ -214,12 +219,7 @@ async fn an_answer_with_another_id_is_ignored_until_the_right_one_arrives() {
 #[tokio::test]
 async fn an_answer_from_another_port_is_ignored() {
     let (server, _task) = udp_server(|query| {
-        let forged = answer(
-            query,
-            query.id,
-            NO_ERROR,
-            &[txt(&["did=did:plc:forgedforgedforgedforged"])],
-        );
+        let forged = forged(query, query.id);
         let real = answer(query, query.id, NO_ERROR, &[txt(&[&format!("did={DID}")])]);
         vec![Reply::FromElsewhere(forged), Reply::FromServer(real)]
     })
@@ -235,12 +235,7 @@ async fn an_answer_to_another_question_is_ignored() {
     let (server, _task) = udp_server(|query| {
         let mut other = query.clone();
         other.question = b"\x08_atproto\x03bob\x04test\x00\x00\x10\x00\x01".to_vec();
-        let forged = answer(
-            &other,
-            query.id,
-            NO_ERROR,
-            &[txt(&["did=did:plc:forgedforgedforgedforged"])],
-        );
+        let forged = forged(&other, query.id);
         vec![Reply::FromServer(forged)]
     })
     .await;

@@ -158,8 +158,8 @@ impl App {
                 profile.log_path().display(),
                 last_lines(&profile.log_path(), 40)
             );
-            // The connection closed with no answer at all (seen twice in CI under load, cause
-            // not found): stop everything this attempt started and try once more, saying so.
+            // The connection closed with no answer at all (seen twice under load, once in CI;
+            // cause not found): stop everything this attempt started and try once more, saying so.
             // An answer, even an error, is the app's or WebKit's word and is not retried.
             if attempt == 1 && matches!(error, NewSessionError::FailedC(_)) {
                 eprintln!("{report}\nStarting tauri-driver, WebKitWebDriver and the app again.");

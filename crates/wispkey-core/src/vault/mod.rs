@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
+use store::Access;
 
 /// How long one keychain call may take before we report it as locked or not answering.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -72,14 +73,21 @@ impl Vault {
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
         let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
         deadline::run(self.timeout, move |progress, link| {
-            items::store(&store::open(&service, progress, link)?, &account, &value)
+            items::store(
+                &store::open(&service, progress, link, Access::Write)?,
+                &account,
+                &value,
+            )
         })
     }
 
     pub fn read(&self, account: &str) -> Result<SecretString> {
         let (service, account) = (self.service.clone(), account.to_owned());
         deadline::run(self.timeout, move |progress, link| {
-            items::read(&store::open(&service, progress, link)?, &account)
+            items::read(
+                &store::open(&service, progress, link, Access::Read)?,
+                &account,
+            )
         })
     }
 
@@ -88,8 +96,22 @@ impl Vault {
     pub fn delete(&self, account: &str) -> Result<()> {
         let (service, account) = (self.service.clone(), account.to_owned());
         deadline::run(self.timeout, move |progress, link| {
-            items::delete(&store::open(&service, progress, link)?, &account)
+            items::delete(
+                &store::open(&service, progress, link, Access::Write)?,
+                &account,
+            )
         })
+    }
+
+    /// Opens the keychain connection on the keychain thread now, without waiting for it: a
+    /// process that will read the keychain soon starts the D-Bus handshake and the key
+    /// exchange while it does other start-up work. A failure here is not reported; the first
+    /// vault call meets it again and says so.
+    pub fn connect_ahead() {
+        let _ = worker::submit(Box::new(|progress, link| {
+            let _ = link.warm();
+            progress.tick();
+        }));
     }
 
     /// Raises the system's own unlock prompt and waits (up to [`UNLOCK_TIMEOUT`]) for the

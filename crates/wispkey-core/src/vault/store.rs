@@ -12,6 +12,15 @@
 use crate::error::Result;
 use crate::secret::SecretString;
 
+/// What a vault call does with the keychain: a write must know first that the collection is
+/// unlocked (writing to a locked one raises a prompt and blocks); a read may rely on an answer
+/// to that question from a moment ago.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    Read,
+    Write,
+}
+
 pub(super) trait Store {
     fn get(&self, item: &str) -> Result<SecretString>;
     /// Writes `value` as is; the caller has checked its size.
@@ -30,14 +39,21 @@ mod linux {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::ffi::OsString;
+    use std::time::{Duration, Instant};
 
     use dbus_secret_service::{Collection, EncryptionType, Item, Path, SecretService};
 
-    use super::Store;
+    use super::{Access, Store};
     use crate::error::{Error, Result};
     use crate::secret::SecretString;
     use crate::vault::classify;
     use crate::vault::deadline::Progress;
+
+    /// How long a "not locked" answer stands for reads. A command reads several items in a few
+    /// milliseconds, and asking before each read cost a round trip each. A read that comes just
+    /// after the collection locked still says so when the store lists the item as locked
+    /// (gnome-keyring does); a write always asks first.
+    const UNLOCKED_ANSWER_STANDS_FOR: Duration = Duration::from_secs(1);
 
     /// The collection the keyring crate writes to, named by its `target` attribute.
     const TARGET: &str = "default";
@@ -54,6 +70,8 @@ mod linux {
     struct Open {
         bus: Option<OsString>,
         service: SecretService,
+        /// When the default collection last answered that it is not locked.
+        unlocked_at: Option<Instant>,
     }
 
     impl Link {
@@ -66,8 +84,31 @@ mod linux {
             }
             self.open = None;
             let service = SecretService::connect(EncryptionType::Dh).map_err(error)?;
-            self.open = Some(Open { bus, service });
+            self.open = Some(Open {
+                bus,
+                service,
+                unlocked_at: None,
+            });
             Ok(true)
+        }
+
+        /// Opens the connection and its encrypted session now, so that the first vault call
+        /// does not wait for the handshake and the key exchange.
+        pub(in crate::vault) fn warm(&mut self) -> Result<()> {
+            self.connect().map(|_| ())
+        }
+
+        fn unlocked_recently(&self) -> bool {
+            self.open
+                .as_ref()
+                .and_then(|open| open.unlocked_at)
+                .is_some_and(|at| at.elapsed() < UNLOCKED_ANSWER_STANDS_FOR)
+        }
+
+        fn saw_unlocked(&mut self) {
+            if let Some(open) = self.open.as_mut() {
+                open.unlocked_at = Some(Instant::now());
+            }
         }
 
         fn service(&self) -> Result<&SecretService> {
@@ -92,22 +133,29 @@ mod linux {
 
     /// Uses the kept connection (opening it if need be), and says at once if the default
     /// collection is locked: writing to it would raise an unlock prompt and wait for it (the
-    /// vault never prompts on its own).
+    /// vault never prompts on its own). A read skips the question when it was answered "not
+    /// locked" within [`UNLOCKED_ANSWER_STANDS_FOR`].
     pub(in crate::vault) fn open<'link>(
         service: &str,
         progress: &Progress,
         link: &'link mut Link,
+        access: Access,
     ) -> Result<SecretServiceStore<'link>> {
+        let skip_question = access == Access::Read && link.unlocked_recently();
         let store = SecretServiceStore {
             link: RefCell::new(link),
             name: service.to_owned(),
             progress: progress.clone(),
             found: RefCell::default(),
         };
+        if skip_question {
+            return Ok(store);
+        }
         match store.call(default_collection_locked) {
             Ok(true) => return Err(Error::KeychainIsLocked),
+            Ok(false) => store.link.borrow_mut().saw_unlocked(),
             // No default collection: a write will say so; a read may still find items.
-            Ok(false) | Err(Error::KeychainMissing { .. }) => {}
+            Err(Error::KeychainMissing { .. }) => {}
             Err(other) => return Err(other),
         }
         Ok(store)
@@ -286,7 +334,7 @@ mod linux {
 
 #[cfg(not(target_os = "linux"))]
 mod native {
-    use super::Store;
+    use super::{Access, Store};
     use crate::error::Result;
     use crate::secret::SecretString;
     use crate::vault::classify;
@@ -301,10 +349,18 @@ mod native {
     #[derive(Default)]
     pub(in crate::vault) struct Link;
 
+    impl Link {
+        /// Nothing to open ahead of time here.
+        pub(in crate::vault) fn warm(&mut self) -> Result<()> {
+            Ok(())
+        }
+    }
+
     pub(in crate::vault) fn open(
         service: &str,
         progress: &Progress,
         _link: &mut Link,
+        _access: Access,
     ) -> Result<KeyringStore> {
         Ok(KeyringStore {
             name: service.to_owned(),

@@ -20,6 +20,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command uses the keychain: all but the history and checking a delivery
+    /// against a secret given on the terminal.
+    pub fn touches_keychain(&self) -> bool {
+        !matches!(
+            self.command,
+            Command::Log { .. } | Command::Verify { stored: None, .. }
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the accounts signed in on this machine (provider, label, id).

@@ -20,6 +20,11 @@ use crate::failure::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.touches_keychain() {
+        // The keychain connection's handshake and key exchange run on the keychain thread
+        // while the runtime and the app are set up; the first read then finds it open.
+        wispkey_core::vault::Vault::connect_ahead();
+    }
     // The same log folder as the window. Without one the command still runs: its output is
     // what a terminal user reads anyway.
     let _ = wispkey_app::logging::init("cli");
@@ -44,9 +49,12 @@ fn run(cli: Cli) -> failure::Outcome<u8> {
         .map_err(|error| internal(error.to_string()))?;
     let app = wispkey_app::App::load(wispkey_app::default_config_dir().as_deref())?;
     let task = runtime.spawn(async move { verbs::run(&app, cli).await });
-    runtime
-        .block_on(task)
-        .map_err(|error| internal(error.to_string()))?
+    let outcome = runtime.block_on(task);
+    // The verb has awaited everything it started (a token is stored and read back before it
+    // returns); the idle worker and blocking-pool threads need not be woken and joined one by
+    // one before the process exits.
+    runtime.shutdown_background();
+    outcome.map_err(|error| internal(error.to_string()))?
 }
 
 fn internal(detail: String) -> Failure {

@@ -63,13 +63,7 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(request_timeout: Duration) -> Result<Self> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("wispkey/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10).min(request_timeout))
-            .timeout(request_timeout)
-            // A redirect would replay a DPoP-bound request to another URL; none of the
-            // endpoints we call is supposed to redirect.
-            .redirect(reqwest::redirect::Policy::none())
+        let client = net::client::builder(Duration::from_secs(10), request_timeout)
             .build()
             .map_err(|e| Error::PdsUnreachable {
                 detail: format!("could not set up the HTTP client: {e}"),

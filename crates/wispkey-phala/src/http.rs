@@ -37,11 +37,7 @@ impl PhalaHttp {
     /// `base_url`: https, or http to a loopback address (the local service).
     pub fn new(base_url: &str) -> Result<Self> {
         let base = checked_base_url(base_url)?;
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("wispkey/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
+        let client = net::client::builder(CONNECT_TIMEOUT, REQUEST_TIMEOUT)
             .build()
             .map_err(|error| Error::ServiceUnreachable {
                 detail: format!("could not set up the HTTP client: {error}"),

@@ -16,7 +16,7 @@ use wispkey_app::staged::{StagedFinish, StagedStatus};
 use wispkey_app::tools::{OverdueSummary, ReceiverTestPlan};
 use wispkey_app::views::{
     ClipboardCopy, DeleteOutcome, IpcError, IssuedExtra, IssuedSecret, KeychainStatus, SecretRow,
-    SignInInput,
+    SignInInput, StartUpList,
 };
 use wispkey_core::history::{
     BrokenLink, ChainCheck, HistoryEntry, HistoryFilter, HistoryOperation, HistoryOutcome,
@@ -62,6 +62,7 @@ fn declarations(cfg: &Config) -> Vec<(String, String)> {
         SignOutOutcome,
         Fact,
         SecretRow,
+        StartUpList,
         SignInFinished,
         IssuedExtra,
         IssuedSecret,

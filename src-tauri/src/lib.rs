@@ -14,6 +14,9 @@ pub fn run() -> tauri::Result<()> {
     if let Err(why) = wispkey_app::logging::init("desktop") {
         eprintln!("Wispkey runs without a log file: {why}");
     }
+    // The keychain's handshake and key exchange run on the keychain thread while the window
+    // is set up; the start-up restore then finds the connection open.
+    wispkey_core::vault::Vault::connect_ahead();
     // The OAuth flow (atrium's resolver, PAR, DPoP retries) nests deep futures; in debug builds
     // they overflow tokio's default 2 MiB worker stacks, so commands get a runtime with more.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -34,6 +37,12 @@ pub fn run() -> tauri::Result<()> {
             app.manage(wispkey_app::App::load(config_dir.as_deref())?);
             early_start::spawn(app.handle());
             reminder_notification::register(app.handle())?;
+            // The window is made here, after the start-up work has begun, not by Tauri before
+            // this hook (the config says `create: false`): building the webview takes a good
+            // part of start-up, and the restore and the first list now run beside it.
+            for window in app.config().app.windows.clone() {
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &window)?.build()?;
+            }
             Ok(())
         })
         .on_window_event(close_guard::on_window_event)

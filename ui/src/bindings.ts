@@ -243,6 +243,8 @@ maxAgeDays: number,
  */
 overdue: boolean, };
 
+export type StartUpList = { account: AccountRef, rows: Array<SecretRow>, };
+
 export type SignInFinished = { account: AccountView | null, error: IpcError | null, };
 
 export type IssuedExtra = { id: string, label: string, note: string, token: string, stored: boolean, storeError: IpcError | null, };
@@ -541,6 +543,7 @@ export type Commands = {
   staged_switch: { args: { account: AccountRef; oldId: string; chosen: Array<string> | null; one: boolean }; returns: StagedRotation };
   staged_test_receiver: { args: { account: AccountRef; oldId: string; url: string }; returns: ReceiverTestResult };
   staged_vouch_tested: { args: { account: AccountRef; oldId: string }; returns: StagedRotation };
+  start_up_list: { args: Record<string, never>; returns: StartUpList | null };
   store_pasted_secret: { args: { account: AccountRef; secretId: string; secret: string }; returns: null };
   test_receiver: { args: { account: AccountRef; secretId: string; url: string }; returns: ReceiverTestResult };
   unlock_keychain: { args: Record<string, never>; returns: null };

@@ -36,7 +36,7 @@ pub use tokio_util::sync::CancellationToken;
 use crate::early::{Early, EarlyStart};
 use crate::registry::Registry;
 use crate::settings::{CustomSetting, NetworkSettings};
-use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, sort_for_list};
+use crate::views::{ClipboardCopy, KeychainStatus, SecretRow, StartUpList, sort_for_list};
 
 /// The folder the desktop app and the CLI share for `settings.json` and `preferences.json`
 /// (the app's identifier under the platform's config folder, as Tauri resolves it).
@@ -169,8 +169,10 @@ impl App {
     /// first `restore_accounts` and list to take. Requests cut short in an earlier run are
     /// marked first, so the list says which stored copies may be out of date.
     pub async fn early_start(&self, mut start: EarlyStart) {
+        let began = std::time::Instant::now();
         let _ = self.interrupted_operations().await;
         let accounts = self.restore_accounts_now().await;
+        let restored_ms = began.elapsed().as_millis();
         let first = accounts
             .as_ref()
             .ok()
@@ -181,6 +183,13 @@ impl App {
             let rows = self.list_now(&account).await;
             start.list(account, rows);
         }
+        // What a slow start spent its time on, in the log a bug report carries.
+        tracing::info!(
+            target: "wispkey::start",
+            restored_ms,
+            listed_ms = began.elapsed().as_millis(),
+            "start-up work done"
+        );
     }
 
     /// The network settings this app runs with that differ from production; empty in
@@ -373,6 +382,28 @@ impl App {
     pub async fn list_secrets(&self, account: &AccountRef) -> Result<Vec<SecretRow>> {
         match self.early.take_list(account).await {
             Some(listed) => listed,
+            None => self.list_now(account).await,
+        }
+    }
+
+    /// The first account's list as start-up fetched it (see [`App::early_start`]), once; `None`
+    /// when start-up has none to give (no account, it failed, or it is stale): the window then
+    /// asks for the list itself.
+    pub async fn start_up_list(&self) -> Option<StartUpList> {
+        self.early
+            .take_first_list()
+            .await
+            .map(|(account, rows)| StartUpList { account, rows })
+    }
+
+    /// [`App::list_secrets`] for a reader that only counts: it gets its own copy of the list
+    /// start-up fetched, so neither it nor the window's first list asks the server again.
+    pub(crate) async fn list_secrets_to_count(
+        &self,
+        account: &AccountRef,
+    ) -> Result<Vec<SecretRow>> {
+        match self.early.take_list_to_count(account).await {
+            Some(rows) => Ok(rows),
             None => self.list_now(account).await,
         }
     }

@@ -23,6 +23,9 @@ pub(crate) struct Fetched {
     begun: bool,
     accounts: Option<Result<Vec<AccountView>>>,
     list: Option<(AccountRef, Instant, Result<Vec<SecretRow>>)>,
+    /// The same list for the overdue summary, which only counts (taken apart from the
+    /// window's, so neither has to ask the server again).
+    to_count: Option<(AccountRef, Instant, Vec<SecretRow>)>,
 }
 
 /// Held by the start-up work while it runs: a call that comes meanwhile waits for it.
@@ -42,7 +45,11 @@ impl EarlyStart {
     }
 
     pub(crate) fn list(&mut self, account: AccountRef, rows: Result<Vec<SecretRow>>) {
-        self.guard.list = Some((account, Instant::now(), rows));
+        let now = Instant::now();
+        if let Ok(rows) = &rows {
+            self.guard.to_count = Some((account.clone(), now, rows.clone()));
+        }
+        self.guard.list = Some((account, now, rows));
     }
 }
 
@@ -60,6 +67,35 @@ impl Early {
     /// The accounts start-up restored, once; waits while start-up is still at it.
     pub(crate) async fn take_accounts(&self) -> Option<Result<Vec<AccountView>>> {
         self.fetched.lock().await.accounts.take()
+    }
+
+    /// The list start-up fetched (for its first account), once, if it succeeded and is fresh:
+    /// for the window, which asks for it beside the accounts, before it knows the account.
+    /// Taken this way, a later list of that account asks the server.
+    pub(crate) async fn take_first_list(&self) -> Option<(AccountRef, Vec<SecretRow>)> {
+        let mut fetched = self.fetched.lock().await;
+        match fetched.list.take() {
+            Some((account, at, Ok(rows))) if at.elapsed() < LIST_FRESH_FOR => Some((account, rows)),
+            // A failed one stays for the list call that follows, which then reports it.
+            Some(failed @ (_, _, Err(_))) => {
+                fetched.list = Some(failed);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `account`'s list as start-up fetched it, once, for a reader that only counts (the
+    /// overdue summary, asked for as the window opens): the window's own first list is taken
+    /// apart. `None` if there is none, it failed, or it is stale.
+    pub(crate) async fn take_list_to_count(&self, account: &AccountRef) -> Option<Vec<SecretRow>> {
+        let mut fetched = self.fetched.lock().await;
+        match fetched.to_count.take() {
+            Some((listed, at, rows)) if listed == *account && at.elapsed() < LIST_FRESH_FOR => {
+                Some(rows)
+            }
+            _ => None,
+        }
     }
 
     /// `account`'s list as start-up fetched it, once; waits while start-up is still at it. A

@@ -59,7 +59,7 @@ impl App {
         let mut overdue = 0u32;
         let mut unchecked = 0u32;
         for account in self.restore_accounts().await? {
-            match self.list_secrets(&account.account).await {
+            match self.list_secrets_to_count(&account.account).await {
                 Ok(rows) => {
                     overdue += u32::try_from(rows.iter().filter(|row| row.overdue).count())
                         .unwrap_or(u32::MAX);

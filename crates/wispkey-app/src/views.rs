@@ -30,6 +30,14 @@ impl From<wispkey_core::Error> for IpcError {
     }
 }
 
+/// The list start-up fetched for the first account, for the window's first screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StartUpList {
+    pub account: wispkey_core::AccountRef,
+    pub rows: Vec<SecretRow>,
+}
+
 /// One row of the list. Times are RFC 3339 strings; the UI formats them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -84,3 +84,117 @@ async fn without_start_up_work_every_call_asks_for_itself() {
     let cli = app(&vault, &phala, &config);
     assert!(cli.restore_accounts().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_overdue_summary_and_the_window_share_the_start_up_list_without_asking_again() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: run through scripts/desktop-session.sh"
+    );
+    let phala = PrivatePhala::start(&[]).unwrap();
+    let workspace = phala.create_workspace("early-overdue").await.unwrap();
+    let control = phala.control();
+    control
+        .add_webhook_created_at(
+            &workspace,
+            "https://one.example/hook",
+            &Utc::now().to_rfc3339(),
+        )
+        .await
+        .unwrap();
+    let vault = Vault::new(unique_name("place.wisp.wispkey.early-test"));
+    let config = scratch_dir("wispkey-early").unwrap();
+    let no_browser = |_: &str| Err::<(), String>("no browser in this test".into());
+    let signed_in = app(&vault, &phala, &config)
+        .sign_in(
+            "phala",
+            SignInRequest::ApiKey {
+                key: SecretString::new(workspace.api_key.clone()),
+            },
+            &no_browser,
+        )
+        .await
+        .unwrap();
+
+    let restarted = app(&vault, &phala, &config);
+    let start = restarted.begin_early_start().unwrap();
+    restarted.early_start(start).await;
+    let at_start = restarted.restore_accounts().await.unwrap();
+    assert_eq!(at_start.len(), 1);
+    control
+        .add_webhook_created_at(
+            &workspace,
+            "https://two.example/hook",
+            &Utc::now().to_rfc3339(),
+        )
+        .await
+        .unwrap();
+
+    // However the window's first list and its reminder summary are ordered, neither asks the
+    // server: both get start-up's list (without the webhook added since).
+    let requests_before = control.log().await.unwrap().len();
+    let summary = restarted.overdue_summary().await.unwrap();
+    assert_eq!(summary.unchecked_accounts, 0);
+    let first = restarted.list_secrets(&signed_in.account).await.unwrap();
+    assert_eq!(control.log().await.unwrap().len(), requests_before);
+    // The next list asks the server.
+    let second = restarted.list_secrets(&signed_in.account).await.unwrap();
+    assert_eq!(second.len(), first.len() + 1);
+}
+
+#[tokio::test]
+async fn the_window_takes_the_start_up_list_before_it_knows_the_account() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: run through scripts/desktop-session.sh"
+    );
+    let phala = PrivatePhala::start(&[]).unwrap();
+    let workspace = phala.create_workspace("early-first").await.unwrap();
+    let control = phala.control();
+    control
+        .add_webhook_created_at(
+            &workspace,
+            "https://one.example/hook",
+            &Utc::now().to_rfc3339(),
+        )
+        .await
+        .unwrap();
+    let vault = Vault::new(unique_name("place.wisp.wispkey.early-test"));
+    let config = scratch_dir("wispkey-early").unwrap();
+    let no_browser = |_: &str| Err::<(), String>("no browser in this test".into());
+    let signed_in = app(&vault, &phala, &config)
+        .sign_in(
+            "phala",
+            SignInRequest::ApiKey {
+                key: SecretString::new(workspace.api_key.clone()),
+            },
+            &no_browser,
+        )
+        .await
+        .unwrap();
+
+    let restarted = app(&vault, &phala, &config);
+    let start = restarted.begin_early_start().unwrap();
+    // Asked beside the accounts, while start-up still runs: it waits for start-up's list.
+    let ((), first) = tokio::join!(restarted.early_start(start), restarted.start_up_list());
+    let first = first.unwrap();
+    assert_eq!(first.account, signed_in.account);
+    assert_eq!(first.rows.len(), 1);
+    // Once: the next call has nothing, and a list of that account asks the server.
+    assert!(restarted.start_up_list().await.is_none());
+    let requests_before = control.log().await.unwrap().len();
+    restarted.list_secrets(&signed_in.account).await.unwrap();
+    assert!(control.log().await.unwrap().len() > requests_before);
+}
+
+#[tokio::test]
+async fn without_an_account_start_up_has_no_list_to_give() {
+    let phala = PrivatePhala::start(&[]).unwrap();
+    let vault = Vault::new(unique_name("place.wisp.wispkey.early-test"));
+    let config = scratch_dir("wispkey-early").unwrap();
+    let fresh = app(&vault, &phala, &config);
+    let start = fresh.begin_early_start().unwrap();
+    fresh.early_start(start).await;
+    assert!(fresh.start_up_list().await.is_none());
+    assert!(fresh.restore_accounts().await.unwrap().is_empty());
+}

@@ -2,7 +2,7 @@
 //! The work is in `wispkey_app::App`.
 
 use tauri::State;
-use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow, take_secret};
+use wispkey_app::views::{DeleteOutcome, IssuedSecret, SecretRow, StartUpList, take_secret};
 use wispkey_app::{App, IpcError};
 use wispkey_core::AccountRef;
 use wispkey_core::provider::Dependent;
@@ -14,6 +14,13 @@ pub async fn list_secrets(
     account: AccountRef,
 ) -> Result<Vec<SecretRow>, IpcError> {
     Ok(app.list_secrets(&account).await?)
+}
+
+/// The first account's list as start-up fetched it, once; asked beside the accounts, so the
+/// first screen needs no second round trip. `null`: ask `list_secrets`.
+#[tauri::command]
+pub async fn start_up_list(app: State<'_, App>) -> Result<Option<StartUpList>, IpcError> {
+    Ok(app.start_up_list().await)
 }
 
 #[tauri::command]

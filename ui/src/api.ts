@@ -16,6 +16,7 @@ const READS_ONLY: ReadonlySet<keyof Commands> = new Set<keyof Commands>([
   "interrupted_requests",
   "restore_accounts",
   "list_secrets",
+  "start_up_list",
   "overdue_summary",
   "get_preferences",
   "keychain_status",

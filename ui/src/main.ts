@@ -1,6 +1,6 @@
 import { listen } from "@tauri-apps/api/event";
 import { beforeChanges, call, type IpcError } from "./api";
-import type { AccountView, InFlight, ProviderDescriptor, SignInFinished, SignInInput } from "./bindings";
+import type { AccountView, InFlight, ProviderDescriptor, SecretRow, SignInFinished, SignInInput } from "./bindings";
 import { clipboard } from "./clipboard";
 import { showCustomNetwork } from "./network-line";
 import { descriptorFor, sameAccount } from "./providers";
@@ -111,7 +111,7 @@ async function signOut(account: AccountView) {
   }
 }
 
-function showSecrets(account: AccountView) {
+function showSecrets(account: AccountView, firstList?: Promise<SecretRow[]>) {
   if (!root) return;
   // Only accounts of known providers are kept (see start), so this is found.
   const provider = descriptorFor(providers, account.account);
@@ -134,7 +134,7 @@ function showSecrets(account: AccountView) {
         announce(`Signed in again as ${updated.label}.`);
       },
       cancelReauthorize: () => void call("cancel_sign_in", {}),
-    }, mine),
+    }, mine, firstList),
   );
 }
 
@@ -143,6 +143,18 @@ function showSecrets(account: AccountView) {
 document.addEventListener("keydown", (event) => {
   if (event.key === "F5" || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "r")) event.preventDefault();
 });
+
+/** How long the first screen waits for its list before it shows "Loading…" instead. */
+const FIRST_LIST_GRACE_MS = 200;
+
+/** Waits until `answer` settles, but no longer than [`FIRST_LIST_GRACE_MS`]. */
+async function shortly(answer: Promise<unknown>): Promise<void> {
+  const settled = answer.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, FIRST_LIST_GRACE_MS))]);
+}
 
 async function start() {
   // Rust's events (clipboard cleared, close refused, reminder snoozed) are listened to once they
@@ -155,6 +167,8 @@ async function start() {
   const providersAnswer = call("providers", {});
   const interruptedAnswer = call("interrupted_requests", {}).catch(() => []);
   const restoreAnswer = call("restore_accounts", {});
+  // The list Rust fetched while this page loaded, if any: it belongs to the first account.
+  const startUpAnswer = call("start_up_list", {}).catch(() => null);
   // Awaited below; this only keeps a refusal from counting as unhandled if providers fails first.
   restoreAnswer.catch(() => undefined);
   try {
@@ -171,8 +185,18 @@ async function start() {
     // An account of a provider this build does not know cannot be shown; it stays in the keychain.
     accounts = restored.filter((account) => descriptorFor(providers, account.account) !== undefined);
     const first = accounts[0];
-    if (first) showSecrets(first);
-    else showSignIn();
+    if (first) {
+      // The list is in hand before the screen is built (start-up's, or asked for now and
+      // waited for a moment), so the first frame shows it instead of a "Loading…" frame
+      // whose layout and paint the list would then wait behind.
+      const startUp = await startUpAnswer;
+      const firstList =
+        startUp !== null && sameAccount(startUp.account, first.account)
+          ? Promise.resolve(startUp.rows)
+          : call("list_secrets", { account: first.account });
+      await shortly(firstList);
+      showSecrets(first, firstList);
+    } else showSignIn();
   } catch (error) {
     showSignIn((error as IpcError).message);
   }

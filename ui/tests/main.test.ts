@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AccountView, ProviderDescriptor } from "../src/bindings";
-import { $, account, aliceRef, calls, flush, installFakeIpc, keyringAccount, on, rotateOnly, submit, type, wisp } from "./ipc";
+import { $, account, aliceRef, calls, flush, installFakeIpc, keyringAccount, on, rotateOnly, secret, submit, type, wisp } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -83,6 +83,20 @@ describe("app", () => {
     await flush();
     expect($("#keychain-status").textContent).toBe("The keychain is locked or not answering.");
     expect($("#keychain-status").hidden).toBe(false);
+  });
+
+  it("the first screen shows the list start-up fetched, without asking for it again", async () => {
+    on("start_up_list", () => ({ account: aliceRef, rows: [secret("from-start-up")] }));
+    await start([account, bob]);
+    expect($("#secrets-table").textContent).toContain("from-start-up");
+    expect(calls("list_secrets")).toEqual([]);
+  });
+
+  it("a start-up list of another account is not shown: the first account's list is asked for", async () => {
+    on("start_up_list", () => ({ account: { provider: "wisp", id: "did:plc:bob" }, rows: [secret("bobs")] }));
+    await start([account, bob]);
+    expect(calls("list_secrets")).toEqual([{ account: aliceRef }]);
+    expect(document.body.textContent).not.toContain("bobs");
   });
 
   it("restores every account and switches between them", async () => {

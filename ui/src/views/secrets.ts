@@ -49,6 +49,8 @@ export function secretsView(
   accounts: readonly AccountView[],
   actions: SecretsActions,
   interrupted: readonly InFlight[] = [],
+  /** The first list, when the caller asked for it already (see main.ts). */
+  firstList?: Promise<SecretRow[]>,
 ): HTMLElement {
   const operations = provider.operations.filter((operation) => allows(provider, account, operation));
   const canCreate = operations.includes("create");
@@ -103,7 +105,6 @@ export function secretsView(
   const clipboardSlot = h("div", { class: "clipboard-slot" });
   const notice = capabilityNotice(account, provider, actions);
   const reminder = reminderBanner();
-  checkOverdue(reminder);
   const overdueFirst = h("input", { type: "checkbox", id: "overdue-first" });
   overdueFirst.addEventListener("change", () => list.setOverdueFirst(overdueFirst.checked));
 
@@ -194,7 +195,9 @@ export function secretsView(
     body.setAttribute("aria-busy", "true");
     if (!loaded) body.replaceChildren(h("p", { id: "secrets-loading", class: "muted loading" }, "Loading your signing secrets…"));
     try {
-      const rows = await call("list_secrets", { account: account.account });
+      const answer = firstList ?? call("list_secrets", { account: account.account });
+      firstList = undefined;
+      const rows = await answer;
       if (sequence === loadSequence) {
         loadProblem.hidden = true;
         showRows(rows);
@@ -332,9 +335,14 @@ export function secretsView(
   call("get_preferences", {})
     .then((saved) => context.preferencesChanged(saved))
     .catch(() => {}); // the defaults serve; Settings shows the error if it persists
+  // The reminder summary lists every account: asked once this list is up, so it never
+  // competes with it (it counts from its own copy of the list start-up fetched).
   load(false)
     .catch(() => {})
-    .finally(() => tellInterrupted(interrupted));
+    .finally(() => {
+      tellInterrupted(interrupted);
+      checkOverdue(reminder);
+    });
 
   return screen;
 }

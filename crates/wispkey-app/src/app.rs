@@ -268,9 +268,11 @@ impl App {
         }
     }
 
+    /// Every provider restores at once: their keychain reads then queue back to back on the
+    /// keychain thread instead of each waiting for the previous provider's. Accounts come in
+    /// the registry's order; the first provider's error, in that order, is the answer.
     async fn restore_accounts_now(&self) -> Result<Vec<AccountView>> {
-        let mut all = Vec::new();
-        for kind in self.registry.kinds() {
+        let restores = self.registry.kinds().map(|kind| async move {
             let accounts = kind.restore().await?;
             if kind.had_legacy_token_items() {
                 for account in &accounts {
@@ -279,7 +281,11 @@ impl App {
                     let _ = self.tokens.migrate_legacy(&account.account).await;
                 }
             }
-            all.extend(accounts);
+            Ok::<_, wispkey_core::Error>(accounts)
+        });
+        let mut all = Vec::new();
+        for accounts in futures::future::join_all(restores).await {
+            all.extend(accounts?);
         }
         Ok(all)
     }

@@ -34,6 +34,8 @@ export function reminderBanner(): ReminderBanner {
   }
   return Object.assign(banner, {
     show(summary: OverdueSummary) {
+      // Says the start-up check is done (shown or not): what the end-to-end tests wait for.
+      banner.dataset.checked = "";
       // The desktop notification says the same and can snooze it: hear that (window-events.ts).
       if (summary.notification !== null) needWindowEvents();
       banner.hidden = summary.notification === null;

@@ -496,20 +496,26 @@ fn expiring(material: &SessionRecord) -> bool {
 }
 
 fn is_use_dpop_nonce(response: &Response<Vec<u8>>) -> bool {
-    response.status() == 401
-        && response
-            .headers()
-            .get("www-authenticate")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| {
-                value.starts_with("DPoP") && value.contains("error=\"use_dpop_nonce\"")
-            })
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|value| value.to_str().ok());
+    is_dpop_challenge(response.status().as_u16(), challenge, "use_dpop_nonce")
 }
 
 fn is_invalid_token(response: &XrpcResponse) -> bool {
-    response.status == 401
-        && response.header("www-authenticate").is_some_and(|value| {
-            value.starts_with("DPoP") && value.contains("error=\"invalid_token\"")
+    is_dpop_challenge(
+        response.status,
+        response.header("www-authenticate"),
+        "invalid_token",
+    )
+}
+
+/// A `401` whose `WWW-Authenticate: DPoP …` challenge names `error` (RFC 9449 §7.1).
+fn is_dpop_challenge(status: u16, challenge: Option<&str>, error: &str) -> bool {
+    status == 401
+        && challenge.is_some_and(|value| {
+            value.starts_with("DPoP") && value.contains(&format!("error=\"{error}\""))
         })
 }
 

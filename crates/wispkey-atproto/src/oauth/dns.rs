@@ -32,8 +32,10 @@ pub struct DnsConfig {
 impl DnsConfig {
     /// The system's DNS set-up, read afresh (it changes as networks come and go). A file that
     /// cannot be read names no server: the lookup then says so.
-    pub fn system() -> DnsConfig {
-        let text = std::fs::read_to_string(resolv_conf::PATH).unwrap_or_default();
+    pub async fn system() -> DnsConfig {
+        let text = tokio::fs::read_to_string(resolv_conf::PATH)
+            .await
+            .unwrap_or_default();
         resolv_conf::parse(&text)
     }
 }

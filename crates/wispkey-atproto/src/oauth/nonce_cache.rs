@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use atrium_xrpc::http::{Request, Response, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tokio::sync::OnceCell;
 
 use crate::http::HttpClient;
 
@@ -41,36 +42,50 @@ pub(crate) fn file_in(dir: &Path) -> PathBuf {
 pub(crate) struct NonceSeeding {
     inner: HttpClient,
     file: PathBuf,
-    /// Server authority (host:port) → the latest nonce it handed out.
-    latest: Mutex<BTreeMap<String, String>>,
+    /// Server authority (host:port) → the latest nonce it handed out; read from the file on
+    /// first use.
+    latest: OnceCell<Mutex<BTreeMap<String, String>>>,
 }
 
 impl NonceSeeding {
     pub fn new(inner: HttpClient, file: PathBuf) -> NonceSeeding {
-        let latest = read(&file);
         NonceSeeding {
             inner,
             file,
-            latest: Mutex::new(latest),
+            latest: OnceCell::new(),
         }
     }
 
-    fn latest_for(&self, authority: &str) -> Option<String> {
+    /// The remembered nonces, the file read off the runtime's workers the first time.
+    async fn latest(&self) -> &Mutex<BTreeMap<String, String>> {
+        self.latest
+            .get_or_init(|| async {
+                let file = self.file.clone();
+                let read = tokio::task::spawn_blocking(move || read(&file)).await;
+                Mutex::new(read.unwrap_or_default())
+            })
+            .await
+    }
+
+    async fn latest_for(&self, authority: &str) -> Option<String> {
         let latest = self
-            .latest
+            .latest()
+            .await
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
         latest.get(authority).cloned()
     }
 
-    /// Remembers `nonce` for `authority`; writes the file only when it changed.
-    fn remember(&self, authority: &str, nonce: &str) {
+    /// Remembers `nonce` for `authority`; writes the file (off the runtime's workers) only
+    /// when it changed.
+    async fn remember(&self, authority: &str, nonce: &str) {
         if !plausible(nonce) {
             return;
         }
         let snapshot = {
             let mut latest = self
-                .latest
+                .latest()
+                .await
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
             if latest.get(authority).map(String::as_str) == Some(nonce) {
@@ -83,7 +98,8 @@ impl NonceSeeding {
             latest.clone()
         };
         // A hint only: a failed write costs the next process one round trip, nothing else.
-        let _ = write(&self.file, &snapshot);
+        let file = self.file.clone();
+        let _ = tokio::task::spawn_blocking(move || write(&file, &snapshot)).await;
     }
 }
 
@@ -96,7 +112,7 @@ impl atrium_xrpc::HttpClient for NonceSeeding {
         // Also when the proof carries an older nonce, not only none: atrium does not keep the
         // nonce its own retry's answer hands out, so this is what brings its store up to date.
         if let Some(authority) = &authority
-            && let Some(latest) = self.latest_for(authority)
+            && let Some(latest) = self.latest_for(authority).await
             && proof_nonce(&request).as_deref() != Some(latest.as_str())
         {
             return Ok(use_nonce(&latest)?);
@@ -108,7 +124,7 @@ impl atrium_xrpc::HttpClient for NonceSeeding {
                 .get("DPoP-Nonce")
                 .and_then(|v| v.to_str().ok())
         {
-            self.remember(authority, nonce);
+            self.remember(authority, nonce).await;
         }
         Ok(response)
     }

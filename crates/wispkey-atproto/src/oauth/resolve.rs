@@ -377,7 +377,7 @@ impl IdentityResolver {
     }
 
     async fn handle_via_dns(&self, handle: &str) -> std::result::Result<Option<String>, String> {
-        super::dns::atproto_did(&super::dns::DnsConfig::system(), handle).await
+        super::dns::atproto_did(&super::dns::DnsConfig::system().await, handle).await
     }
 
     async fn handle_via_well_known(&self, handle: &str) -> std::result::Result<String, Failure> {

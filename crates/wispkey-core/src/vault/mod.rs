@@ -12,6 +12,8 @@ mod deadline;
 mod items;
 pub mod limit;
 mod locked;
+#[cfg(target_os = "linux")]
+mod secret_service;
 mod store;
 mod worker;
 

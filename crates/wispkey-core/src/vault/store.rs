@@ -3,11 +3,11 @@
 //! keeps ([`super::worker`]): on Linux one connection and one encrypted session for the
 //! process's life, not one per call or per part.
 //!
-//! Linux talks to the Secret Service directly through `dbus-secret-service` (the client the
-//! keyring crate itself uses), with the keyring crate's item attributes and label, so items
-//! written either way are the same items. The keyring crate opens a new connection with a new
-//! encrypted session for every call; a 10,000-name index in ~120 parts then took over 10 s.
-//! Other platforms go through the keyring crate.
+//! Linux talks to the Secret Service through our own client ([`super::secret_service`]), with
+//! the keyring crate's item attributes and label, so items written either way are the same
+//! items. The keyring crate opens a new connection with a new encrypted session for every call;
+//! a 10,000-name index in ~120 parts then took over 10 s. Other platforms go through the
+//! keyring crate.
 
 use crate::error::Result;
 use crate::secret::SecretString;
@@ -41,13 +41,14 @@ mod linux {
     use std::ffi::OsString;
     use std::time::{Duration, Instant};
 
-    use dbus_secret_service::{Collection, EncryptionType, Item, Path, SecretService};
+    use dbus::Path;
 
     use super::{Access, Store};
     use crate::error::{Error, Result};
     use crate::secret::SecretString;
     use crate::vault::classify;
     use crate::vault::deadline::Progress;
+    use crate::vault::secret_service::{Client, Fault, Found};
 
     /// How long a "not locked" answer stands for reads. A command reads several items in a few
     /// milliseconds, and asking before each read cost a round trip each. A read that comes just
@@ -58,7 +59,7 @@ mod linux {
     /// The collection the keyring crate writes to, named by its `target` attribute.
     const TARGET: &str = "default";
 
-    type Ss = dbus_secret_service::Error;
+    type Ss = Fault;
 
     /// The kept connection and its encrypted session (on the keychain thread), opened on first
     /// use and again after it fails, or when the session bus changes.
@@ -69,7 +70,7 @@ mod linux {
 
     struct Open {
         bus: Option<OsString>,
-        service: SecretService,
+        service: Client,
         /// When the default collection last answered that it is not locked.
         unlocked_at: Option<Instant>,
     }
@@ -83,7 +84,7 @@ mod linux {
                 return Ok(false);
             }
             self.open = None;
-            let service = SecretService::connect(EncryptionType::Dh).map_err(error)?;
+            let service = Client::connect().map_err(error)?;
             self.open = Some(Open {
                 bus,
                 service,
@@ -111,7 +112,7 @@ mod linux {
             }
         }
 
-        fn service(&self) -> Result<&SecretService> {
+        fn service(&self) -> Result<&Client> {
             self.open
                 .as_ref()
                 .map(|open| &open.service)
@@ -167,29 +168,22 @@ mod linux {
     /// Whether the default collection is locked. Asked at its alias path: one round trip where
     /// `ReadAlias` then `Locked` took two, and this runs before every vault call. A provider
     /// that does not serve alias paths gets the two calls.
-    fn default_collection_locked(service: &SecretService) -> std::result::Result<bool, Ss> {
-        let at_alias = Path::new(DEFAULT_ALIAS_PATH)
-            .ok()
-            .map(|path| Collection::new(service, path).is_locked());
-        match at_alias {
-            Some(Ok(locked)) => Ok(locked),
-            _ => service.get_default_collection()?.is_locked(),
+    fn default_collection_locked(service: &Client) -> std::result::Result<bool, Ss> {
+        match service.collection_locked(DEFAULT_ALIAS_PATH) {
+            Ok(locked) => Ok(locked),
+            Err(_) => service.collection_locked(&service.default_collection()?),
         }
     }
 
-    pub(in crate::vault) fn error(error: dbus_secret_service::Error) -> Error {
-        use dbus_secret_service::Error as Ss;
+    pub(in crate::vault) fn error(error: Fault) -> Error {
         match error {
-            Ss::Locked | Ss::Prompt => Error::KeychainIsLocked,
-            Ss::NoResult => Error::KeychainMissing {
+            Fault::NeedsPrompt => Error::KeychainIsLocked,
+            Fault::NoDefaultCollection => Error::KeychainMissing {
                 detail: "the Secret Service has no default collection".into(),
             },
-            Ss::Unavailable => Error::KeychainMissing {
-                detail: "no Secret Service provider found".into(),
-            },
-            Ss::Dbus(inner) => classify::platform_detail(&inner.to_string()),
-            other => Error::KeychainFailed {
-                detail: other.to_string(),
+            Fault::Bus(inner) => classify::platform_detail(&inner.to_string()),
+            Fault::Crypto(inner) => Error::KeychainFailed {
+                detail: inner.to_string(),
             },
         }
     }
@@ -197,13 +191,13 @@ mod linux {
     /// A failure that a connection opened earlier may give only because the daemon restarted
     /// since (its sessions died with it): worth one more try on a new connection.
     fn may_be_a_stale_connection(error: &Ss) -> bool {
-        matches!(error, Ss::Dbus(_) | Ss::Crypto(_) | Ss::Parse)
+        matches!(error, Fault::Bus(_) | Fault::Crypto(_))
     }
 
     impl SecretServiceStore<'_> {
         /// One keychain round trip on the kept connection. A failure on a connection opened
         /// before this call is tried once more on a new one; the new one's answer stands.
-        fn call<T>(&self, op: impl Fn(&SecretService) -> std::result::Result<T, Ss>) -> Result<T> {
+        fn call<T>(&self, op: impl Fn(&Client) -> std::result::Result<T, Ss>) -> Result<T> {
             let mut link = self.link.borrow_mut();
             let fresh = link.connect()?;
             let mut answer = op(link.service()?);
@@ -226,10 +220,8 @@ mod linux {
                 attributes.insert("target", TARGET);
             }
             self.call(|service| {
-                let found = service.search_items(attributes.clone())?;
-                let unlocked: Vec<Path<'static>> =
-                    found.unlocked.into_iter().map(|item| item.path).collect();
-                Ok((unlocked, found.locked.len()))
+                let Found { unlocked, locked } = service.search(&attributes)?;
+                Ok((unlocked, locked.len()))
             })
         }
 
@@ -281,26 +273,28 @@ mod linux {
         }
     }
 
+    /// A secret's bytes as text; bytes that are not text are wiped.
+    fn text(mut bytes: zeroize::Zeroizing<Vec<u8>>) -> Result<SecretString> {
+        String::from_utf8(std::mem::take(&mut *bytes))
+            .map(SecretString::new)
+            .map_err(|not_text| {
+                let mut bytes = not_text.into_bytes();
+                zeroize::Zeroize::zeroize(&mut bytes);
+                Error::KeychainFailed {
+                    detail: "a keychain item does not hold text".into(),
+                }
+            })
+    }
+
     impl Store for SecretServiceStore<'_> {
         fn get(&self, item: &str) -> Result<SecretString> {
             let path = self.find(item)?.ok_or(Error::KeychainNotFound)?;
-            let bytes = self.call(|service| Item::new(service, path.clone()).get_secret())?;
-            String::from_utf8(bytes)
-                .map(SecretString::new)
-                .map_err(|not_text| {
-                    let mut bytes = not_text.into_bytes();
-                    zeroize::Zeroize::zeroize(&mut bytes);
-                    Error::KeychainFailed {
-                        detail: "a keychain item does not hold text".into(),
-                    }
-                })
+            text(self.call(|service| service.secret(&path))?)
         }
 
         fn put(&self, item: &str, value: &str) -> Result<()> {
             if let Some(existing) = self.find(item)? {
-                return self.call(|service| {
-                    Item::new(service, existing.clone()).set_secret(value.as_bytes(), "text/plain")
-                });
+                return self.call(|service| service.set_secret(&existing, value.as_bytes()));
             }
             let attributes = HashMap::from([
                 ("service", self.name.as_str()),
@@ -310,15 +304,8 @@ mod linux {
             ]);
             let label = format!("{item}@{}:{TARGET} (keyring v3.6.3)", self.name);
             let created = self.call(|service| {
-                let collection: Collection<'_> = service.get_default_collection()?;
-                let created = collection.create_item(
-                    &label,
-                    attributes.clone(),
-                    value.as_bytes(),
-                    true,
-                    "text/plain",
-                )?;
-                Ok(created.path)
+                let collection = service.default_collection()?;
+                service.create_item(&collection, &label, &attributes, value.as_bytes())
             })?;
             self.found.borrow_mut().insert(item.to_owned(), created);
             Ok(())
@@ -327,7 +314,7 @@ mod linux {
         fn remove(&self, item: &str) -> Result<()> {
             let path = self.find(item)?.ok_or(Error::KeychainNotFound)?;
             self.found.borrow_mut().remove(item);
-            self.call(|service| Item::new(service, path.clone()).delete())
+            self.call(|service| service.delete(&path))
         }
     }
 }

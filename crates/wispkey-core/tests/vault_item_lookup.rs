@@ -123,3 +123,37 @@ fn a_name_nothing_answers_to_is_not_found() {
     ));
     assert!(!vault.contains(&unique("absent")).unwrap());
 }
+
+/// The names of every item under the vault's service, straight from the Secret Service.
+fn item_names(vault: &Vault) -> Vec<String> {
+    use dbus_secret_service::{EncryptionType, SecretService};
+    let connection = SecretService::connect(EncryptionType::Dh).unwrap();
+    let found = connection
+        .search_items(std::collections::HashMap::from([(
+            "service",
+            vault.service(),
+        )]))
+        .unwrap();
+    found
+        .unlocked
+        .iter()
+        .map(|item| item.get_attributes().unwrap()["username"].clone())
+        .collect()
+}
+
+#[test]
+fn a_value_in_parts_reads_the_vaults_own_part_when_another_client_added_one_of_the_same_name() {
+    let vault = test_vault();
+    // Over one item's limit: kept as a header and parts, read back in one go.
+    let value = SecretString::new("v".repeat(3000));
+    vault.store("big", &value).unwrap();
+    let part = item_names(&vault)
+        .into_iter()
+        .find(|name| name.contains("#part-"))
+        .unwrap();
+    add_item(&vault, &part, "not the vault's", false);
+    assert_eq!(items_named(&vault, &part), 2);
+
+    assert_eq!(vault.read("big").unwrap(), value);
+    vault.delete("big").unwrap();
+}

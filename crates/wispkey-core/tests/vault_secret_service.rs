@@ -238,3 +238,27 @@ fn parts_changed_behind_our_back_read_as_an_error_never_as_a_wrong_value() {
     ));
     vault.delete("index").unwrap();
 }
+
+#[test]
+fn a_part_deleted_behind_our_back_reads_as_an_error_that_says_which() {
+    let vault = Vault::new(unique("place.wisp.wispkey.tests.missing-part"));
+    vault.store("index", &ten_thousand_names()).unwrap();
+    let part = format!(
+        "{}-1",
+        all_items(vault.service())
+            .into_iter()
+            .find_map(|(name, _)| name.strip_suffix("-0").map(str::to_owned))
+            .unwrap()
+    );
+    keyring::Entry::new(vault.service(), &part)
+        .unwrap()
+        .delete_credential()
+        .unwrap();
+    match vault.read("index") {
+        Err(Error::KeychainFailed { detail }) => {
+            assert_eq!(detail, "part 1 of a keychain item is missing")
+        }
+        other => panic!("{other:?}"),
+    }
+    vault.delete("index").unwrap();
+}

@@ -71,17 +71,18 @@ pub(super) fn read(service: &impl Store, item: &str) -> Result<SecretString> {
         }
         return Ok(value);
     };
+    let names: Vec<String> = (0..header.parts)
+        .map(|index| header.part_item(item, index))
+        .collect();
     let mut parts = Vec::with_capacity(header.parts);
-    for index in 0..header.parts {
-        match get(service, &header.part_item(item, index)) {
-            Ok(part) => parts.push(part.expose().to_owned()),
-            Err(Error::KeychainNotFound) => {
-                return Err(Error::KeychainFailed {
-                    detail: format!("part {index} of a keychain item is missing"),
-                });
-            }
-            Err(other) => return Err(other),
-        }
+    for (index, part) in service.get_each(&names)?.into_iter().enumerate() {
+        let Some(part) = part else {
+            zeroize::Zeroize::zeroize(&mut parts);
+            return Err(Error::KeychainFailed {
+                detail: format!("part {index} of a keychain item is missing"),
+            });
+        };
+        parts.push(part.expose().to_owned());
     }
     let joined = header.join(&parts);
     zeroize::Zeroize::zeroize(&mut parts);

@@ -23,6 +23,18 @@ pub(super) enum Access {
 
 pub(super) trait Store {
     fn get(&self, item: &str) -> Result<SecretString>;
+    /// Several items at once, in order; `None` for one that is not there. Stores that can ask
+    /// for several items in one go override this.
+    fn get_each(&self, items: &[String]) -> Result<Vec<Option<SecretString>>> {
+        items
+            .iter()
+            .map(|item| match self.get(item) {
+                Ok(value) => Ok(Some(value)),
+                Err(crate::error::Error::KeychainNotFound) => Ok(None),
+                Err(other) => Err(other),
+            })
+            .collect()
+    }
     /// Writes `value` as is; the caller has checked its size.
     fn put(&self, item: &str, value: &str) -> Result<()>;
     fn remove(&self, item: &str) -> Result<()>;
@@ -286,10 +298,58 @@ mod linux {
             })
     }
 
+    impl SecretServiceStore<'_> {
+        /// [`Self::find`] for several names: their searches go out together, and only a name
+        /// whose answer is not plain (several items, a locked one) gets `find`'s second look.
+        fn find_each(&self, items: &[String]) -> Result<Vec<Option<Path<'static>>>> {
+            let queries: Vec<HashMap<&str, &str>> = items
+                .iter()
+                .map(|item| HashMap::from([("service", self.name.as_str()), ("username", item)]))
+                .collect();
+            let answers = self.call(|service| service.search_each(&queries))?;
+            items
+                .iter()
+                .zip(answers)
+                .map(|(item, mut found)| {
+                    if found.locked.is_empty() && found.unlocked.len() <= 1 {
+                        let path = found.unlocked.pop();
+                        if let Some(path) = &path {
+                            self.found.borrow_mut().insert(item.clone(), path.clone());
+                        }
+                        Ok(path)
+                    } else {
+                        self.find(item)
+                    }
+                })
+                .collect()
+        }
+    }
+
     impl Store for SecretServiceStore<'_> {
         fn get(&self, item: &str) -> Result<SecretString> {
             let path = self.find(item)?.ok_or(Error::KeychainNotFound)?;
             text(self.call(|service| service.secret(&path))?)
+        }
+
+        /// Two round trips however many items: the searches together, then one `GetSecrets`.
+        fn get_each(&self, items: &[String]) -> Result<Vec<Option<SecretString>>> {
+            let paths = self.find_each(items)?;
+            let wanted: Vec<Path<'static>> = paths.iter().flatten().cloned().collect();
+            let mut secrets = if wanted.is_empty() {
+                HashMap::new()
+            } else {
+                self.call(|service| service.secrets(&wanted))?
+            };
+            // An item found but missing from the answer was deleted or locked in between:
+            // it reads as not there, like an item looked up a moment later.
+            paths
+                .into_iter()
+                .map(|path| {
+                    path.and_then(|path| secrets.remove(&path))
+                        .map(text)
+                        .transpose()
+                })
+                .collect()
         }
 
         fn put(&self, item: &str, value: &str) -> Result<()> {

@@ -272,6 +272,12 @@ impl App {
     /// keychain thread instead of each waiting for the previous provider's. Accounts come in
     /// the registry's order; the first provider's error, in that order, is the answer.
     async fn restore_accounts_now(&self) -> Result<Vec<AccountView>> {
+        let lists: Vec<&str> = self
+            .registry
+            .kinds()
+            .filter_map(|kind| kind.account_list_item())
+            .collect();
+        self.vault.read_ahead(&lists);
         let restores = self.registry.kinds().map(|kind| async move {
             let accounts = kind.restore().await?;
             if kind.had_legacy_token_items() {

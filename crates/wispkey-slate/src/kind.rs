@@ -196,6 +196,10 @@ impl ProviderKind for SlateKind {
         &self.descriptor
     }
 
+    fn account_list_item(&self) -> Option<&str> {
+        Some(ACCOUNTS_ITEM)
+    }
+
     fn restore(&self) -> BoxFuture<'_, Result<Vec<AccountView>>> {
         Box::pin(async move {
             let entries = self.read_index().await?;

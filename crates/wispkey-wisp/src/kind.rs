@@ -75,6 +75,10 @@ impl ProviderKind for WispKind {
         &self.descriptor
     }
 
+    fn account_list_item(&self) -> Option<&str> {
+        Some(wispkey_atproto::oauth::ACCOUNT_INDEX_ITEM)
+    }
+
     fn restore(&self) -> BoxFuture<'_, Result<Vec<AccountView>>> {
         Box::pin(async move {
             let accounts = self.oauth.restore().await?;

@@ -241,6 +241,12 @@ pub trait ProviderKind: Send + Sync {
     /// The account's secrets API. Fails with `SessionExpired` when it is not signed in here.
     fn open<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Box<dyn SecretProvider>>>;
 
+    /// The keychain item listing this provider's accounts, which [`ProviderKind::restore`]
+    /// reads first; the app reads every provider's at once ahead of their restores.
+    fn account_list_item(&self) -> Option<&str> {
+        None
+    }
+
     /// Whether this provider's accounts may still have token items in the format used before
     /// there were several providers (see `tokens::legacy`). Only the first provider does.
     fn had_legacy_token_items(&self) -> bool {

@@ -12,6 +12,7 @@ mod deadline;
 mod items;
 pub mod limit;
 mod locked;
+mod read_ahead;
 #[cfg(target_os = "linux")]
 mod secret_service;
 mod store;
@@ -75,6 +76,7 @@ impl Vault {
     pub fn store(&self, account: &str, secret: &SecretString) -> Result<()> {
         let (service, account, value) = (self.service.clone(), account.to_owned(), secret.clone());
         deadline::run(self.timeout, move |progress, link| {
+            read_ahead::forget(&service);
             items::store(
                 &store::open(&service, progress, link, Access::Write)?,
                 &account,
@@ -86,6 +88,9 @@ impl Vault {
     pub fn read(&self, account: &str) -> Result<SecretString> {
         let (service, account) = (self.service.clone(), account.to_owned());
         deadline::run(self.timeout, move |progress, link| {
+            if let Some(answer) = read_ahead::take(&service, &account) {
+                return answer.ok_or(Error::KeychainNotFound);
+            }
             items::read(
                 &store::open(&service, progress, link, Access::Read)?,
                 &account,
@@ -98,6 +103,7 @@ impl Vault {
     pub fn delete(&self, account: &str) -> Result<()> {
         let (service, account) = (self.service.clone(), account.to_owned());
         deadline::run(self.timeout, move |progress, link| {
+            read_ahead::forget(&service);
             items::delete(
                 &store::open(&service, progress, link, Access::Write)?,
                 &account,
@@ -113,6 +119,30 @@ impl Vault {
         let _ = worker::submit(Box::new(|progress, link| {
             let _ = link.warm();
             progress.tick();
+        }));
+    }
+
+    /// Reads `items` in one go on the keychain thread, without waiting: their searches go out
+    /// together and their values come back in one call. A [`Vault::read`] of one of them that
+    /// follows at once takes that answer ([`read_ahead`]). Failures are not kept: the read
+    /// itself meets them again and says so.
+    pub fn read_ahead(&self, items: &[&str]) {
+        let service = self.service.clone();
+        let names: Vec<String> = items.iter().map(|item| (*item).to_owned()).collect();
+        let _ = worker::submit(Box::new(move |progress, link| {
+            let Ok(store) = store::open(&service, progress, link, Access::Read) else {
+                return;
+            };
+            let Ok(answers) = items::read_each(&store, &names) else {
+                return;
+            };
+            for (name, answer) in names.iter().zip(answers) {
+                match answer {
+                    Ok(value) => read_ahead::keep(&service, name, Some(value)),
+                    Err(Error::KeychainNotFound) => read_ahead::keep(&service, name, None),
+                    Err(_) => {}
+                }
+            }
         }));
     }
 

@@ -277,6 +277,7 @@ impl App {
             .kinds()
             .filter_map(|kind| kind.account_list_item())
             .collect();
+        // Each restore reads its list first: read them all in one go, ahead of the restores.
         self.vault.read_ahead(&lists);
         let restores = self.registry.kinds().map(|kind| async move {
             let accounts = kind.restore().await?;

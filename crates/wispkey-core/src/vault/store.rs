@@ -340,14 +340,18 @@ mod linux {
             } else {
                 self.call(|service| service.secrets(&wanted))?
             };
-            // An item found but missing from the answer was deleted or locked in between:
-            // it reads as not there, like an item looked up a moment later.
             paths
                 .into_iter()
                 .map(|path| {
-                    path.and_then(|path| secrets.remove(&path))
-                        .map(text)
-                        .transpose()
+                    let Some(path) = path else {
+                        return Ok(None);
+                    };
+                    // Found, yet not in the answer: deleted or locked in between. Not "not
+                    // there", which a locked item is not; the caller's next read will say.
+                    let bytes = secrets.remove(&path).ok_or_else(|| Error::KeychainFailed {
+                        detail: "a keychain item changed while it was being read".into(),
+                    })?;
+                    text(bytes).map(Some)
                 })
                 .collect()
         }

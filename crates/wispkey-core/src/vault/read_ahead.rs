@@ -27,7 +27,10 @@ static KEPT: Mutex<Option<HashMap<(String, String), Answer>>> = Mutex::new(None)
 
 fn with_kept<T>(use_kept: impl FnOnce(&mut HashMap<(String, String), Answer>) -> T) -> T {
     let mut kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    use_kept(kept.get_or_insert_with(HashMap::new))
+    let kept = kept.get_or_insert_with(HashMap::new);
+    // An answer nobody took is not kept past its time (its value is wiped as it is dropped).
+    kept.retain(|_, answer| answer.at.elapsed() < STANDS_FOR);
+    use_kept(kept)
 }
 
 pub(super) fn keep(service: &str, item: &str, value: Option<SecretString>) {
@@ -46,7 +49,6 @@ pub(super) fn keep(service: &str, item: &str, value: Option<SecretString>) {
 pub(super) fn take(service: &str, item: &str) -> Option<Option<SecretString>> {
     with_kept(|kept| {
         kept.remove(&(service.to_owned(), item.to_owned()))
-            .filter(|answer| answer.at.elapsed() < STANDS_FOR)
             .map(|answer| answer.value)
     })
 }
@@ -87,13 +89,25 @@ mod tests {
     }
 
     #[test]
-    fn an_old_answer_is_not_used() {
+    fn an_old_answer_is_not_used_nor_kept() {
         keep("ahead.old", "item", Some(SecretString::new("value")));
+        keep("ahead.old", "untaken", Some(SecretString::new("value")));
+        let mut aged = 0;
         with_kept(|kept| {
-            if let Some(answer) = kept.get_mut(&("ahead.old".to_owned(), "item".to_owned())) {
-                answer.at = Instant::now() - STANDS_FOR;
+            for ((service, _), answer) in kept.iter_mut() {
+                if service == "ahead.old" {
+                    answer.at = Instant::now() - STANDS_FOR;
+                    aged += 1;
+                }
             }
         });
+        assert_eq!(aged, 2);
         assert!(take("ahead.old", "item").is_none());
+        let left = with_kept(|kept| {
+            kept.keys()
+                .filter(|(service, _)| service == "ahead.old")
+                .count()
+        });
+        assert_eq!(left, 0, "an untaken old answer is still held");
     }
 }

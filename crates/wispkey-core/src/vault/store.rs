@@ -223,11 +223,15 @@ mod linux {
             answer.map_err(error)
         }
 
+        /// The attributes naming `item` under this vault's service, whoever wrote it.
+        fn named<'a>(&'a self, item: &'a str) -> HashMap<&'a str, &'a str> {
+            HashMap::from([("service", self.name.as_str()), ("username", item)])
+        }
+
         /// The item paths answering to `item` (unlocked ones) and how many locked ones do, with
         /// or without the keyring crate's target among the attributes.
         fn search(&self, item: &str, with_target: bool) -> Result<(Vec<Path<'static>>, usize)> {
-            let mut attributes =
-                HashMap::from([("service", self.name.as_str()), ("username", item)]);
+            let mut attributes = self.named(item);
             if with_target {
                 attributes.insert("target", TARGET);
             }
@@ -248,15 +252,20 @@ mod linux {
             if let Some(path) = self.found.borrow().get(item) {
                 return Ok(Some(path.clone()));
             }
-            let (mut either, locked) = self.search(item, false)?;
+            let (either, locked) = self.search(item, false)?;
+            self.decide(item, either, locked)
+        }
+
+        /// [`Self::find`] after its first search, which found `either` unlocked items and
+        /// `locked` locked ones answering to `item`.
+        fn decide(
+            &self,
+            item: &str,
+            mut either: Vec<Path<'static>>,
+            locked: usize,
+        ) -> Result<Option<Path<'static>>> {
             if locked == 0 && either.len() <= 1 {
-                let path = either.pop();
-                if let Some(path) = &path {
-                    self.found
-                        .borrow_mut()
-                        .insert(item.to_owned(), path.clone());
-                }
-                return Ok(path);
+                return Ok(self.remember(item, either.pop()));
             }
             for with_target in [true, false] {
                 let (mut unlocked, locked) = self.search(item, with_target)?;
@@ -265,15 +274,7 @@ mod linux {
                 }
                 match unlocked.len() {
                     0 => continue,
-                    1 => {
-                        let path = unlocked.pop();
-                        if let Some(path) = &path {
-                            self.found
-                                .borrow_mut()
-                                .insert(item.to_owned(), path.clone());
-                        }
-                        return Ok(path);
-                    }
+                    1 => return Ok(self.remember(item, unlocked.pop())),
                     count => {
                         return Err(Error::KeychainFailed {
                             detail: format!("{count} keychain items answer to one name"),
@@ -282,6 +283,16 @@ mod linux {
                 }
             }
             Ok(None)
+        }
+
+        /// Keeps the path found for `item` for the rest of this vault call.
+        fn remember(&self, item: &str, path: Option<Path<'static>>) -> Option<Path<'static>> {
+            if let Some(path) = &path {
+                self.found
+                    .borrow_mut()
+                    .insert(item.to_owned(), path.clone());
+            }
+            path
         }
     }
 
@@ -299,28 +310,16 @@ mod linux {
     }
 
     impl SecretServiceStore<'_> {
-        /// [`Self::find`] for several names: their searches go out together, and only a name
-        /// whose answer is not plain (several items, a locked one) gets `find`'s second look.
+        /// [`Self::find`] for several names: their first searches go out together, and only a
+        /// name whose answer is not plain (several items, a locked one) gets the second look.
         fn find_each(&self, items: &[String]) -> Result<Vec<Option<Path<'static>>>> {
-            let queries: Vec<HashMap<&str, &str>> = items
-                .iter()
-                .map(|item| HashMap::from([("service", self.name.as_str()), ("username", item)]))
-                .collect();
+            let queries: Vec<HashMap<&str, &str>> =
+                items.iter().map(|item| self.named(item)).collect();
             let answers = self.call(|service| service.search_each(&queries))?;
             items
                 .iter()
                 .zip(answers)
-                .map(|(item, mut found)| {
-                    if found.locked.is_empty() && found.unlocked.len() <= 1 {
-                        let path = found.unlocked.pop();
-                        if let Some(path) = &path {
-                            self.found.borrow_mut().insert(item.clone(), path.clone());
-                        }
-                        Ok(path)
-                    } else {
-                        self.find(item)
-                    }
-                })
+                .map(|(item, found)| self.decide(item, found.unlocked, found.locked.len()))
                 .collect()
         }
     }

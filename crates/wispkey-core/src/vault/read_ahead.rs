@@ -7,7 +7,7 @@
 //! process's own last write; another process's write in between is the same race a read made
 //! a moment earlier would have.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,14 +23,13 @@ struct Answer {
 }
 
 /// Keyed by (keychain service, item name).
-static KEPT: Mutex<Option<HashMap<(String, String), Answer>>> = Mutex::new(None);
+static KEPT: Mutex<BTreeMap<(String, String), Answer>> = Mutex::new(BTreeMap::new());
 
-fn with_kept<T>(use_kept: impl FnOnce(&mut HashMap<(String, String), Answer>) -> T) -> T {
+fn with_kept<T>(use_kept: impl FnOnce(&mut BTreeMap<(String, String), Answer>) -> T) -> T {
     let mut kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let kept = kept.get_or_insert_with(HashMap::new);
     // An answer nobody took is not kept past its time (its value is wiped as it is dropped).
     kept.retain(|_, answer| answer.at.elapsed() < STANDS_FOR);
-    use_kept(kept)
+    use_kept(&mut kept)
 }
 
 pub(super) fn keep(service: &str, item: &str, value: Option<SecretString>) {
